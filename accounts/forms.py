@@ -1,0 +1,44 @@
+"""Forms for signing up, logging in and editing one's account."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from accounts.models import User, normalize_email_address
+
+
+class EmailUniqueMixin:
+    """Refuse an email that another account already uses, in any letter case."""
+
+    def clean_email(self):
+        email = normalize_email_address(self.cleaned_data.get("email", ""))
+        others = User.objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("An account with this email address already exists.")
+        return email
+
+
+class RegistrationForm(EmailUniqueMixin, UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("name", "email")
+        help_texts = {"name": "Optional: how we greet you."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.fields["name"].widget.attrs.update({"autocomplete": "name"})
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class AccountForm(EmailUniqueMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("name", "email")

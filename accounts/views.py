@@ -1,0 +1,64 @@
+"""Pages for signing up, logging in and out, and managing one's account."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.views.generic import CreateView, UpdateView
+
+from accounts.forms import AccountForm, LoginForm, RegistrationForm
+from accounts.services import user_register
+
+
+class RegisterView(CreateView):
+    form_class = RegistrationForm
+    template_name = "accounts/register.html"
+    success_url = reverse_lazy("sites:list")
+    extra_context = {"title": "Create your account"}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect(self.success_url)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = user_register(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            name=form.cleaned_data.get("name", ""),
+        )
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, "Welcome! Add your first site to start counting visits.")
+        return redirect(self.success_url)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": "Log in"}
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
+    form_class = AccountForm
+    template_name = "accounts/account.html"
+    success_url = reverse_lazy("accounts:account")
+    success_message = "Your account was updated."
+    extra_context = {"title": "Your account"}
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+    success_message = "Your password was changed."
+    extra_context = {"title": "Change your password"}

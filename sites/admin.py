@@ -1,0 +1,62 @@
+"""The site admin: owners see and change only their own sites; superusers see all."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.http import Http404
+
+from sites.forms import SiteForm
+from sites.models import Site
+from sites.selectors import site_queryset_for
+from sites.services import site_delete, site_save
+
+
+class OwnerScopedAdminMixin:
+    """Objects outside the user's scope don't exist for them: a 404, not a redirect."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such object.")
+        return obj
+
+
+@admin.register(Site)
+class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
+    form = SiteForm
+    list_display = ("name", "base_url", "owner", "visit_count", "created_at")
+    list_select_related = ("owner",)
+    search_fields = ("name", "base_url", "owner__email")
+    list_filter = ("created_at", "timezone")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_queryset(self, request):
+        return site_queryset_for(user=request.user).annotate(visit_count=Count("visits"))
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "base_url", "timezone"]
+        if request.user.is_superuser:
+            fields.insert(0, "owner")
+        return [*fields, *self.readonly_fields] if obj else fields
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return self.list_display
+        return tuple(name for name in self.list_display if name != "owner")
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return (*self.list_filter, "owner")
+        return self.list_filter
+
+    @admin.display(description="visits", ordering="visit_count")
+    def visit_count(self, obj: Site) -> int:
+        return obj.visit_count
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.owner = request.user
+        site_save(site=obj)
+
+    def delete_model(self, request, obj):
+        site_delete(site=obj)

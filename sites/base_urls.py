@@ -1,0 +1,50 @@
+"""What a site's address may be: an http(s) origin, written one way only."""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+BASE_URL_MAX_LENGTH = 300
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def normalize_base_url(value: str) -> str:
+    """Return `scheme://host[:port]` for an address an owner typed, or raise ValidationError.
+
+    A missing scheme means https; the path, query and fragment are dropped, because a site
+    is counted by its origin; default ports go too.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationError("Enter the address of your site, like https://example.com.")
+    if len(raw) > BASE_URL_MAX_LENGTH:
+        raise ValidationError(
+            f"That address is too long (at most {BASE_URL_MAX_LENGTH} characters)."
+        )
+    if "://" not in raw and ":" not in raw.split("/", 1)[0]:
+        raw = f"https://{raw}"
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValidationError("Only http:// and https:// addresses can be tracked.")
+    try:
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        port = parts.port
+    except (UnicodeError, ValueError) as exc:
+        raise ValidationError("Enter a valid web address, like https://example.com.") from exc
+    if not host or parts.username or parts.password:
+        raise ValidationError("Enter a valid web address, like https://example.com.")
+    default_port = 443 if scheme == "https" else 80
+    netloc = host if port in (None, default_port) else f"{host}:{port}"
+    if ":" in host:
+        netloc = f"[{host}]" if port in (None, default_port) else f"[{host}]:{port}"
+    origin = f"{scheme}://{netloc}"
+    _url_validator(origin)
+    return origin
+
+
+def validate_base_url(value: str) -> None:
+    """Model-level check: the stored value is already normalised."""
+    if normalize_base_url(value) != value:
+        raise ValidationError("Store the site address as scheme://host, like https://example.com.")

@@ -1,0 +1,35 @@
+"""The site form, shared by the pages and the admin."""
+
+import zoneinfo
+
+from django import forms
+
+from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url
+from sites.models import Site
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class SiteForm(forms.ModelForm):
+    base_url = forms.CharField(
+        label="Address",
+        max_length=BASE_URL_MAX_LENGTH,
+        help_text="Where the site lives, like https://example.com.",
+        widget=forms.TextInput(attrs={"inputmode": "url", "placeholder": "https://example.com"}),
+    )
+    timezone = forms.TypedChoiceField(
+        label="Time zone for reports",
+        choices=timezone_choices,
+        initial="UTC",
+        help_text="Days in reports start at midnight in this time zone.",
+    )
+
+    class Meta:
+        model = Site
+        fields = ("name", "base_url", "timezone")
+        help_texts = {"name": "Any name that helps you recognise it."}
+
+    def clean_base_url(self) -> str:
+        return normalize_base_url(self.cleaned_data["base_url"])

@@ -1,0 +1,39 @@
+"""Writes for sites: create, change and delete, used by the pages and the admin alike."""
+
+from django.db import transaction
+
+from accounts.models import User
+from sites.base_urls import normalize_base_url
+from sites.models import Site
+
+
+@transaction.atomic
+def site_save(*, site: Site) -> Site:
+    """Normalise, validate and store a site that a form or the admin has filled in."""
+    site.base_url = normalize_base_url(site.base_url)
+    site.name = site.name.strip()
+    site.full_clean()
+    site.save()
+    return site
+
+
+def site_create(*, owner: User, name: str, base_url: str, timezone: str = "UTC") -> Site:
+    return site_save(site=Site(owner=owner, name=name, base_url=base_url, timezone=timezone))
+
+
+def site_update(
+    *, site: Site, name: str | None = None, base_url: str | None = None, timezone: str | None = None
+) -> Site:
+    if name is not None:
+        site.name = name
+    if base_url is not None:
+        site.base_url = base_url
+    if timezone is not None:
+        site.timezone = timezone
+    return site_save(site=site)
+
+
+@transaction.atomic
+def site_delete(*, site: Site) -> None:
+    """Delete a site with all of its visits."""
+    site.delete()

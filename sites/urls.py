@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sites import views
+
+app_name = "sites"
+
+urlpatterns = [
+    path("", views.SiteListView.as_view(), name="list"),
+    path("new/", views.SiteCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.SiteDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.SiteUpdateView.as_view(), name="update"),
+    path("<int:pk>/delete/", views.SiteDeleteView.as_view(), name="delete"),
+]

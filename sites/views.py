@@ -1,0 +1,102 @@
+"""Pages where owners manage their sites. Every query goes through `site_queryset_for`."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    DetailView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
+
+from sites.forms import SiteForm
+from sites.models import Site
+from sites.selectors import site_list_for, site_queryset_for
+from sites.services import site_create, site_delete, site_save
+from sites.snippet import tracking_snippet
+from visits.selectors import visit_latest_for
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+    extra_context = {"title": "Small, private web analytics"}
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("sites:list")
+        return super().get(request, *args, **kwargs)
+
+
+class OwnedSiteMixin(LoginRequiredMixin):
+    """Scope every site lookup to the logged-in owner: anything else is a 404."""
+
+    model = Site
+
+    def get_queryset(self):
+        return site_queryset_for(user=self.request.user)
+
+
+class SiteListView(LoginRequiredMixin, ListView):
+    template_name = "sites/site_list.html"
+    context_object_name = "sites"
+    extra_context = {"title": "Your sites"}
+
+    def get_queryset(self):
+        return site_list_for(owner=self.request.user)
+
+
+class SiteCreateView(LoginRequiredMixin, CreateView):
+    form_class = SiteForm
+    template_name = "sites/site_form.html"
+    extra_context = {"title": "Add a site"}
+
+    def form_valid(self, form):
+        self.object = site_create(owner=self.request.user, **form.cleaned_data)
+        messages.success(
+            self.request, f"“{self.object.name}” was added. Paste the snippet below into its pages."
+        )
+        return redirect(self.object)
+
+
+class SiteDetailView(OwnedSiteMixin, DetailView):
+    template_name = "sites/site_detail.html"
+    context_object_name = "site"
+    latest_visit_count = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.object.name
+        context["snippet"] = tracking_snippet(site=self.object, request=self.request)
+        context["latest_visits"] = visit_latest_for(site=self.object, limit=self.latest_visit_count)
+        return context
+
+
+class SiteUpdateView(OwnedSiteMixin, UpdateView):
+    form_class = SiteForm
+    template_name = "sites/site_form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=f"Edit “{self.object.name}”", **kwargs)
+
+    def form_valid(self, form):
+        self.object = site_save(site=form.instance)
+        messages.success(self.request, f"“{self.object.name}” was saved.")
+        return redirect(self.object)
+
+
+class SiteDeleteView(OwnedSiteMixin, DeleteView):
+    template_name = "sites/site_confirm_delete.html"
+    success_url = reverse_lazy("sites:list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=f"Delete “{self.object.name}”?", **kwargs)
+
+    def form_valid(self, form):
+        name = self.object.name
+        site_delete(site=self.object)
+        messages.success(self.request, f"“{name}” and its visits were deleted.")
+        return redirect(reverse("sites:list"))

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sites.views import HomeView
+from visits.views import healthz
+
+admin.site.site_header = "Tracker administration"
+admin.site.site_title = "Tracker admin"
+admin.site.index_title = "Sites and visits"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("sites/", include("sites.urls")),
+    path("sites/<int:site_id>/", include("visits.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,59 @@
+"""The visit admin: recorded data, read-only, scoped to the owner's sites."""
+
+from django.contrib import admin
+from django.http import StreamingHttpResponse
+
+from sites.admin import OwnerScopedAdminMixin
+from sites.selectors import site_queryset_for
+from visits.csv_export import csv_lines
+from visits.models import Visit
+from visits.selectors import CSV_COLUMNS
+
+
+@admin.register(Visit)
+class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("timestamp", "site", "url", "event", "browser", "os", "device", "location")
+    list_filter = (
+        ("site", admin.RelatedOnlyFieldListFilter),
+        "event",
+        "device",
+        "country",
+        "browser",
+    )
+    search_fields = ("url",)
+    date_hierarchy = "timestamp"
+    list_select_related = ("site",)
+    show_full_result_count = False
+    ordering = ("-timestamp",)
+    actions = ("export_csv",)
+    fields = (
+        "site", "timestamp", "url", "referrer", "event", "browser", "browser_version", "os",
+        "device", "country_code", "country", "region", "city",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        sites = site_queryset_for(user=request.user)
+        return super().get_queryset(request).filter(site__in=sites)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="location")
+    def location(self, obj: Visit) -> str:
+        return obj.location
+
+    @admin.action(description="Export selected visits as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        rows = (
+            (visit.timestamp.isoformat(), *(getattr(visit, name) for name in CSV_COLUMNS[1:]))
+            for visit in queryset.order_by("timestamp", "id").iterator(chunk_size=2000)
+        )
+        response = StreamingHttpResponse(
+            csv_lines(header=CSV_COLUMNS, rows=rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="visits.csv"'
+        return response

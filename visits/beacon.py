@@ -1,0 +1,189 @@
+"""Turning a beacon request into a `BeaconHit`, or a clear reason why it can't be one.
+
+Everything here is a pure function of the request's method, query string, body and headers,
+so it can be tested without a database. Every header and parameter is treated as hostile.
+"""
+
+import ipaddress
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
+
+BODY_MAX_BYTES = 16 * 1024
+MAX_FIELDS = 32
+# C0 and C1 control characters, DEL and lone surrogates (which no database encoding accepts):
+# never useful in a URL, an event name or a user agent.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_PARAMETERS = ("url", "referrer", "event")
+
+
+class BeaconError(Exception):
+    """A request the beacon can't use; `status` is the 4xx to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class BeaconHit:
+    url: str
+    referrer: str
+    event: str
+    user_agent: str
+    client_ip: str | None
+    skip_reason: str = ""
+
+
+def clean_text(value: str, max_length: int) -> str:
+    """Drop control characters, trim surrounding spaces, cut to `max_length`."""
+    return _CONTROL_CHARACTERS.sub("", value).strip()[:max_length]
+
+
+def parse_parameters(*, method: str, query_string: str, body: bytes, content_type: str) -> dict:
+    """The beacon's parameters from the query string and, for POST, a form or JSON body."""
+    parameters = _parse_query(query_string, what="query string")
+    if method == "POST" and body:
+        if len(body) > BODY_MAX_BYTES:
+            raise BeaconError(f"The body is larger than {BODY_MAX_BYTES} bytes.", status=413)
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        if media_type == "application/x-www-form-urlencoded":
+            try:
+                text = body.decode("ascii")
+            except UnicodeDecodeError as exc:
+                raise BeaconError("A form body must be percent-encoded ASCII.") from exc
+            parameters.update(_parse_query(text, what="form body"))
+        elif media_type in ("application/json", "text/plain", ""):
+            # sendBeacon() posts a string as text/plain, which needs no CORS preflight.
+            parameters.update(_parse_json(body))
+        else:
+            raise BeaconError(
+                "Send the visit as JSON or as a form (application/x-www-form-urlencoded).",
+                status=415,
+            )
+    return parameters
+
+
+def _parse_query(text: str, *, what: str) -> dict:
+    try:
+        pairs = parse_qsl(
+            text, keep_blank_values=True, strict_parsing=False, errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except UnicodeDecodeError as exc:
+        raise BeaconError(f"The {what} is not valid UTF-8 after percent-decoding.") from exc
+    except ValueError as exc:
+        raise BeaconError(f"The {what} has more than {MAX_FIELDS} fields.") from exc
+    return {key: value for key, value in pairs if key in _PARAMETERS}
+
+
+def _parse_json(body: bytes) -> dict:
+    try:
+        data: Any = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise BeaconError("The body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise BeaconError("The JSON body must be an object.")
+    parameters = {}
+    for key in _PARAMETERS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise BeaconError(f"'{key}' must be a string.")
+        parameters[key] = value
+    return parameters
+
+
+def client_address(*, remote_addr: str, forwarded_for: str, trusted_proxy_count: int) -> str | None:
+    """The visitor's address: REMOTE_ADDR, or the N-th X-Forwarded-For entry from the right.
+
+    Entries left of the trusted proxies' are written by the client and never believed.
+    """
+    candidate = remote_addr
+    if trusted_proxy_count > 0:
+        entries = [entry.strip() for entry in forwarded_for.split(",") if entry.strip()]
+        if len(entries) >= trusted_proxy_count:
+            candidate = entries[-trusted_proxy_count]
+    return _valid_ip(candidate)
+
+
+def _valid_ip(value: str) -> str | None:
+    value = (value or "").strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]  # IPv4 with a port
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def skip_reason(*, headers: dict, respect_dnt: bool, is_bot: bool) -> str:
+    """Why a valid hit is answered 204 but not stored, or '' to store it."""
+    if respect_dnt and (headers.get("HTTP_DNT", "").strip() == "1"
+                        or headers.get("HTTP_SEC_GPC", "").strip() == "1"):
+        return "dnt"
+    purpose = " ".join(
+        headers.get(name, "") for name in ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ")
+    ).lower()
+    if "prefetch" in purpose or "prerender" in purpose:
+        return "prefetch"
+    if is_bot:
+        return "bot"
+    return ""
+
+
+def page_url(raw: str) -> str:
+    """A cleaned http(s) page URL, or BeaconError."""
+    url = clean_text(raw, URL_MAX_LENGTH)
+    if not url:
+        raise BeaconError("'url' is required (or a Referer header).")
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise BeaconError("'url' is not a valid URL.") from exc
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise BeaconError("'url' must be an http:// or https:// address.")
+    return url
+
+
+def beacon_parse(
+    *,
+    method: str,
+    query_string: str,
+    body: bytes,
+    headers: dict,
+    trusted_proxy_count: int,
+    respect_dnt: bool,
+    is_bot,
+) -> BeaconHit:
+    """Validate a beacon request into a hit; `is_bot(user_agent)` says whether to skip it."""
+    parameters = parse_parameters(
+        method=method,
+        query_string=query_string,
+        body=body,
+        content_type=headers.get("CONTENT_TYPE", ""),
+    )
+    url = page_url(parameters.get("url") or headers.get("HTTP_REFERER", ""))
+    user_agent = clean_text(headers.get("HTTP_USER_AGENT", ""), USER_AGENT_MAX_LENGTH)
+    return BeaconHit(
+        url=url,
+        referrer=clean_text(parameters.get("referrer", ""), URL_MAX_LENGTH),
+        event=clean_text(parameters.get("event", ""), EVENT_MAX_LENGTH) or PAGEVIEW,
+        user_agent=user_agent,
+        client_ip=client_address(
+            remote_addr=headers.get("REMOTE_ADDR", ""),
+            forwarded_for=headers.get("HTTP_X_FORWARDED_FOR", ""),
+            trusted_proxy_count=trusted_proxy_count,
+        ),
+        skip_reason=skip_reason(
+            headers=headers, respect_dnt=respect_dnt, is_bot=is_bot(user_agent)
+        ),
+    )

@@ -1,0 +1,25 @@
+"""CSV output that is safe to open in a spreadsheet."""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def defuse(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_lines(*, header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """Yield CSV lines one at a time, so a response can stream millions of rows."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([defuse(value) for value in row])

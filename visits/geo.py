@@ -1,0 +1,140 @@
+"""City-level geolocation with a MaxMind GeoIP2/GeoLite2 database.
+
+One reader per process, opened on first use and reused; when the file on disk is replaced
+(by `manage.py geoip_update`) the next lookup reopens it. A missing or broken database never
+stops ingestion: lookups then return no location, and a warning is logged once per state.
+"""
+
+import ipaddress
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import geoip2.database
+import geoip2.errors
+import maxminddb
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+DATABASE_FILENAMES = ("GeoLite2-City.mmdb", "GeoIP2-City.mmdb")
+
+
+@dataclass(frozen=True)
+class Location:
+    country_code: str = ""
+    country: str = ""
+    region: str = ""
+    city: str = ""
+
+
+NOWHERE = Location()
+_UNOPENED = object()
+
+
+def geoip_database_path(configured: Path | str | None = None) -> Path:
+    """The `.mmdb` file that GEOIP_PATH names: the file itself, or the first known one inside."""
+    path = Path(configured if configured is not None else settings.GEOIP_PATH)
+    if path.is_dir() or not path.suffix:
+        for name in DATABASE_FILENAMES:
+            if (path / name).exists():
+                return path / name
+        return path / DATABASE_FILENAMES[0]
+    return path
+
+
+def open_reader(path: Path) -> geoip2.database.Reader:
+    """Open a city database, or raise ValueError saying why it can't be used."""
+    try:
+        reader = geoip2.database.Reader(str(path))
+    except (OSError, maxminddb.InvalidDatabaseError, ValueError) as exc:
+        raise ValueError(f"cannot open {path}: {exc}") from exc
+    if "City" not in reader.metadata().database_type:
+        reader.close()
+        raise ValueError(
+            f"{path} is a {reader.metadata().database_type} database, not a City database"
+        )
+    return reader
+
+
+class GeoLocator:
+    """A lazily opened, shared reader that notices when its file is replaced."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reader: geoip2.database.Reader | None = None
+        self._signature: tuple | None | object = _UNOPENED
+        self.state = "unknown"
+        self.path: Path | None = None
+
+    def _file_signature(self, path: Path) -> tuple | None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def _current_reader(self) -> geoip2.database.Reader | None:
+        path = geoip_database_path()
+        signature = self._file_signature(path)
+        if signature == self._signature:
+            return self._reader
+        with self._lock:
+            if signature == self._signature:
+                return self._reader
+            self._reopen(path, signature)
+            return self._reader
+
+    def _reopen(self, path: Path, signature: tuple | None) -> None:
+        old_reader, self._reader = self._reader, None
+        self._signature, self.path = signature, path
+        if old_reader is not None:
+            old_reader.close()
+        if signature is None:
+            self.state = "missing"
+            logger.warning("GeoIP database not found at %s: visits are stored without location", path)
+            return
+        try:
+            self._reader = open_reader(path)
+        except ValueError as exc:
+            self.state = "broken"
+            logger.warning("GeoIP database unusable (%s): visits are stored without location", exc)
+            return
+        self.state = "ok"
+
+    def status(self) -> str:
+        """'ok', 'missing' or 'broken', for the health check."""
+        self._current_reader()
+        return self.state
+
+    def locate(self, address: str | None) -> Location:
+        if not address:
+            return NOWHERE
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return NOWHERE
+        if not ip.is_global:
+            return NOWHERE
+        reader = self._current_reader()
+        if reader is None:
+            return NOWHERE
+        try:
+            record = reader.city(ip)
+        except geoip2.errors.AddressNotFoundError:
+            return NOWHERE
+        except (maxminddb.InvalidDatabaseError, ValueError, TypeError, KeyError) as exc:
+            logger.warning("GeoIP lookup failed: %s", type(exc).__name__)
+            return NOWHERE
+        subdivision = record.subdivisions.most_specific
+        return Location(
+            country_code=(record.country.iso_code or "")[:2],
+            country=(record.country.name or "")[:100],
+            region=(subdivision.name or "")[:100],
+            city=(record.city.name or "")[:100],
+        )
+
+
+geolocator = GeoLocator()

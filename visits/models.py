@@ -1,0 +1,79 @@
+"""Visits recorded by the beacon, and the daily salt that makes visitors countable, not traceable."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from sites.models import Site
+
+URL_MAX_LENGTH = 2048
+USER_AGENT_MAX_LENGTH = 512
+EVENT_MAX_LENGTH = 100
+PAGEVIEW = "pageview"
+
+
+class Device(models.TextChoices):
+    DESKTOP = "desktop", "Desktop"
+    MOBILE = "mobile", "Mobile"
+    TABLET = "tablet", "Tablet"
+
+
+class Visit(models.Model):
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="visits", verbose_name="site"
+    )
+    timestamp = models.DateTimeField("time", default=timezone.now)
+    url = models.CharField("page", max_length=URL_MAX_LENGTH)
+    referrer = models.CharField("referrer", max_length=URL_MAX_LENGTH, blank=True)
+    event = models.CharField("event", max_length=EVENT_MAX_LENGTH, default=PAGEVIEW)
+    browser = models.CharField("browser", max_length=50, blank=True)
+    browser_version = models.CharField("browser version", max_length=20, blank=True)
+    os = models.CharField("operating system", max_length=50, blank=True)
+    device = models.CharField("device", max_length=10, choices=Device.choices, blank=True)
+    country_code = models.CharField("country code", max_length=2, blank=True)
+    country = models.CharField("country", max_length=100, blank=True)
+    region = models.CharField("region", max_length=100, blank=True)
+    city = models.CharField("city", max_length=100, blank=True)
+    # A keyed hash of (day's salt, site, address, user agent): the same visitor within one day
+    # gives the same number, and once the salt is deleted nobody can recompute it.
+    visitor_hash = models.BigIntegerField("visitor", default=0)
+
+    class Meta:
+        verbose_name = "visit"
+        verbose_name_plural = "visits"
+        indexes = [
+            models.Index(fields=["site", "-timestamp"], name="visit_site_latest_idx"),
+            models.Index(fields=["timestamp"], name="visit_timestamp_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(event=""), name="visit_event_not_empty"),
+            models.CheckConstraint(
+                condition=Q(device__in=["", *Device.values]), name="visit_device_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.url} at {self.timestamp:%Y-%m-%d %H:%M}"
+
+    @property
+    def location(self) -> str:
+        """"City, Country" as far as it is known."""
+        return ", ".join(part for part in (self.city, self.country) if part)
+
+    @property
+    def browser_label(self) -> str:
+        return f"{self.browser} {self.browser_version}".strip()
+
+
+class VisitorSalt(models.Model):
+    """A random salt for one UTC day; deleted after two days so old hashes can't be recomputed."""
+
+    day = models.DateField("day", unique=True)
+    salt = models.BinaryField("salt", max_length=32)
+
+    class Meta:
+        verbose_name = "visitor salt"
+        verbose_name_plural = "visitor salts"
+
+    def __str__(self) -> str:
+        return f"salt for {self.day:%Y-%m-%d}"

@@ -1,0 +1,35 @@
+"""Reads of visits for the owner's pages and exports."""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from sites.models import Site
+from visits.models import Visit
+
+CSV_COLUMNS = (
+    "timestamp", "url", "referrer", "event", "browser", "os", "device", "country", "region", "city",
+)
+
+
+def visit_list_for(*, site: Site) -> QuerySet[Visit]:
+    """A site's visits, newest first (served by the (site, -timestamp) index)."""
+    return Visit.objects.filter(site=site).order_by("-timestamp", "-id")
+
+
+def visit_latest_for(*, site: Site, limit: int = 20) -> list[Visit]:
+    return list(visit_list_for(site=site)[:limit])
+
+
+def visit_csv_rows(*, site: Site, chunk_size: int = 2000) -> Iterator[tuple]:
+    """Every visit of a site as CSV column values, oldest first, read in chunks."""
+    queryset = (
+        Visit.objects.filter(site=site)
+        .order_by("timestamp", "id")
+        .values_list(
+            "timestamp", "url", "referrer", "event", "browser", "os", "device",
+            "country", "region", "city",
+        )
+    )
+    for row in queryset.iterator(chunk_size=chunk_size):
+        yield (row[0].isoformat(), *row[1:])

@@ -1,0 +1,72 @@
+"""Writes for visits: recording a beacon hit, and the daily visitor salt behind unique counts."""
+
+import hashlib
+import secrets
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sites.models import Site
+from visits.agents import agent_parse
+from visits.beacon import BeaconHit
+from visits.geo import geolocator
+from visits.models import Visit, VisitorSalt
+
+_salt_cache: dict[date, bytes] = {}
+_salt_lock = threading.Lock()
+
+
+def visitor_salt_for(*, day: date) -> bytes:
+    """The salt of a UTC day, made on first use; salts older than yesterday are deleted."""
+    salt = _salt_cache.get(day)
+    if salt is not None:
+        return salt
+    with _salt_lock:
+        try:
+            with transaction.atomic():
+                record, created = VisitorSalt.objects.get_or_create(
+                    day=day, defaults={"salt": secrets.token_bytes(32)}
+                )
+        except IntegrityError:
+            record, created = VisitorSalt.objects.get(day=day), False
+        if created:
+            VisitorSalt.objects.filter(day__lt=day - timedelta(days=1)).delete()
+        salt = bytes(record.salt)
+        _salt_cache.clear()
+        _salt_cache[day] = salt
+    return salt
+
+
+def visitor_hash(*, salt: bytes, site_id: int, client_ip: str | None, user_agent: str) -> int:
+    """A signed 64-bit keyed hash: stable for one visitor on one site for one day."""
+    message = f"{site_id}\n{client_ip or ''}\n{user_agent}".encode()
+    digest = hashlib.blake2b(message, key=salt, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def visit_record(*, site: Site, hit: BeaconHit, now: datetime | None = None) -> Visit:
+    """Store one visit: the agent parsed, the address located and hashed, never kept."""
+    now = now or timezone.now()
+    agent = agent_parse(hit.user_agent)
+    location = geolocator.locate(hit.client_ip)
+    salt = visitor_salt_for(day=now.astimezone(UTC).date())
+    return Visit.objects.create(
+        site=site,
+        timestamp=now,
+        url=hit.url,
+        referrer=hit.referrer,
+        event=hit.event,
+        browser=agent.browser,
+        browser_version=agent.browser_version,
+        os=agent.os,
+        device=agent.device,
+        country_code=location.country_code,
+        country=location.country,
+        region=location.region,
+        city=location.city,
+        visitor_hash=visitor_hash(
+            salt=salt, site_id=site.pk, client_ip=hit.client_ip, user_agent=hit.user_agent
+        ),
+    )

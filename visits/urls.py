@@ -1,0 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+
+from visits import views
+
+app_name = "visits"
+
+urlpatterns = [
+    path("visit", views.beacon, name="beacon"),
+    path("visits/", views.VisitListView.as_view(), name="list"),
+    path("visits.csv", login_required(views.visits_csv), name="csv"),
+]
