@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
 
-BODY_MAX_BYTES = 16 * 1024
+BODY_MAX_BYTES = 64 * 1024
 MAX_FIELDS = 32
 # C0 and C1 control characters, DEL and lone surrogates (which no database encoding accepts):
 # never useful in a URL, an event name or a user agent.
@@ -45,10 +45,17 @@ def clean_text(value: str, max_length: int) -> str:
     return _CONTROL_CHARACTERS.sub("", value).strip()[:max_length]
 
 
-def parse_parameters(*, method: str, query_string: str, body: bytes, content_type: str) -> dict:
-    """The beacon's parameters from the query string and, for POST, a form or JSON body."""
+def parse_parameters(
+    *, method: str, query_string: str, body: bytes, content_type: str, multipart: dict | None = None
+) -> dict:
+    """The beacon's parameters from the query string and, for POST, a form or JSON body.
+
+    `multipart` holds the fields of a multipart/form-data body, which Django parses for us.
+    """
     parameters = _parse_query(query_string, what="query string")
-    if method == "POST" and body:
+    if multipart is not None:
+        parameters.update({key: multipart[key] for key in _PARAMETERS if key in multipart})
+    elif method == "POST" and body:
         if len(body) > BODY_MAX_BYTES:
             raise BeaconError(f"The body is larger than {BODY_MAX_BYTES} bytes.", status=413)
         media_type = content_type.split(";", 1)[0].strip().lower()
@@ -63,7 +70,7 @@ def parse_parameters(*, method: str, query_string: str, body: bytes, content_typ
             parameters.update(_parse_json(body))
         else:
             raise BeaconError(
-                "Send the visit as JSON or as a form (application/x-www-form-urlencoded).",
+                "Send the visit as JSON or as a form (urlencoded or multipart).",
                 status=415,
             )
     return parameters
@@ -163,6 +170,7 @@ def beacon_parse(
     trusted_proxy_count: int,
     respect_dnt: bool,
     is_bot,
+    multipart: dict | None = None,
 ) -> BeaconHit:
     """Validate a beacon request into a hit; `is_bot(user_agent)` says whether to skip it."""
     parameters = parse_parameters(
@@ -170,6 +178,7 @@ def beacon_parse(
         query_string=query_string,
         body=body,
         content_type=headers.get("CONTENT_TYPE", ""),
+        multipart=multipart,
     )
     url = page_url(parameters.get("url") or headers.get("HTTP_REFERER", ""))
     user_agent = clean_text(headers.get("HTTP_USER_AGENT", ""), USER_AGENT_MAX_LENGTH)

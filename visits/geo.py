@@ -51,11 +51,10 @@ def open_reader(path: Path) -> geoip2.database.Reader:
         reader = geoip2.database.Reader(str(path))
     except (OSError, maxminddb.InvalidDatabaseError, ValueError) as exc:
         raise ValueError(f"cannot open {path}: {exc}") from exc
-    if "City" not in reader.metadata().database_type:
+    database_type = reader.metadata().database_type
+    if "City" not in database_type:
         reader.close()
-        raise ValueError(
-            f"{path} is a {reader.metadata().database_type} database, not a City database"
-        )
+        raise ValueError(f"{path} is a {database_type} database, not a City database")
     return reader
 
 

@@ -4,7 +4,8 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http.multipartparser import MultiPartParserError
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -48,7 +49,10 @@ def beacon(request, site_id: int):
         return _answer(204)
     if request.method not in ("GET", "POST"):
         return _answer(405, "Use GET or POST.", Allow="GET, POST, OPTIONS")
-    if _declared_length(request) > BODY_MAX_BYTES:
+    declared_length = _declared_length(request)
+    if declared_length is None:
+        return _answer(400, "The Content-Length header is not a number.")
+    if declared_length > BODY_MAX_BYTES:
         return _answer(413, f"The body is larger than {BODY_MAX_BYTES} bytes.")
     try:
         site = Site.objects.filter(pk=site_id).only("id").first()
@@ -58,17 +62,21 @@ def beacon(request, site_id: int):
     if site is None:
         return _answer(404, "Unknown site.")
     try:
+        is_multipart = request.method == "POST" and request.content_type == "multipart/form-data"
         hit = beacon_parse(
             method=request.method,
             query_string=request.META.get("QUERY_STRING", ""),
-            body=request.body if request.method == "POST" else b"",
+            body=request.body if request.method == "POST" and not is_multipart else b"",
             headers=request.META,
             trusted_proxy_count=settings.TRUSTED_PROXY_COUNT,
             respect_dnt=settings.RESPECT_DNT,
             is_bot=lambda user_agent: agent_parse(user_agent).is_bot,
+            multipart=request.POST.dict() if is_multipart else None,
         )
     except RequestDataTooBig:
         return _answer(413, "The body is too large.")
+    except (MultiPartParserError, TooManyFieldsSent, UnicodeDecodeError):
+        return _answer(400, "The multipart body could not be read.")
     except BeaconError as error:
         return _answer(error.status, error.message)
     if hit.skip_reason:
@@ -81,11 +89,11 @@ def beacon(request, site_id: int):
     return _answer(204)
 
 
-def _declared_length(request) -> int:
+def _declared_length(request) -> int | None:
     try:
         return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
     except ValueError:
-        return 0
+        return None
 
 
 class VisitListView(LoginRequiredMixin, ListView):

@@ -1,0 +1,40 @@
+"""Print what the GeoIP database says about an address."""
+
+import ipaddress
+
+import geoip2.errors
+from django.core.management.base import BaseCommand, CommandError
+
+from visits.geo import geoip_database_path, open_reader
+
+
+class Command(BaseCommand):
+    help = "Print the country, region and city the GeoIP database gives for an IP address."
+
+    def add_arguments(self, parser):
+        parser.add_argument("ip", help="an IPv4 or IPv6 address")
+
+    def handle(self, *args, ip, **options):
+        try:
+            address = ipaddress.ip_address(ip.strip())
+        except ValueError as exc:
+            raise CommandError(f"Not an IP address: {ip!r}") from exc
+        path = geoip_database_path()
+        try:
+            reader = open_reader(path)
+        except ValueError as exc:
+            raise CommandError(f"No usable GeoIP database: {exc}") from exc
+        with reader:
+            if not address.is_global:
+                self.stdout.write(f"{address}: a private or reserved address, no location")
+                return
+            try:
+                record = reader.city(address)
+            except geoip2.errors.AddressNotFoundError:
+                self.stdout.write(f"{address}: not in the database")
+                return
+        self.stdout.write(
+            f"{address}: country={record.country.name or '-'} ({record.country.iso_code or '-'}), "
+            f"region={record.subdivisions.most_specific.name or '-'}, "
+            f"city={record.city.name or '-'}"
+        )
