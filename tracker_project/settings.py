@@ -21,8 +21,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "string (for example the output of `python -c \"import secrets; "
-            "print(secrets.token_urlsafe(50))\"`), or set DEBUG=True for local development."
+            'string (for example the output of `python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))"`), or set DEBUG=True for local development.'
         )
     # Development only: a fixed key is fine because DEBUG never faces the internet.
     SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105

@@ -27,8 +27,19 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     ordering = ("-timestamp",)
     actions = ("export_csv",)
     fields = (
-        "site", "timestamp", "url", "referrer", "event", "browser", "browser_version", "os",
-        "device", "country_code", "country", "region", "city",
+        "site",
+        "timestamp",
+        "url",
+        "referrer",
+        "event",
+        "browser",
+        "browser_version",
+        "os",
+        "device",
+        "country_code",
+        "country",
+        "region",
+        "city",
     )
     readonly_fields = fields
 

@@ -79,7 +79,10 @@ def parse_parameters(
 def _parse_query(text: str, *, what: str) -> dict:
     try:
         pairs = parse_qsl(
-            text, keep_blank_values=True, strict_parsing=False, errors="strict",
+            text,
+            keep_blank_values=True,
+            strict_parsing=False,
+            errors="strict",
             max_num_fields=MAX_FIELDS,
         )
     except UnicodeDecodeError as exc:
@@ -134,8 +137,9 @@ def _valid_ip(value: str) -> str | None:
 
 def skip_reason(*, headers: dict, respect_dnt: bool, is_bot: bool) -> str:
     """Why a valid hit is answered 204 but not stored, or '' to store it."""
-    if respect_dnt and (headers.get("HTTP_DNT", "").strip() == "1"
-                        or headers.get("HTTP_SEC_GPC", "").strip() == "1"):
+    if respect_dnt and (
+        headers.get("HTTP_DNT", "").strip() == "1" or headers.get("HTTP_SEC_GPC", "").strip() == "1"
+    ):
         return "dnt"
     purpose = " ".join(
         headers.get(name, "") for name in ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ")

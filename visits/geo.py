@@ -64,7 +64,7 @@ class GeoLocator:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._reader: geoip2.database.Reader | None = None
-        self._signature: tuple | None | object = _UNOPENED
+        self._signature: tuple | object | None = _UNOPENED
         self.state = "unknown"
         self.path: Path | None = None
 
@@ -93,7 +93,9 @@ class GeoLocator:
             old_reader.close()
         if signature is None:
             self.state = "missing"
-            logger.warning("GeoIP database not found at %s: visits are stored without location", path)
+            logger.warning(
+                "GeoIP database not found at %s: visits are stored without location", path
+            )
             return
         try:
             self._reader = open_reader(path)

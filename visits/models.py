@@ -1,4 +1,4 @@
-"""Visits recorded by the beacon, and the daily salt that makes visitors countable, not traceable."""
+"""Visits recorded by the beacon, and the daily salt that keeps unique visitors untraceable."""
 
 from django.db import models
 from django.db.models import Q
@@ -57,7 +57,7 @@ class Visit(models.Model):
 
     @property
     def location(self) -> str:
-        """"City, Country" as far as it is known."""
+        """ "City, Country" as far as it is known."""
         return ", ".join(part for part in (self.city, self.country) if part)
 
     @property

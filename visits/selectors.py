@@ -8,7 +8,16 @@ from sites.models import Site
 from visits.models import Visit
 
 CSV_COLUMNS = (
-    "timestamp", "url", "referrer", "event", "browser", "os", "device", "country", "region", "city",
+    "timestamp",
+    "url",
+    "referrer",
+    "event",
+    "browser",
+    "os",
+    "device",
+    "country",
+    "region",
+    "city",
 )
 
 
@@ -27,8 +36,16 @@ def visit_csv_rows(*, site: Site, chunk_size: int = 2000) -> Iterator[tuple]:
         Visit.objects.filter(site=site)
         .order_by("timestamp", "id")
         .values_list(
-            "timestamp", "url", "referrer", "event", "browser", "os", "device",
-            "country", "region", "city",
+            "timestamp",
+            "url",
+            "referrer",
+            "event",
+            "browser",
+            "os",
+            "device",
+            "country",
+            "region",
+            "city",
         )
     )
     for row in queryset.iterator(chunk_size=chunk_size):

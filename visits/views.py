@@ -5,9 +5,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http.multipartparser import MultiPartParserError
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -36,7 +36,9 @@ _CORS_HEADERS = {
 
 
 def _answer(status: int, error: str = "", **headers: str) -> HttpResponse:
-    response = JsonResponse({"error": error}, status=status) if error else HttpResponse(status=status)
+    response = (
+        JsonResponse({"error": error}, status=status) if error else HttpResponse(status=status)
+    )
     for name, value in {**_CORS_HEADERS, **headers}.items():
         response[name] = value
     return response
@@ -104,11 +106,15 @@ class VisitListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.site = get_object_or_404(site_queryset_for(user=self.request.user), pk=self.kwargs["site_id"])
+        self.site = get_object_or_404(
+            site_queryset_for(user=self.request.user), pk=self.kwargs["site_id"]
+        )
         return visit_list_for(site=self.site)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(site=self.site, title=f"Visits to {self.site.name}", **kwargs)
+        return super().get_context_data(
+            site=self.site, title=f"Visits to {self.site.name}", **kwargs
+        )
 
 
 def visits_csv(request, site_id: int):
@@ -129,8 +135,11 @@ def visits_csv(request, site_id: int):
 def healthz(request):
     """200 when the database answers; GeoIP state is reported but never makes us unhealthy."""
     database = _database_state()
-    body = {"status": "ok" if database == "ok" else "error", "database": database,
-            "geoip": geolocator.status()}
+    body = {
+        "status": "ok" if database == "ok" else "error",
+        "database": database,
+        "geoip": geolocator.status(),
+    }
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 

@@ -32,7 +32,9 @@ def test_account_keeps_own_email(owner_client, owner):
 
 
 @pytest.mark.django_db
-def test_password_change_keeps_session_and_new_password_works(owner_client, owner, password, client):
+def test_password_change_keeps_session_and_new_password_works(
+    owner_client, owner, password, client
+):
     new = "an even longer passphrase 77"
     response = owner_client.post(
         PASSWORD_CHANGE,

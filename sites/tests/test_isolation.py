@@ -4,10 +4,18 @@ import pytest
 
 from sites.models import Site
 
-FOREIGN_PAGES = ("/sites/{pk}/", "/sites/{pk}/edit/", "/sites/{pk}/delete/",
-                 "/sites/{pk}/visits/", "/sites/{pk}/visits.csv")
-FOREIGN_ADMIN = ("/admin/sites/site/{pk}/change/", "/admin/sites/site/{pk}/delete/",
-                 "/admin/sites/site/{pk}/history/")
+FOREIGN_PAGES = (
+    "/sites/{pk}/",
+    "/sites/{pk}/edit/",
+    "/sites/{pk}/delete/",
+    "/sites/{pk}/visits/",
+    "/sites/{pk}/visits.csv",
+)
+FOREIGN_ADMIN = (
+    "/admin/sites/site/{pk}/change/",
+    "/admin/sites/site/{pk}/delete/",
+    "/admin/sites/site/{pk}/history/",
+)
 
 
 @pytest.mark.django_db
@@ -33,11 +41,15 @@ def test_unknown_site_is_404_everywhere(owner_client, template):
 
 @pytest.mark.django_db
 def test_foreign_site_cannot_be_changed_or_deleted_by_post(owner_client, other_site):
-    owner_client.post(f"/sites/{other_site.pk}/edit/",
-                      {"name": "Hacked", "base_url": "https://x.example", "timezone": "UTC"})
+    owner_client.post(
+        f"/sites/{other_site.pk}/edit/",
+        {"name": "Hacked", "base_url": "https://x.example", "timezone": "UTC"},
+    )
     owner_client.post(f"/sites/{other_site.pk}/delete/")
-    owner_client.post(f"/admin/sites/site/{other_site.pk}/change/",
-                      {"name": "Hacked", "base_url": "https://x.example", "timezone": "UTC"})
+    owner_client.post(
+        f"/admin/sites/site/{other_site.pk}/change/",
+        {"name": "Hacked", "base_url": "https://x.example", "timezone": "UTC"},
+    )
     owner_client.post(f"/admin/sites/site/{other_site.pk}/delete/", {"post": "yes"})
     other_site.refresh_from_db()
     assert other_site.name == "Shop"
@@ -53,9 +65,14 @@ def test_admin_changelist_shows_only_own_sites(owner_client, site, other_site):
 
 @pytest.mark.django_db
 def test_admin_bulk_delete_cannot_reach_foreign_sites(owner_client, site, other_site):
-    owner_client.post("/admin/sites/site/", {
-        "action": "delete_selected", "_selected_action": [site.pk, other_site.pk], "post": "yes",
-    })
+    owner_client.post(
+        "/admin/sites/site/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [site.pk, other_site.pk],
+            "post": "yes",
+        },
+    )
     assert Site.objects.filter(pk=other_site.pk).exists()
     assert not Site.objects.filter(pk=site.pk).exists()
 
@@ -74,8 +91,10 @@ def test_superuser_sees_both_in_pages_and_admin(client, superuser, site, other_s
 def test_owner_cannot_see_users_or_become_superuser(owner_client, owner):
     assert owner_client.get("/admin/accounts/user/").status_code == 403
     assert owner_client.get(f"/admin/accounts/user/{owner.pk}/change/").status_code == 403
-    owner_client.post(f"/admin/accounts/user/{owner.pk}/change/",
-                      {"email": owner.email, "is_superuser": "on", "is_staff": "on"})
+    owner_client.post(
+        f"/admin/accounts/user/{owner.pk}/change/",
+        {"email": owner.email, "is_superuser": "on", "is_staff": "on"},
+    )
     owner.refresh_from_db()
     assert not owner.is_superuser
     index = owner_client.get("/admin/").content.decode()

@@ -8,7 +8,8 @@ from visits.models import Visit
 @pytest.mark.django_db
 def test_create_redirects_and_site_appears_in_list(owner_client, owner):
     response = owner_client.post(
-        "/sites/new/", {"name": "Docs", "base_url": "docs.example.com/some/path?x=1", "timezone": "Europe/Berlin"}
+        "/sites/new/",
+        {"name": "Docs", "base_url": "docs.example.com/some/path?x=1", "timezone": "Europe/Berlin"},
     )
 
     site = Site.objects.get(name="Docs")
@@ -39,7 +40,9 @@ def test_create_redirects_and_site_appears_in_list(owner_client, owner):
 )
 @pytest.mark.django_db
 def test_invalid_base_url_is_a_form_error(owner_client, base_url):
-    response = owner_client.post("/sites/new/", {"name": "X", "base_url": base_url, "timezone": "UTC"})
+    response = owner_client.post(
+        "/sites/new/", {"name": "X", "base_url": base_url, "timezone": "UTC"}
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["base_url"]
@@ -113,7 +116,8 @@ def test_snippet_honours_proxy_https_header_when_proxy_is_trusted(client, owner,
 @pytest.mark.django_db
 def test_edit_renames_site(owner_client, site):
     response = owner_client.post(
-        f"/sites/{site.pk}/edit/", {"name": "Journal", "base_url": "https://blog.example.com", "timezone": "UTC"}
+        f"/sites/{site.pk}/edit/",
+        {"name": "Journal", "base_url": "https://blog.example.com", "timezone": "UTC"},
     )
     assert response.status_code == 302
     site.refresh_from_db()
@@ -137,8 +141,15 @@ def test_delete_asks_then_deletes_on_post(owner_client, site):
 
 @pytest.mark.django_db
 def test_pages_need_login(client, site):
-    for url in ("/sites/", "/sites/new/", f"/sites/{site.pk}/", f"/sites/{site.pk}/edit/",
-                f"/sites/{site.pk}/delete/", f"/sites/{site.pk}/visits/", f"/sites/{site.pk}/visits.csv"):
+    for url in (
+        "/sites/",
+        "/sites/new/",
+        f"/sites/{site.pk}/",
+        f"/sites/{site.pk}/edit/",
+        f"/sites/{site.pk}/delete/",
+        f"/sites/{site.pk}/visits/",
+        f"/sites/{site.pk}/visits.csv",
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/?next="), url

@@ -6,50 +6,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sites', '0001_initial'),
+        ("sites", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VisitorSalt',
+            name="VisitorSalt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='day')),
-                ('salt', models.BinaryField(max_length=32, verbose_name='salt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="day")),
+                ("salt", models.BinaryField(max_length=32, verbose_name="salt")),
             ],
             options={
-                'verbose_name': 'visitor salt',
-                'verbose_name_plural': 'visitor salts',
+                "verbose_name": "visitor salt",
+                "verbose_name_plural": "visitor salts",
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('timestamp', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('url', models.CharField(max_length=2048, verbose_name='page')),
-                ('referrer', models.CharField(blank=True, max_length=2048, verbose_name='referrer')),
-                ('event', models.CharField(default='pageview', max_length=100, verbose_name='event')),
-                ('browser', models.CharField(blank=True, max_length=50, verbose_name='browser')),
-                ('browser_version', models.CharField(blank=True, max_length=20, verbose_name='browser version')),
-                ('os', models.CharField(blank=True, max_length=50, verbose_name='operating system')),
-                ('device', models.CharField(blank=True, choices=[('desktop', 'Desktop'), ('mobile', 'Mobile'), ('tablet', 'Tablet')], max_length=10, verbose_name='device')),
-                ('country_code', models.CharField(blank=True, max_length=2, verbose_name='country code')),
-                ('country', models.CharField(blank=True, max_length=100, verbose_name='country')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('visitor_hash', models.BigIntegerField(default=0, verbose_name='visitor')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='sites.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "timestamp",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                ("url", models.CharField(max_length=2048, verbose_name="page")),
+                (
+                    "referrer",
+                    models.CharField(blank=True, max_length=2048, verbose_name="referrer"),
+                ),
+                (
+                    "event",
+                    models.CharField(default="pageview", max_length=100, verbose_name="event"),
+                ),
+                ("browser", models.CharField(blank=True, max_length=50, verbose_name="browser")),
+                (
+                    "browser_version",
+                    models.CharField(blank=True, max_length=20, verbose_name="browser version"),
+                ),
+                (
+                    "os",
+                    models.CharField(blank=True, max_length=50, verbose_name="operating system"),
+                ),
+                (
+                    "device",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("desktop", "Desktop"),
+                            ("mobile", "Mobile"),
+                            ("tablet", "Tablet"),
+                        ],
+                        max_length=10,
+                        verbose_name="device",
+                    ),
+                ),
+                (
+                    "country_code",
+                    models.CharField(blank=True, max_length=2, verbose_name="country code"),
+                ),
+                ("country", models.CharField(blank=True, max_length=100, verbose_name="country")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="region")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                ("visitor_hash", models.BigIntegerField(default=0, verbose_name="visitor")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="sites.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit',
-                'verbose_name_plural': 'visits',
-                'indexes': [models.Index(fields=['site', '-timestamp'], name='visit_site_latest_idx'), models.Index(fields=['timestamp'], name='visit_timestamp_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('event', ''), _negated=True), name='visit_event_not_empty'), models.CheckConstraint(condition=models.Q(('device__in', ['', 'desktop', 'mobile', 'tablet'])), name='visit_device_known')],
+                "verbose_name": "visit",
+                "verbose_name_plural": "visits",
+                "indexes": [
+                    models.Index(fields=["site", "-timestamp"], name="visit_site_latest_idx"),
+                    models.Index(fields=["timestamp"], name="visit_timestamp_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("event", ""), _negated=True),
+                        name="visit_event_not_empty",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("device__in", ["", "desktop", "mobile", "tablet"])),
+                        name="visit_device_known",
+                    ),
+                ],
             },
         ),
     ]

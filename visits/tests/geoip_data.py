@@ -22,12 +22,21 @@ def _record(iso: str, country: str, region: str, city: str) -> dict:
 
 def build_city_database(path: Path, *, database_type: str = "GeoLite2-City") -> Path:
     writer = MMDBWriter(
-        ip_version=6, ipv4_compatible=True, database_type=database_type,
-        languages=["en"], description="Tracker test data",
+        ip_version=6,
+        ipv4_compatible=True,
+        database_type=database_type,
+        languages=["en"],
+        description="Tracker test data",
     )
-    writer.insert_network(IPSet(["81.2.69.0/24"]), _record("GB", "United Kingdom", "England", "London"))
-    writer.insert_network(IPSet(["175.16.199.0/24"]), _record("CN", "China", "Jilin Sheng", "Changchun"))
-    writer.insert_network(IPSet(["2a02:8100::/32"]), _record("DE", "Germany", "Land Berlin", "Berlin"))
+    writer.insert_network(
+        IPSet(["81.2.69.0/24"]), _record("GB", "United Kingdom", "England", "London")
+    )
+    writer.insert_network(
+        IPSet(["175.16.199.0/24"]), _record("CN", "China", "Jilin Sheng", "Changchun")
+    )
+    writer.insert_network(
+        IPSet(["2a02:8100::/32"]), _record("DE", "Germany", "Land Berlin", "Berlin")
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     writer.to_db_file(str(path))
     return path

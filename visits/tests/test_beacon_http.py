@@ -22,23 +22,36 @@ def test_get_stores_a_visit_with_everything(send, site, geoip_dir):
     assert visit.url == PAGE
     assert visit.referrer == "https://news.example/"
     assert visit.event == "pageview"
-    assert (visit.browser, visit.browser_version, visit.os, visit.device) == ("Chrome", "126", "Windows", "desktop")
+    assert (visit.browser, visit.browser_version, visit.os, visit.device) == (
+        "Chrome",
+        "126",
+        "Windows",
+        "desktop",
+    )
     assert (visit.country_code, visit.country, visit.region, visit.city) == (
-        "GB", "United Kingdom", "England", "London"
+        "GB",
+        "United Kingdom",
+        "England",
+        "London",
     )
     assert visit.location == "London, United Kingdom"
     assert visit.visitor_hash != 0
 
 
 def test_post_urlencoded_form_body(send):
-    response = send("post", data=urlencode({"url": PAGE, "event": "signup"}),
-                    content_type="application/x-www-form-urlencoded")
+    response = send(
+        "post",
+        data=urlencode({"url": PAGE, "event": "signup"}),
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 204
     assert Visit.objects.get().event == "signup"
 
 
 def test_post_json_body(send):
-    response = send("post", data=json.dumps({"url": PAGE, "event": "download"}), content_type="application/json")
+    response = send(
+        "post", data=json.dumps({"url": PAGE, "event": "download"}), content_type="application/json"
+    )
     assert response.status_code == 204
     assert Visit.objects.get().event == "download"
 
@@ -62,7 +75,9 @@ def test_missing_url_is_400_json(send):
     assert not Visit.objects.exists()
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://blog.example.com/", "data:,x", "//x"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://blog.example.com/", "data:,x", "//x"]
+)
 def test_non_http_url_is_400_json(send, url):
     response = send(data={"url": url})
     assert response.status_code == 400
@@ -70,7 +85,9 @@ def test_non_http_url_is_400_json(send, url):
     assert not Visit.objects.exists()
 
 
-@pytest.mark.parametrize(("length", "stored"), [(2047, 2047), (2048, 2048), (2049, 2048), (9000, 2048)])
+@pytest.mark.parametrize(
+    ("length", "stored"), [(2047, 2047), (2048, 2048), (2049, 2048), (9000, 2048)]
+)
 def test_url_and_referrer_are_cut_at_2048(send, length, stored):
     url = "https://blog.example.com/" + "a" * (length - len("https://blog.example.com/"))
     response = send("post", data={"url": url, "referrer": url})
@@ -98,10 +115,18 @@ def test_user_agent_is_cut_at_512(send, site, length, differs):
 
 
 def test_nul_and_control_characters_never_reach_the_database(send):
-    response = send("post", data=json.dumps({
-        "url": "https://blog.example.com/a\x00b\x1fc", "referrer": "https://r.example/\x00",
-        "event": "sign\x00up\x07",
-    }), content_type="application/json", HTTP_USER_AGENT=BROWSER_UA + "\x00")
+    response = send(
+        "post",
+        data=json.dumps(
+            {
+                "url": "https://blog.example.com/a\x00b\x1fc",
+                "referrer": "https://r.example/\x00",
+                "event": "sign\x00up\x07",
+            }
+        ),
+        content_type="application/json",
+        HTTP_USER_AGENT=BROWSER_UA + "\x00",
+    )
     assert response.status_code == 204
     visit = Visit.objects.get()
     assert visit.url == "https://blog.example.com/abc"
@@ -110,22 +135,29 @@ def test_nul_and_control_characters_never_reach_the_database(send):
 
 
 def test_percent_encoded_nul_is_stripped(client, beacon_url):
-    response = client.get(beacon_url + "?url=https%3A%2F%2Fblog.example.com%2F%00x",
-                          HTTP_USER_AGENT=BROWSER_UA)
+    response = client.get(
+        beacon_url + "?url=https%3A%2F%2Fblog.example.com%2F%00x", HTTP_USER_AGENT=BROWSER_UA
+    )
     assert response.status_code == 204
     assert Visit.objects.get().url == "https://blog.example.com/x"
 
 
 def test_bad_utf8_percent_encoding_is_400(client, beacon_url):
-    response = client.get(beacon_url + "?url=https%3A%2F%2Fx.example%2F%E9%FF", HTTP_USER_AGENT=BROWSER_UA)
+    response = client.get(
+        beacon_url + "?url=https%3A%2F%2Fx.example%2F%E9%FF", HTTP_USER_AGENT=BROWSER_UA
+    )
     assert response.status_code == 400
     assert "UTF-8" in response.json()["error"]
     assert not Visit.objects.exists()
 
 
-@pytest.mark.parametrize("body", [b"{garbage", b"null", b"[]", b'"string"', b"\xff\xff", b'{"url": 1}'])
+@pytest.mark.parametrize(
+    "body", [b"{garbage", b"null", b"[]", b'"string"', b"\xff\xff", b'{"url": 1}']
+)
 def test_garbage_json_is_400(client, beacon_url, body):
-    response = client.post(beacon_url, body, content_type="application/json", HTTP_USER_AGENT=BROWSER_UA)
+    response = client.post(
+        beacon_url, body, content_type="application/json", HTTP_USER_AGENT=BROWSER_UA
+    )
     assert response.status_code == 400
     assert response.json()["error"]
 
@@ -145,8 +177,11 @@ def test_other_methods_are_405(client, beacon_url, method):
 
 
 def test_options_preflight_is_answered(client, beacon_url):
-    response = client.options(beacon_url, HTTP_ORIGIN="https://blog.example.com",
-                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    response = client.options(
+        beacon_url,
+        HTTP_ORIGIN="https://blog.example.com",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
     assert response.status_code == 204
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response["Access-Control-Allow-Methods"]
@@ -197,7 +232,8 @@ def test_dnt_is_stored_when_not_respected(send, settings):
         "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
         "curl/8.5.0",
         "python-requests/2.31.0",
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "HeadlessChrome/120.0 Safari/537.36",
         "",
     ],
 )
@@ -208,7 +244,9 @@ def test_bots_are_accepted_but_not_stored(send, agent):
     assert not Visit.objects.exists()
 
 
-@pytest.mark.parametrize(("header", "value"), [("HTTP_SEC_PURPOSE", "prefetch"), ("HTTP_PURPOSE", "prefetch")])
+@pytest.mark.parametrize(
+    ("header", "value"), [("HTTP_SEC_PURPOSE", "prefetch"), ("HTTP_PURPOSE", "prefetch")]
+)
 def test_prefetches_are_accepted_but_not_stored(send, header, value):
     response = send(data={"url": PAGE}, **{header: value})
     assert response.status_code == 204
@@ -223,8 +261,11 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(send, geoip_dir, setti
 
 def test_spoofed_left_forwarded_entry_never_wins(send, geoip_dir, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    send(data={"url": PAGE}, REMOTE_ADDR="10.0.0.2",
-         HTTP_X_FORWARDED_FOR=f"{LONDON_V4}, {CHANGCHUN_V4}")
+    send(
+        data={"url": PAGE},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=f"{LONDON_V4}, {CHANGCHUN_V4}",
+    )
     assert Visit.objects.get().city == "Changchun"
 
 
@@ -271,6 +312,10 @@ def test_multipart_body_as_formdata_sends_it(send):
 
 
 def test_garbage_content_length_is_not_a_500(send):
-    response = send("post", data=json.dumps({"url": PAGE}), content_type="application/json",
-                    CONTENT_LENGTH="banana")
+    response = send(
+        "post",
+        data=json.dumps({"url": PAGE}),
+        content_type="application/json",
+        CONTENT_LENGTH="banana",
+    )
     assert response.status_code < 500

@@ -56,7 +56,8 @@ def test_clean_text_cuts_after_cleaning():
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "ftp://example.com/", "data:text/html,x", "/relative", "https://", ""]
+    "url",
+    ["javascript:alert(1)", "ftp://example.com/", "data:text/html,x", "/relative", "https://", ""],
 )
 def test_non_http_page_urls_are_refused(url):
     with pytest.raises(BeaconError):
@@ -85,7 +86,10 @@ def test_bad_ipv6_literal_is_refused():
     ],
 )
 def test_client_address(remote, forwarded, count, expected):
-    assert client_address(remote_addr=remote, forwarded_for=forwarded, trusted_proxy_count=count) == expected
+    assert (
+        client_address(remote_addr=remote, forwarded_for=forwarded, trusted_proxy_count=count)
+        == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,8 +112,10 @@ def test_skip_reason(headers, respect, bot, expected):
 
 def test_json_body_overrides_query_string():
     parameters = parse_parameters(
-        method="POST", query_string="url=https%3A%2F%2Fa.example%2F&event=q",
-        body=b'{"url": "https://b.example/", "referrer": null}', content_type="text/plain;charset=UTF-8",
+        method="POST",
+        query_string="url=https%3A%2F%2Fa.example%2F&event=q",
+        body=b'{"url": "https://b.example/", "referrer": null}',
+        content_type="text/plain;charset=UTF-8",
     )
     assert parameters == {"url": "https://b.example/", "event": "q"}
 
@@ -138,7 +144,9 @@ def test_unusable_bodies(body, content_type, status):
 
 def test_deeply_nested_json_is_refused_not_crashed():
     with pytest.raises(BeaconError):
-        parse_parameters(method="POST", query_string="", body=b"[" * 5000, content_type="application/json")
+        parse_parameters(
+            method="POST", query_string="", body=b"[" * 5000, content_type="application/json"
+        )
 
 
 def test_bad_percent_encoding_in_query_string():
@@ -147,4 +155,6 @@ def test_bad_percent_encoding_in_query_string():
 
 
 def test_unknown_parameters_are_ignored():
-    assert parse_parameters(method="GET", query_string="x=1&url=u", body=b"", content_type="") == {"url": "u"}
+    assert parse_parameters(method="GET", query_string="x=1&url=u", body=b"", content_type="") == {
+        "url": "u"
+    }

@@ -30,7 +30,8 @@ def test_ipv6_address_is_located(locator, geoip_dir):
 
 
 @pytest.mark.parametrize(
-    "address", [UNKNOWN_V4, PRIVATE_V4, "10.0.0.1", "127.0.0.1", "::1", "fe80::1", "", None, "nonsense"]
+    "address",
+    [UNKNOWN_V4, PRIVATE_V4, "10.0.0.1", "127.0.0.1", "::1", "fe80::1", "", None, "nonsense"],
 )
 def test_unknown_private_and_invalid_addresses_have_no_location(locator, geoip_dir, address):
     assert locator.locate(address) == Location()

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--from-file", metavar="PATH", help="a local GeoIP2/GeoLite2 City .mmdb")
+        parser.add_argument(
+            "--from-file", metavar="PATH", help="a local GeoIP2/GeoLite2 City .mmdb"
+        )
 
     def handle(self, *args, from_file=None, **options):
         try:

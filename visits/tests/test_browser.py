@@ -1,0 +1,156 @@
+"""A real Chromium loads a page on another port with the snippet, and the visits are stored."""
+
+import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from sites.services import site_create
+from visits.models import Visit
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROME_UA = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36"
+)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium_path():
+    if not CHROMIUM.exists():
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return str(CHROMIUM)
+
+
+@pytest.fixture
+def browser(chromium_path, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; the test still reads the database synchronously.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_server():
+    """Serves one HTML page (set by the test) on its own port, like an owner's website."""
+    state = {"html": ""}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = state["html"].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state["origin"] = f"http://127.0.0.1:{server.server_port}"
+    yield state
+    server.shutdown()
+
+
+def wait_for_visits(count, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Visit.objects.count() >= count:
+            break
+        time.sleep(0.1)
+    return list(Visit.objects.order_by("id"))
+
+
+def snippet_for(live_server, site):
+    from django.test import RequestFactory
+
+    from sites.snippet import tracking_snippet
+
+    host = live_server.url.split("://", 1)[1]
+    request = RequestFactory().get("/", HTTP_HOST=host)
+    return tracking_snippet(site=site, request=request)
+
+
+def test_snippet_records_pageview_spa_navigation_and_custom_event(
+    browser, live_server, page_server, owner
+):
+    site = site_create(owner=owner, name="Local", base_url=page_server["origin"])
+    page_server["html"] = f"""<!doctype html><html><head><title>Home</title>
+        {snippet_for(live_server, site)}</head><body>
+        <button id="nav" onclick="history.pushState({{}}, '', '/pricing')">Pricing</button>
+        <button id="signup" onclick="tracker('signup')">Sign up</button></body></html>"""
+
+    context = browser.new_context(user_agent=CHROME_UA)
+    page = context.new_page()
+    page.goto(page_server["origin"] + "/?from=test")
+    assert [v.url for v in wait_for_visits(1)] == [page_server["origin"] + "/?from=test"]
+
+    page.click("#nav")
+    wait_for_visits(2)
+    page.click("#signup")
+    visits = wait_for_visits(3)
+    page.go_back()
+    visits = wait_for_visits(4)
+    context.close()
+
+    assert [(v.event, v.url) for v in visits] == [
+        ("pageview", page_server["origin"] + "/?from=test"),
+        ("pageview", page_server["origin"] + "/pricing"),
+        ("signup", page_server["origin"] + "/pricing"),
+        ("pageview", page_server["origin"] + "/?from=test"),
+    ]
+    assert {(v.browser, v.os, v.device, v.site_id) for v in visits} == {
+        ("Chrome", "Linux", "desktop", site.pk)
+    }
+    assert len({v.visitor_hash for v in visits}) == 1
+
+
+def test_noscript_pixel_records_a_visit_without_javascript(
+    browser, live_server, page_server, owner
+):
+    site = site_create(owner=owner, name="Local", base_url=page_server["origin"])
+    page_server["html"] = f"""<!doctype html><html><head><title>No JS</title>
+        {snippet_for(live_server, site)}</head><body><p>Plain page</p></body></html>"""
+
+    context = browser.new_context(user_agent=CHROME_UA, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(page_server["origin"] + "/article")
+    visits = wait_for_visits(1)
+    context.close()
+
+    assert [(v.event, v.url) for v in visits] == [("pageview", page_server["origin"] + "/article")]
+
+
+def test_browser_with_do_not_track_sends_nothing(browser, live_server, page_server, owner):
+    site = site_create(owner=owner, name="Local", base_url=page_server["origin"])
+    page_server["html"] = f"""<!doctype html><html><head>
+        <script>Object.defineProperty(navigator, 'doNotTrack', {{value: '1'}});</script>
+        {snippet_for(live_server, site)}</head><body>
+        <p id="ready">ok</p></body></html>"""
+    context = browser.new_context(user_agent=CHROME_UA)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(page_server["origin"] + "/")
+    page.wait_for_load_state("networkidle")
+    context.close()
+
+    assert not any(url.endswith("/visit") for url in requests)
+    assert Visit.objects.count() == 0

@@ -1,0 +1,132 @@
+import base64
+import io
+import tarfile
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from visits.tests.geoip_data import BERLIN_V6, LONDON_V4, PRIVATE_V4, UNKNOWN_V4
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_geoip_update_from_file_installs_atomically(settings, tmp_path, city_database_file):
+    settings.GEOIP_PATH = tmp_path / "geoip"
+    output = run("geoip_update", "--from-file", str(city_database_file))
+
+    installed = tmp_path / "geoip" / "GeoLite2-City.mmdb"
+    assert installed.read_bytes() == city_database_file.read_bytes()
+    assert "Installed" in output and "GeoLite2-City" in output
+    assert [p.name for p in installed.parent.iterdir()] == [
+        "GeoLite2-City.mmdb"
+    ]  # no temp files left
+
+
+def test_geoip_update_refuses_a_corrupt_file_and_keeps_the_old_one(geoip_dir, tmp_path):
+    before = (geoip_dir / "GeoLite2-City.mmdb").read_bytes()
+    corrupt = tmp_path / "corrupt.mmdb"
+    corrupt.write_bytes(b"garbage" * 1000)
+
+    with pytest.raises(CommandError, match="not installed"):
+        run("geoip_update", "--from-file", str(corrupt))
+
+    assert (geoip_dir / "GeoLite2-City.mmdb").read_bytes() == before
+    assert sorted(p.name for p in geoip_dir.iterdir()) == ["GeoLite2-City.mmdb"]
+
+
+def test_geoip_update_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        run("geoip_update", "--from-file", str(tmp_path / "nope.mmdb"))
+
+
+def test_geoip_update_without_credentials_says_what_to_set(settings):
+    settings.MAXMIND_ACCOUNT_ID = ""
+    settings.MAXMIND_LICENSE_KEY = ""
+    with pytest.raises(CommandError, match="MAXMIND_ACCOUNT_ID"):
+        run("geoip_update")
+
+
+def _serve(archive: bytes, seen: list):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(archive)))
+            self.end_headers()
+            self.wfile.write(archive)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _tarball(mmdb: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        info = tarfile.TarInfo("GeoLite2-City_20261124/GeoLite2-City.mmdb")
+        info.size = len(mmdb)
+        tar.addfile(info, io.BytesIO(mmdb))
+    return buffer.getvalue()
+
+
+def test_geoip_update_downloads_with_credentials(settings, tmp_path, city_database_file):
+    seen = []
+    server = _serve(_tarball(city_database_file.read_bytes()), seen)
+    try:
+        settings.GEOIP_DOWNLOAD_URL = f"http://127.0.0.1:{server.server_port}/download"
+        settings.MAXMIND_ACCOUNT_ID = "12345"
+        settings.MAXMIND_LICENSE_KEY = "secret"
+        settings.GEOIP_PATH = tmp_path
+        output = run("geoip_update")
+    finally:
+        server.shutdown()
+    assert seen == ["Basic " + base64.b64encode(b"12345:secret").decode()]
+    assert (tmp_path / "GeoLite2-City.mmdb").read_bytes() == city_database_file.read_bytes()
+    assert "Installed" in output
+
+
+def test_geoip_update_refuses_a_download_without_a_database(settings, tmp_path):
+    server = _serve(b"not a tarball", [])
+    try:
+        settings.GEOIP_DOWNLOAD_URL = f"http://127.0.0.1:{server.server_port}/download"
+        settings.MAXMIND_ACCOUNT_ID = "1"
+        settings.MAXMIND_LICENSE_KEY = "k"
+        settings.GEOIP_PATH = tmp_path
+        with pytest.raises(CommandError, match=r"tar\.gz"):
+            run("geoip_update")
+    finally:
+        server.shutdown()
+    assert not (tmp_path / "GeoLite2-City.mmdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        (LONDON_V4, "country=United Kingdom (GB), region=England, city=London"),
+        (BERLIN_V6, "country=Germany (DE), region=Land Berlin, city=Berlin"),
+        (UNKNOWN_V4, "not in the database"),
+        (PRIVATE_V4, "private or reserved"),
+    ],
+)
+def test_geoip_lookup_prints_location(geoip_dir, address, expected):
+    assert expected in run("geoip_lookup", address)
+
+
+def test_geoip_lookup_rejects_a_non_address(geoip_dir):
+    with pytest.raises(CommandError, match="Not an IP address"):
+        run("geoip_lookup", "example.com")
+
+
+def test_geoip_lookup_without_database_is_a_clear_error(settings, tmp_path):
+    settings.GEOIP_PATH = tmp_path
+    with pytest.raises(CommandError, match="No usable GeoIP database"):
+        run("geoip_lookup", LONDON_V4)

@@ -1,0 +1,77 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_site_page_lists_latest_visits_with_city_and_country(owner_client, site):
+    Visit.objects.create(
+        site=site,
+        url="https://blog.example.com/hello",
+        referrer="https://news.example/",
+        browser="Firefox",
+        browser_version="128",
+        os="Linux",
+        device="desktop",
+        country="United Kingdom",
+        city="London",
+    )
+    body = owner_client.get(f"/sites/{site.pk}/").content.decode()
+    assert "https://blog.example.com/hello" in body
+    assert "London, United Kingdom" in body
+    assert "Firefox 128" in body
+    assert "Desktop" in body
+    assert "No visits yet." not in body
+
+
+def test_site_page_shows_only_the_latest_twenty(owner_client, site):
+    now = timezone.now()
+    Visit.objects.bulk_create(
+        [
+            Visit(
+                site=site,
+                url=f"https://blog.example.com/p{n}",
+                timestamp=now - timedelta(minutes=n),
+            )
+            for n in range(30)
+        ]
+    )
+    response = owner_client.get(f"/sites/{site.pk}/")
+    latest = response.context["latest_visits"]
+    assert len(latest) == 20
+    assert latest[0].url == "https://blog.example.com/p0"
+
+
+def test_visit_list_is_paginated_newest_first(owner_client, site):
+    now = timezone.now()
+    Visit.objects.bulk_create(
+        [
+            Visit(
+                site=site,
+                url=f"https://blog.example.com/p{n}",
+                timestamp=now - timedelta(minutes=n),
+            )
+            for n in range(120)
+        ]
+    )
+    first = owner_client.get(f"/sites/{site.pk}/visits/")
+    assert first.status_code == 200
+    assert len(first.context["visits"]) == 50
+    assert first.context["visits"][0].url == "https://blog.example.com/p0"
+    third = owner_client.get(f"/sites/{site.pk}/visits/?page=3")
+    assert len(third.context["visits"]) == 20
+    assert "Page 3 of 3" in third.content.decode()
+    assert owner_client.get(f"/sites/{site.pk}/visits/?page=9").status_code == 404
+
+
+def test_visit_values_are_escaped_in_pages(owner_client, site):
+    Visit.objects.create(
+        site=site, url="https://blog.example.com/<script>alert(1)</script>", event="<b>x</b>"
+    )
+    body = owner_client.get(f"/sites/{site.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;b&gt;x&lt;/b&gt;" in body

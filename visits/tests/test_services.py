@@ -1,0 +1,88 @@
+from datetime import UTC, date, datetime
+
+import pytest
+
+from visits import services
+from visits.beacon import BeaconHit
+from visits.models import Visit, VisitorSalt
+from visits.services import visit_record, visitor_hash, visitor_salt_for
+
+pytestmark = pytest.mark.django_db
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_salt_cache():
+    services._salt_cache.clear()
+    yield
+    services._salt_cache.clear()
+
+
+def hit(**changes):
+    values = {
+        "url": "https://blog.example.com/",
+        "referrer": "",
+        "event": "pageview",
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        "client_ip": "81.2.69.142",
+    }
+    return BeaconHit(**{**values, **changes})
+
+
+def test_salt_is_made_once_per_day_and_old_ones_are_deleted():
+    first = visitor_salt_for(day=date(2026, 3, 1))
+    services._salt_cache.clear()
+    assert visitor_salt_for(day=date(2026, 3, 1)) == first
+    visitor_salt_for(day=date(2026, 3, 2))
+    assert set(VisitorSalt.objects.values_list("day", flat=True)) == {
+        date(2026, 3, 1),
+        date(2026, 3, 2),
+    }
+    third = visitor_salt_for(day=date(2026, 3, 3))
+    assert set(VisitorSalt.objects.values_list("day", flat=True)) == {
+        date(2026, 3, 2),
+        date(2026, 3, 3),
+    }
+    assert third != first and len(third) == 32
+
+
+def test_same_visitor_next_day_gets_a_different_hash(site):
+    day_one = visit_record(site=site, hit=hit(), now=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    same_day = visit_record(site=site, hit=hit(), now=datetime(2026, 3, 1, 23, tzinfo=UTC))
+    day_two = visit_record(site=site, hit=hit(), now=datetime(2026, 3, 2, 1, tzinfo=UTC))
+    assert day_one.visitor_hash == same_day.visitor_hash
+    assert day_one.visitor_hash != day_two.visitor_hash
+
+
+def test_hash_depends_on_site_address_and_agent():
+    salt = b"s" * 32
+    base = visitor_hash(salt=salt, site_id=1, client_ip="81.2.69.142", user_agent="A")
+    assert base == visitor_hash(salt=salt, site_id=1, client_ip="81.2.69.142", user_agent="A")
+    assert base != visitor_hash(salt=salt, site_id=2, client_ip="81.2.69.142", user_agent="A")
+    assert base != visitor_hash(salt=salt, site_id=1, client_ip="81.2.69.143", user_agent="A")
+    assert base != visitor_hash(salt=salt, site_id=1, client_ip="81.2.69.142", user_agent="B")
+    assert base != visitor_hash(salt=b"t" * 32, site_id=1, client_ip="81.2.69.142", user_agent="A")
+    assert -(2**63) <= base < 2**63
+
+
+def test_no_raw_ip_is_stored_anywhere(site, client, geoip_dir, django_db_blocker):
+    from django.core.management import call_command
+
+    address = "81.2.69.142"
+    ipv6 = "2a02:8100::1"
+    for remote in (address, ipv6):
+        response = client.get(
+            f"/sites/{site.pk}/visit",
+            {"url": "https://blog.example.com/"},
+            REMOTE_ADDR=remote,
+            HTTP_USER_AGENT=FIREFOX,
+        )
+        assert response.status_code == 204
+    assert Visit.objects.count() == 2
+    import io
+
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert address not in dump.getvalue()
+    assert ipv6 not in dump.getvalue()
+    assert "London" in dump.getvalue()
