@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 
 from sites.forms import SiteForm
 from sites.models import Site
@@ -23,7 +25,7 @@ class OwnerScopedAdminMixin:
 @admin.register(Site)
 class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     form = SiteForm
-    list_display = ("name", "base_url", "owner", "visit_count", "created_at")
+    list_display = ("name", "base_url", "owner", "visit_count", "created_at", "reports")
     list_select_related = ("owner",)
     search_fields = ("name", "base_url", "owner__email")
     list_filter = ("created_at", "timezone")
@@ -52,6 +54,12 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="visits", ordering="visit_count")
     def visit_count(self, obj: Site) -> int:
         return obj.visit_count
+
+    @admin.display(description="reports")
+    def reports(self, obj: Site) -> str:
+        return format_html(
+            '<a href="{}">Reports</a>', reverse("visits:dashboard", kwargs={"site_id": obj.pk})
+        )
 
     def save_model(self, request, obj, form, change):
         if not change and not request.user.is_superuser:

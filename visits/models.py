@@ -25,6 +25,9 @@ class Visit(models.Model):
     timestamp = models.DateTimeField("time", default=timezone.now)
     url = models.CharField("page", max_length=URL_MAX_LENGTH)
     referrer = models.CharField("referrer", max_length=URL_MAX_LENGTH, blank=True)
+    # Derived at ingest so reports group by them without parsing URLs in SQL.
+    path = models.CharField("path", max_length=URL_MAX_LENGTH, blank=True)
+    referrer_domain = models.CharField("referrer domain", max_length=255, blank=True)
     event = models.CharField("event", max_length=EVENT_MAX_LENGTH, default=PAGEVIEW)
     browser = models.CharField("browser", max_length=50, blank=True)
     browser_version = models.CharField("browser version", max_length=20, blank=True)

@@ -13,6 +13,7 @@ from visits.agents import agent_parse
 from visits.beacon import BeaconHit
 from visits.geo import geolocator
 from visits.models import Visit, VisitorSalt
+from visits.urls_parts import referrer_domain, url_path
 
 _salt_cache: dict[date, bytes] = {}
 _salt_lock = threading.Lock()
@@ -56,7 +57,9 @@ def visit_record(*, site: Site, hit: BeaconHit, now: datetime | None = None) -> 
         site=site,
         timestamp=now,
         url=hit.url,
+        path=url_path(hit.url),
         referrer=hit.referrer,
+        referrer_domain=referrer_domain(referrer=hit.referrer, page_url=hit.url),
         event=hit.event,
         browser=agent.browser,
         browser_version=agent.browser_version,

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from visits import views
+from visits import dashboard, views
 
 app_name = "visits"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("visit", views.beacon, name="beacon"),
     path("visits/", views.VisitListView.as_view(), name="list"),
     path("visits.csv", login_required(views.visits_csv), name="csv"),
+    path("stats/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("stats/live", dashboard.dashboard_live, name="dashboard_live"),
 ]

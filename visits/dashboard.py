@@ -1,0 +1,122 @@
+"""The dashboard page and its live panel: thin views over the selectors in `visits.stats`."""
+
+from urllib.parse import urlencode
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView
+
+from sites.selectors import site_queryset_for
+from sites.views import OwnedSiteMixin
+from visits.charts import chart_geometry
+from visits.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
+from visits.stats import (
+    stats_filters_from,
+    visit_breakdown,
+    visit_live,
+    visit_timeseries,
+    visit_totals,
+)
+
+PANELS = (
+    ("page", "Top pages", "Pageviews"),
+    ("referrer", "Referrers", "Pageviews"),
+    ("country", "Countries", "Pageviews"),
+    ("region", "Regions", "Pageviews"),
+    ("city", "Cities", "Pageviews"),
+    ("browser", "Browsers", "Pageviews"),
+    ("os", "Operating systems", "Pageviews"),
+    ("device", "Devices", "Pageviews"),
+    ("event", "Custom events", "Events"),
+)
+FILTER_NAMES = {"page": "Page", "referrer": "Referrer", "country": "Country", "region": "Region",
+                "city": "City", "browser": "Browser", "os": "OS", "device": "Device",
+                "event": "Event"}
+
+
+def change_percent(current: float, previous: float) -> int | None:
+    """Percent change against the previous period; None when there is nothing to compare."""
+    if not previous:
+        return None
+    return round((current - previous) * 100 / previous)
+
+
+class DashboardView(OwnedSiteMixin, DetailView):
+    template_name = "visits/dashboard.html"
+    context_object_name = "site"
+    pk_url_kwarg = "site_id"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context, status=400 if context["period_error"] else 200)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        site, params = self.object, self.request.GET
+        period_error = ""
+        try:
+            period = period_resolve(
+                key=params.get("period", ""), tz_name=site.timezone, now=timezone.now(),
+                start=params.get("from", ""), end=params.get("to", ""),
+            )
+        except PeriodError as error:
+            period_error = str(error)
+            period = period_resolve(key=DEFAULT_PERIOD, tz_name=site.timezone, now=timezone.now())
+        filters = stats_filters_from(params)
+        state = {"period": period.key, **filters}
+        if period.key == "custom":
+            state.update({"from": period.first_day.isoformat(), "to": period.last_day.isoformat()})
+        totals, previous = visit_totals(site=site, period=period, filters=filters)
+        points = visit_timeseries(site=site, period=period, filters=filters)
+        context.update(
+            title=f"{site.name}: {period.label.lower()}",
+            period=period,
+            period_error=period_error,
+            filter_state=filters,
+            periods=[(key, label, _link(state, period=key, **{"from": None, "to": None}))
+                     for key, label in PERIODS.items() if key != "custom"],
+            filters=[(FILTER_NAMES[name], value, _link(state, **{name: None}))
+                     for name, value in filters.items()],
+            headline=[
+                ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
+                ("Pageviews", totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
+                ("Pages per visitor", totals.pages_per_visitor,
+                 change_percent(totals.pages_per_visitor, previous.pages_per_visitor)),
+                ("Events", totals.events, change_percent(totals.events, previous.events)),
+            ],
+            chart=chart_geometry(points, hourly=period.hourly),
+            points=points,
+            panels=[
+                {
+                    "dimension": dimension,
+                    "title": panel_title,
+                    "count_label": count_label,
+                    "rows": [
+                        (row, _link(state, **{dimension: row.value}) if row.value else "")
+                        for row in visit_breakdown(
+                            site=site, period=period, filters=filters, dimension=dimension
+                        )
+                    ],
+                }
+                for dimension, panel_title, count_label in PANELS
+            ],
+        )
+        return context
+
+
+def _link(state: dict, **changes) -> str:
+    merged = {**state, **changes}
+    return "?" + urlencode({key: value for key, value in merged.items() if value})
+
+
+@never_cache
+def dashboard_live(request, site_id: int):
+    """Visitors and pageviews in the last five minutes, for the dashboard's live panel."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Log in first."}, status=401)
+    site = get_object_or_404(site_queryset_for(user=request.user), pk=site_id)
+    return JsonResponse(visit_live(site=site, now=timezone.now()))
+

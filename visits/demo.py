@@ -1,0 +1,132 @@
+"""Realistic demo visits, written in bulk, for trying the dashboard and benchmarking it."""
+
+import hashlib
+import math
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from sites.models import Site
+from visits.models import PAGEVIEW, Visit
+from visits.urls_parts import url_host
+
+PAGES = [
+    ("/", 30), ("/pricing", 10), ("/blog/", 8), ("/blog/privacy-first-analytics", 7),
+    ("/blog/self-hosting-on-a-small-server", 5), ("/docs/", 6), ("/docs/getting-started", 6),
+    ("/docs/api", 3), ("/about", 3), ("/contact", 2), ("/changelog", 2), ("/careers", 1),
+]
+REFERRERS = [
+    ("", 40), ("https://www.google.com/", 25), ("https://duckduckgo.com/", 6),
+    ("https://news.ycombinator.com/", 6), ("https://www.bing.com/", 4), ("https://github.com/", 5),
+    ("https://www.reddit.com/r/selfhosted/", 5), ("https://t.co/", 3), ("https://lobste.rs/", 2),
+    ("https://mastodon.social/", 2), ("https://newsletter.example.net/issue-42", 2),
+]
+PLACES = [
+    ("US", "United States", "California", "San Francisco", 14), ("US", "United States", "New York", "New York", 10),
+    ("DE", "Germany", "Land Berlin", "Berlin", 9), ("DE", "Germany", "Bavaria", "Munich", 5),
+    ("GB", "United Kingdom", "England", "London", 9), ("FR", "France", "Île-de-France", "Paris", 7),
+    ("NL", "Netherlands", "North Holland", "Amsterdam", 5), ("IN", "India", "Karnataka", "Bengaluru", 6),
+    ("BR", "Brazil", "São Paulo", "São Paulo", 4), ("JP", "Japan", "Tokyo", "Tokyo", 4),
+    ("CA", "Canada", "Ontario", "Toronto", 4), ("AU", "Australia", "New South Wales", "Sydney", 3),
+    ("SE", "Sweden", "Stockholm County", "Stockholm", 3), ("ES", "Spain", "Madrid", "Madrid", 3),
+    ("", "", "", "", 3),
+]
+AGENTS = [
+    ("Chrome", "131", "Windows", "desktop", 24), ("Chrome", "131", "macOS", "desktop", 10),
+    ("Safari", "18", "macOS", "desktop", 8), ("Firefox", "133", "Windows", "desktop", 6),
+    ("Firefox", "133", "Linux", "desktop", 4), ("Edge", "131", "Windows", "desktop", 6),
+    ("Safari", "18", "iOS", "mobile", 16), ("Chrome", "131", "Android", "mobile", 14),
+    ("Samsung Internet", "27", "Android", "mobile", 3), ("Safari", "18", "iOS", "tablet", 5),
+    ("Chrome", "131", "Android", "tablet", 2), ("Chrome", "131", "Chrome OS", "desktop", 2),
+]
+EVENTS = [("signup", 5), ("download", 3), ("outbound", 4), ("newsletter", 2)]
+EVENT_SHARE = 0.06
+VISITS_PER_VISITOR = 2.6
+BATCH_SIZE = 5000
+
+
+def _choices(rng: random.Random, table: list[tuple], count: int) -> list[tuple]:
+    return rng.choices(table, weights=[row[-1] for row in table], k=count)
+
+
+def _visitor_hash(visitor: int, day_ordinal: int) -> int:
+    digest = hashlib.blake2b(f"{visitor}:{day_ordinal}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _slots(*, days: int, now: datetime, tz: ZoneInfo) -> tuple[list[datetime], list[float]]:
+    """Every hour of the period with its share of traffic: busy afternoons, quiet weekends."""
+    local_now = now.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+    first = local_now - timedelta(days=days - 1, hours=local_now.hour)
+    slots, weights = [], []
+    for hour_index in range(days * 24):
+        slot = first + timedelta(hours=hour_index)
+        if slot > local_now:
+            break
+        daily = 0.25 + math.sin(math.pi * max(0, slot.hour - 6) / 18) ** 2
+        weekly = 0.6 if slot.weekday() >= 5 else 1.0
+        growth = 0.7 + 0.3 * hour_index / (days * 24)
+        slots.append(slot)
+        weights.append(daily * weekly * growth)
+    return slots, weights
+
+
+def demo_visits_create(
+    *, site: Site, visits: int, days: int, now: datetime, seed: int = 1
+) -> int:
+    """Add `visits` demo visits over the last `days` days of the site's time zone; return count."""
+    rng = random.Random(seed)
+    tz = ZoneInfo(site.timezone)
+    slots, weights = _slots(days=days, now=now, tz=tz)
+    visitor_count = max(1, int(visits / VISITS_PER_VISITOR))
+    profiles = list(
+        zip(
+            _choices(rng, PLACES, visitor_count),
+            _choices(rng, AGENTS, visitor_count),
+            _choices(rng, REFERRERS, visitor_count),
+            strict=True,
+        )
+    )
+    base = site.base_url
+    created = 0
+    with transaction.atomic():
+        for offset in range(0, visits, BATCH_SIZE):
+            size = min(BATCH_SIZE, visits - offset)
+            batch = []
+            for slot, page, visitor in zip(
+                rng.choices(slots, weights=weights, k=size),
+                _choices(rng, PAGES, size),
+                (rng.randrange(visitor_count) for _ in range(size)),
+                strict=True,
+            ):
+                place, agent, referrer = profiles[visitor]
+                event = PAGEVIEW
+                if rng.random() < EVENT_SHARE:
+                    event = _choices(rng, EVENTS, 1)[0][0]
+                timestamp = slot + timedelta(seconds=rng.randrange(3600))
+                batch.append(
+                    Visit(
+                        site=site,
+                        timestamp=timestamp,
+                        url=base + page[0],
+                        path=page[0],
+                        referrer=referrer[0],
+                        referrer_domain=url_host(referrer[0]),
+                        event=event,
+                        browser=agent[0],
+                        browser_version=agent[1],
+                        os=agent[2],
+                        device=agent[3],
+                        country_code=place[0],
+                        country=place[1],
+                        region=place[2],
+                        city=place[3],
+                        visitor_hash=_visitor_hash(visitor, timestamp.toordinal()),
+                    )
+                )
+            Visit.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+            created += len(batch)
+    return created
+

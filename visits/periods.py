@@ -1,0 +1,112 @@
+"""Report periods: what "today" or "last 30 days" means in a site's own time zone."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+PERIODS = {
+    "day": "Today",
+    "yesterday": "Yesterday",
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "month": "This month",
+    "12mo": "Last 12 months",
+    "custom": "Custom range",
+}
+DEFAULT_PERIOD = "30d"
+CUSTOM_MAX_DAYS = 3 * 366
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    first_day: date
+    last_day: date  # inclusive
+    previous_first_day: date
+    previous_last_day: date
+    tz: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        return _midnight(self.first_day, self.tz)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive end: midnight after the last day."""
+        return _midnight(self.last_day + timedelta(days=1), self.tz)
+
+    @property
+    def previous_start(self) -> datetime:
+        return _midnight(self.previous_first_day, self.tz)
+
+    @property
+    def previous_end(self) -> datetime:
+        return _midnight(self.previous_last_day + timedelta(days=1), self.tz)
+
+    @property
+    def hourly(self) -> bool:
+        return self.first_day == self.last_day
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def _midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def _month_start(day: date, months_back: int = 0) -> date:
+    month_index = day.year * 12 + day.month - 1 - months_back
+    return date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def period_resolve(
+    *, key: str, tz_name: str, now: datetime, start: str = "", end: str = ""
+) -> Period:
+    """The period named by the dashboard's `period` (and `from`/`to`) parameters."""
+    tz = ZoneInfo(tz_name)
+    today = now.astimezone(tz).date()
+    key = key or DEFAULT_PERIOD
+    if key not in PERIODS:
+        raise PeriodError(f"Unknown period {key!r}; use one of {', '.join(PERIODS)}.")
+    if key == "day":
+        first, last = today, today
+    elif key == "yesterday":
+        first = last = today - timedelta(days=1)
+    elif key in ("7d", "30d"):
+        length = 7 if key == "7d" else 30
+        first, last = today - timedelta(days=length - 1), today
+    elif key == "month":
+        first = _month_start(today)
+        last = _month_start(today, -1) - timedelta(days=1)
+        previous_first = _month_start(today, 1)
+        return Period(key, PERIODS[key], first, last, previous_first, first - timedelta(days=1), tz)
+    elif key == "12mo":
+        first = _month_start(today, 11)
+        last = _month_start(today, -1) - timedelta(days=1)
+        previous_first = _month_start(today, 23)
+        return Period(key, PERIODS[key], first, last, previous_first, first - timedelta(days=1), tz)
+    else:
+        first, last = _custom_range(start, end)
+    length = (last - first).days + 1
+    previous_last = first - timedelta(days=1)
+    previous_first = previous_last - timedelta(days=length - 1)
+    return Period(key, PERIODS[key], first, last, previous_first, previous_last, tz)
+
+
+def _custom_range(start: str, end: str) -> tuple[date, date]:
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except (TypeError, ValueError) as exc:
+        raise PeriodError("A custom range needs `from` and `to` as dates like 2026-01-31.") from exc
+    if last < first:
+        raise PeriodError("The range ends before it starts.")
+    if (last - first).days >= CUSTOM_MAX_DAYS:
+        raise PeriodError(f"A custom range can be at most {CUSTOM_MAX_DAYS} days long.")
+    return first, last
