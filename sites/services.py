@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.models import User
 from sites.base_urls import normalize_base_url
 from sites.models import Site
+from visits.rollups import rollup_forget
 
 
 @transaction.atomic
@@ -13,7 +14,14 @@ def site_save(*, site: Site) -> Site:
     site.base_url = normalize_base_url(site.base_url)
     site.name = site.name.strip()
     site.full_clean()
+    timezone_changed = (
+        site.pk is not None
+        and Site.objects.filter(pk=site.pk).exclude(timezone=site.timezone).exists()
+    )
     site.save()
+    if timezone_changed:
+        # Rollups are per local day: a new time zone means new days.
+        rollup_forget(site=site)
     return site
 
 

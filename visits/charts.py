@@ -44,9 +44,12 @@ def chart_geometry(points: list[Point], *, hourly: bool) -> dict:
         )
         line.append(f"{x + slot / 2:.2f},{TOP + plot_height * (1 - point.visitors / peak):.2f}")
         if index % every == 0:
-            ticks.append(Tick(x=round(x + slot / 2, 2), label=point.bucket.strftime(
-                "%H:%M" if hourly else "%d %b"
-            )))
+            ticks.append(
+                Tick(
+                    x=round(x + slot / 2, 2),
+                    label=point.bucket.strftime("%H:%M" if hourly else "%d %b"),
+                )
+            )
     return {
         "width": WIDTH,
         "height": HEIGHT,

@@ -31,9 +31,17 @@ PANELS = (
     ("device", "Devices", "Pageviews"),
     ("event", "Custom events", "Events"),
 )
-FILTER_NAMES = {"page": "Page", "referrer": "Referrer", "country": "Country", "region": "Region",
-                "city": "City", "browser": "Browser", "os": "OS", "device": "Device",
-                "event": "Event"}
+FILTER_NAMES = {
+    "page": "Page",
+    "referrer": "Referrer",
+    "country": "Country",
+    "region": "Region",
+    "city": "City",
+    "browser": "Browser",
+    "os": "OS",
+    "device": "Device",
+    "event": "Event",
+}
 
 
 def change_percent(current: float, previous: float) -> int | None:
@@ -59,8 +67,11 @@ class DashboardView(OwnedSiteMixin, DetailView):
         period_error = ""
         try:
             period = period_resolve(
-                key=params.get("period", ""), tz_name=site.timezone, now=timezone.now(),
-                start=params.get("from", ""), end=params.get("to", ""),
+                key=params.get("period", ""),
+                tz_name=site.timezone,
+                now=timezone.now(),
+                start=params.get("from", ""),
+                end=params.get("to", ""),
             )
         except PeriodError as error:
             period_error = str(error)
@@ -69,22 +80,39 @@ class DashboardView(OwnedSiteMixin, DetailView):
         state = {"period": period.key, **filters}
         if period.key == "custom":
             state.update({"from": period.first_day.isoformat(), "to": period.last_day.isoformat()})
-        totals, previous = visit_totals(site=site, period=period, filters=filters)
-        points = visit_timeseries(site=site, period=period, filters=filters)
+        now = timezone.now()
+        totals, previous = visit_totals(site=site, period=period, filters=filters, now=now)
+        points = visit_timeseries(site=site, period=period, filters=filters, now=now)
         context.update(
             title=f"{site.name}: {period.label.lower()}",
             period=period,
             period_error=period_error,
             filter_state=filters,
-            periods=[(key, label, _link(state, period=key, **{"from": None, "to": None}))
-                     for key, label in PERIODS.items() if key != "custom"],
-            filters=[(FILTER_NAMES[name], value, _link(state, **{name: None}))
-                     for name, value in filters.items()],
+            periods=[
+                (key, label, _link(state, period=key, **{"from": None, "to": None}))
+                for key, label in PERIODS.items()
+                if key != "custom"
+            ],
+            filters=[
+                (FILTER_NAMES[name], value, _link(state, **{name: None}))
+                for name, value in filters.items()
+            ],
             headline=[
-                ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
-                ("Pageviews", totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
-                ("Pages per visitor", totals.pages_per_visitor,
-                 change_percent(totals.pages_per_visitor, previous.pages_per_visitor)),
+                (
+                    "Unique visitors",
+                    totals.visitors,
+                    change_percent(totals.visitors, previous.visitors),
+                ),
+                (
+                    "Pageviews",
+                    totals.pageviews,
+                    change_percent(totals.pageviews, previous.pageviews),
+                ),
+                (
+                    "Pages per visitor",
+                    totals.pages_per_visitor,
+                    change_percent(totals.pages_per_visitor, previous.pages_per_visitor),
+                ),
                 ("Events", totals.events, change_percent(totals.events, previous.events)),
             ],
             chart=chart_geometry(points, hourly=period.hourly),
@@ -97,7 +125,7 @@ class DashboardView(OwnedSiteMixin, DetailView):
                     "rows": [
                         (row, _link(state, **{dimension: row.value}) if row.value else "")
                         for row in visit_breakdown(
-                            site=site, period=period, filters=filters, dimension=dimension
+                            site=site, period=period, filters=filters, dimension=dimension, now=now
                         )
                     ],
                 }
@@ -119,4 +147,3 @@ def dashboard_live(request, site_id: int):
         return JsonResponse({"error": "Log in first."}, status=401)
     site = get_object_or_404(site_queryset_for(user=request.user), pk=site_id)
     return JsonResponse(visit_live(site=site, now=timezone.now()))
-

@@ -13,33 +13,62 @@ from visits.models import PAGEVIEW, Visit
 from visits.urls_parts import url_host
 
 PAGES = [
-    ("/", 30), ("/pricing", 10), ("/blog/", 8), ("/blog/privacy-first-analytics", 7),
-    ("/blog/self-hosting-on-a-small-server", 5), ("/docs/", 6), ("/docs/getting-started", 6),
-    ("/docs/api", 3), ("/about", 3), ("/contact", 2), ("/changelog", 2), ("/careers", 1),
+    ("/", 30),
+    ("/pricing", 10),
+    ("/blog/", 8),
+    ("/blog/privacy-first-analytics", 7),
+    ("/blog/self-hosting-on-a-small-server", 5),
+    ("/docs/", 6),
+    ("/docs/getting-started", 6),
+    ("/docs/api", 3),
+    ("/about", 3),
+    ("/contact", 2),
+    ("/changelog", 2),
+    ("/careers", 1),
 ]
 REFERRERS = [
-    ("", 40), ("https://www.google.com/", 25), ("https://duckduckgo.com/", 6),
-    ("https://news.ycombinator.com/", 6), ("https://www.bing.com/", 4), ("https://github.com/", 5),
-    ("https://www.reddit.com/r/selfhosted/", 5), ("https://t.co/", 3), ("https://lobste.rs/", 2),
-    ("https://mastodon.social/", 2), ("https://newsletter.example.net/issue-42", 2),
+    ("", 40),
+    ("https://www.google.com/", 25),
+    ("https://duckduckgo.com/", 6),
+    ("https://news.ycombinator.com/", 6),
+    ("https://www.bing.com/", 4),
+    ("https://github.com/", 5),
+    ("https://www.reddit.com/r/selfhosted/", 5),
+    ("https://t.co/", 3),
+    ("https://lobste.rs/", 2),
+    ("https://mastodon.social/", 2),
+    ("https://newsletter.example.net/issue-42", 2),
 ]
 PLACES = [
-    ("US", "United States", "California", "San Francisco", 14), ("US", "United States", "New York", "New York", 10),
-    ("DE", "Germany", "Land Berlin", "Berlin", 9), ("DE", "Germany", "Bavaria", "Munich", 5),
-    ("GB", "United Kingdom", "England", "London", 9), ("FR", "France", "Île-de-France", "Paris", 7),
-    ("NL", "Netherlands", "North Holland", "Amsterdam", 5), ("IN", "India", "Karnataka", "Bengaluru", 6),
-    ("BR", "Brazil", "São Paulo", "São Paulo", 4), ("JP", "Japan", "Tokyo", "Tokyo", 4),
-    ("CA", "Canada", "Ontario", "Toronto", 4), ("AU", "Australia", "New South Wales", "Sydney", 3),
-    ("SE", "Sweden", "Stockholm County", "Stockholm", 3), ("ES", "Spain", "Madrid", "Madrid", 3),
+    ("US", "United States", "California", "San Francisco", 14),
+    ("US", "United States", "New York", "New York", 10),
+    ("DE", "Germany", "Land Berlin", "Berlin", 9),
+    ("DE", "Germany", "Bavaria", "Munich", 5),
+    ("GB", "United Kingdom", "England", "London", 9),
+    ("FR", "France", "Île-de-France", "Paris", 7),
+    ("NL", "Netherlands", "North Holland", "Amsterdam", 5),
+    ("IN", "India", "Karnataka", "Bengaluru", 6),
+    ("BR", "Brazil", "São Paulo", "São Paulo", 4),
+    ("JP", "Japan", "Tokyo", "Tokyo", 4),
+    ("CA", "Canada", "Ontario", "Toronto", 4),
+    ("AU", "Australia", "New South Wales", "Sydney", 3),
+    ("SE", "Sweden", "Stockholm County", "Stockholm", 3),
+    ("ES", "Spain", "Madrid", "Madrid", 3),
     ("", "", "", "", 3),
 ]
 AGENTS = [
-    ("Chrome", "131", "Windows", "desktop", 24), ("Chrome", "131", "macOS", "desktop", 10),
-    ("Safari", "18", "macOS", "desktop", 8), ("Firefox", "133", "Windows", "desktop", 6),
-    ("Firefox", "133", "Linux", "desktop", 4), ("Edge", "131", "Windows", "desktop", 6),
-    ("Safari", "18", "iOS", "mobile", 16), ("Chrome", "131", "Android", "mobile", 14),
-    ("Samsung Internet", "27", "Android", "mobile", 3), ("Safari", "18", "iOS", "tablet", 5),
-    ("Chrome", "131", "Android", "tablet", 2), ("Chrome", "131", "Chrome OS", "desktop", 2),
+    ("Chrome", "131", "Windows", "desktop", 24),
+    ("Chrome", "131", "macOS", "desktop", 10),
+    ("Safari", "18", "macOS", "desktop", 8),
+    ("Firefox", "133", "Windows", "desktop", 6),
+    ("Firefox", "133", "Linux", "desktop", 4),
+    ("Edge", "131", "Windows", "desktop", 6),
+    ("Safari", "18", "iOS", "mobile", 16),
+    ("Chrome", "131", "Android", "mobile", 14),
+    ("Samsung Internet", "27", "Android", "mobile", 3),
+    ("Safari", "18", "iOS", "tablet", 5),
+    ("Chrome", "131", "Android", "tablet", 2),
+    ("Chrome", "131", "Chrome OS", "desktop", 2),
 ]
 EVENTS = [("signup", 5), ("download", 3), ("outbound", 4), ("newsletter", 2)]
 EVENT_SHARE = 0.06
@@ -73,11 +102,9 @@ def _slots(*, days: int, now: datetime, tz: ZoneInfo) -> tuple[list[datetime], l
     return slots, weights
 
 
-def demo_visits_create(
-    *, site: Site, visits: int, days: int, now: datetime, seed: int = 1
-) -> int:
+def demo_visits_create(*, site: Site, visits: int, days: int, now: datetime, seed: int = 1) -> int:
     """Add `visits` demo visits over the last `days` days of the site's time zone; return count."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     tz = ZoneInfo(site.timezone)
     slots, weights = _slots(days=days, now=now, tz=tz)
     visitor_count = max(1, int(visits / VISITS_PER_VISITOR))
@@ -129,4 +156,3 @@ def demo_visits_create(
             Visit.objects.bulk_create(batch, batch_size=BATCH_SIZE)
             created += len(batch)
     return created
-

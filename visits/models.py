@@ -80,3 +80,32 @@ class VisitorSalt(models.Model):
 
     def __str__(self) -> str:
         return f"salt for {self.day:%Y-%m-%d}"
+
+
+class DailyRollup(models.Model):
+    """One site's figures for one day (in the site's time zone), per dimension value.
+
+    `dimension` is "" for the day's totals, which also marks the day as rolled up. Visitors are
+    the day's distinct visitor hashes, so they add up across days like the live figures do.
+    """
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="rollups", verbose_name="site"
+    )
+    day = models.DateField("day")
+    dimension = models.CharField("dimension", max_length=10, blank=True)
+    value = models.CharField("value", max_length=URL_MAX_LENGTH, blank=True)
+    label = models.CharField("label", max_length=100, blank=True)
+    visitors = models.PositiveIntegerField("visitors", default=0)
+    pageviews = models.PositiveIntegerField("pageviews", default=0)
+    events = models.PositiveIntegerField("events", default=0)
+
+    class Meta:
+        verbose_name = "daily rollup"
+        verbose_name_plural = "daily rollups"
+        indexes = [
+            models.Index(fields=["site", "dimension", "day"], name="rollup_site_dimension_day_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day} {self.dimension or 'total'}={self.value}"

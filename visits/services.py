@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import threading
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,9 +41,15 @@ def visitor_salt_for(*, day: date) -> bytes:
     return salt
 
 
-def visitor_hash(*, salt: bytes, site_id: int, client_ip: str | None, user_agent: str) -> int:
-    """A signed 64-bit keyed hash: stable for one visitor on one site for one day."""
-    message = f"{site_id}\n{client_ip or ''}\n{user_agent}".encode()
+def visitor_hash(
+    *, salt: bytes, site_id: int, local_day: date, client_ip: str | None, user_agent: str
+) -> int:
+    """A signed 64-bit keyed hash: stable for one visitor on one site for one day.
+
+    The site's local day is part of it, so one hash never spans two days of the site's reports
+    and a period's unique visitors are exactly the sum of its days'.
+    """
+    message = f"{site_id}\n{local_day.isoformat()}\n{client_ip or ''}\n{user_agent}".encode()
     digest = hashlib.blake2b(message, key=salt, digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
@@ -70,6 +77,10 @@ def visit_record(*, site: Site, hit: BeaconHit, now: datetime | None = None) -> 
         region=location.region,
         city=location.city,
         visitor_hash=visitor_hash(
-            salt=salt, site_id=site.pk, client_ip=hit.client_ip, user_agent=hit.user_agent
+            salt=salt,
+            site_id=site.pk,
+            local_day=now.astimezone(ZoneInfo(site.timezone)).date(),
+            client_ip=hit.client_ip,
+            user_agent=hit.user_agent,
         ),
     )

@@ -1,31 +1,29 @@
-"""Selectors for the dashboard: every figure is aggregated in the database, one query per panel.
+"""Selectors for the dashboard. Figures are summed in the database, per day in the site's time zone.
 
-Unique visitors come from the daily visitor hash, so a person is counted once per day: over a
-week, someone who came on three days counts three times, as in other cookie-free analytics.
+Unique visitors come from the daily visitor hash, so a period's visitors are the sum of its days'
+unique visitors, as in other cookie-free analytics. Finished days are read from rollups
+(`visits.rollups`), the rest from raw visits; filtered views read raw visits throughout.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models.functions import TruncHour
 
 from sites.models import Site
-from visits.models import PAGEVIEW, Visit
+from visits.models import PAGEVIEW, DailyRollup, Visit
 from visits.periods import Period
+from visits.rollups import (
+    DIMENSIONS,
+    TOTAL,
+    DailyRow,
+    daily_rows,
+    local_bounds,
+    rollup_ensure,
+)
 
-# Query parameter -> Visit field. The same names filter the dashboard and head its panels.
-DIMENSIONS = {
-    "page": "path",
-    "referrer": "referrer_domain",
-    "country": "country_code",
-    "region": "region",
-    "city": "city",
-    "browser": "browser",
-    "os": "os",
-    "device": "device",
-    "event": "event",
-}
 DIRECT = "direct"  # the referrer filter's value for visits without a referrer
 FILTER_MAX_LENGTH = 2048
 LIVE_WINDOW = timedelta(minutes=5)
@@ -33,9 +31,9 @@ LIVE_WINDOW = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class Totals:
-    pageviews: int
-    visitors: int
-    events: int
+    pageviews: int = 0
+    visitors: int = 0
+    events: int = 0
 
     @property
     def pages_per_visitor(self) -> float:
@@ -70,45 +68,99 @@ def stats_filters_from(params) -> dict[str, str]:
 def _filtered(site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
     lookups = {}
     for name, value in filters.items():
-        if name == "referrer" and value == DIRECT:
-            value = ""
-        lookups[DIMENSIONS[name]] = value
+        lookups[DIMENSIONS[name]] = "" if name == "referrer" and value == DIRECT else value
     return Visit.objects.filter(site=site, **lookups)
 
 
-def _in(start: datetime, end: datetime) -> Q:
-    return Q(timestamp__gte=start, timestamp__lt=end)
+def _rows(
+    *,
+    site: Site,
+    period: Period,
+    first_day: date,
+    last_day: date,
+    filters: dict,
+    dimension: str,
+    now: datetime,
+    by_day: bool = False,
+) -> list[DailyRow]:
+    """Rows of one dimension for first_day..last_day: rollups for finished days when unfiltered,
+    raw visits for the rest (grouped per day only when `by_day`)."""
+    raw_from = first_day
+    rows: list[DailyRow] = []
+    if not filters:
+        finished = rollup_ensure(site=site, first_day=first_day, last_day=last_day, now=now)
+        if finished >= first_day:
+            rolled = DailyRollup.objects.filter(
+                site=site, dimension=dimension, day__gte=first_day, day__lte=min(finished, last_day)
+            ).values_list("day", "value", "label", "visitors", "pageviews", "events")
+            rows = [DailyRow(*values) for values in rolled]
+            raw_from = finished + timedelta(days=1)
+    if raw_from <= last_day:
+        start, end = local_bounds(raw_from, last_day, period.tz)
+        visits = _filtered(site, filters).filter(timestamp__gte=start, timestamp__lt=end)
+        rows += daily_rows(visits, tz=period.tz, dimension=dimension, by_day=by_day)
+    return rows
 
 
-def visit_totals(*, site: Site, period: Period, filters: dict[str, str]) -> tuple[Totals, Totals]:
-    """Headline figures for the period and the period before it, in one query."""
-    current, previous = _in(period.start, period.end), _in(period.previous_start, period.previous_end)
-    is_pageview = Q(event=PAGEVIEW)
-    row = (
-        _filtered(site, filters)
-        .filter(timestamp__gte=period.previous_start, timestamp__lt=period.end)
-        .aggregate(
-            pageviews=Count("id", filter=current & is_pageview),
-            visitors=Count("visitor_hash", filter=current, distinct=True),
-            events=Count("id", filter=current & ~is_pageview),
-            previous_pageviews=Count("id", filter=previous & is_pageview),
-            previous_visitors=Count("visitor_hash", filter=previous, distinct=True),
-            previous_events=Count("id", filter=previous & ~is_pageview),
-        )
+def _sum(rows: list[DailyRow]) -> Totals:
+    return Totals(
+        pageviews=sum(row.pageviews for row in rows),
+        visitors=sum(row.visitors for row in rows),
+        events=sum(row.events for row in rows),
     )
+
+
+def visit_totals(
+    *, site: Site, period: Period, filters: dict[str, str], now: datetime
+) -> tuple[Totals, Totals]:
+    """Headline figures for the period and the period before it."""
+    common = {"site": site, "period": period, "filters": filters, "dimension": TOTAL, "now": now}
     return (
-        Totals(row["pageviews"], row["visitors"], row["events"]),
-        Totals(row["previous_pageviews"], row["previous_visitors"], row["previous_events"]),
+        _sum(_rows(first_day=period.first_day, last_day=period.last_day, **common)),
+        _sum(
+            _rows(first_day=period.previous_first_day, last_day=period.previous_last_day, **common)
+        ),
     )
 
 
-def visit_timeseries(*, site: Site, period: Period, filters: dict[str, str]) -> list[Point]:
+def visit_timeseries(
+    *, site: Site, period: Period, filters: dict[str, str], now: datetime
+) -> list[Point]:
     """Pageviews and visitors per hour (one-day periods) or per day, gaps filled with zeros."""
-    trunc = TruncHour if period.hourly else TruncDay
+    if period.hourly:
+        return _hourly(site=site, period=period, filters=filters)
+    by_day = {
+        row.day: row
+        for row in _rows(
+            site=site,
+            period=period,
+            first_day=period.first_day,
+            last_day=period.last_day,
+            filters=filters,
+            dimension=TOTAL,
+            now=now,
+            by_day=True,
+        )
+    }
+    points = []
+    for offset in range(period.days):
+        day = period.first_day + timedelta(days=offset)
+        row = by_day.get(day)
+        points.append(
+            Point(
+                bucket=datetime.combine(day, datetime.min.time(), period.tz),
+                pageviews=row.pageviews if row else 0,
+                visitors=row.visitors if row else 0,
+            )
+        )
+    return points
+
+
+def _hourly(*, site: Site, period: Period, filters: dict[str, str]) -> list[Point]:
     rows = (
         _filtered(site, filters)
-        .filter(_in(period.start, period.end))
-        .annotate(bucket=trunc("timestamp", tzinfo=period.tz))
+        .filter(timestamp__gte=period.start, timestamp__lt=period.end)
+        .annotate(bucket=TruncHour("timestamp", tzinfo=period.tz))
         .values("bucket")
         .annotate(
             pageviews=Count("id", filter=Q(event=PAGEVIEW)),
@@ -116,70 +168,67 @@ def visit_timeseries(*, site: Site, period: Period, filters: dict[str, str]) -> 
         )
         .order_by("bucket")
     )
-    found = {_bucket_key(row["bucket"], period): row for row in rows}
+    found = {row["bucket"]: row for row in rows}
+    hours = int((period.end - period.start).total_seconds() // 3600)
     points = []
-    for bucket in _buckets(period):
-        row = found.get(_bucket_key(bucket, period), {})
+    for hour in range(hours):
+        bucket = (period.start + timedelta(hours=hour)).astimezone(period.tz)
+        row = found.get(bucket, {})
         points.append(Point(bucket, row.get("pageviews", 0), row.get("visitors", 0)))
     return points
 
 
-def _buckets(period: Period) -> list[datetime]:
-    if period.hourly:
-        step, count = timedelta(hours=1), int((period.end - period.start).total_seconds() // 3600)
-        return [(period.start + step * n).astimezone(period.tz) for n in range(count)]
+def visit_breakdown(
+    *,
+    site: Site,
+    period: Period,
+    filters: dict[str, str],
+    dimension: str,
+    now: datetime,
+    limit: int = 10,
+) -> list[BreakdownRow]:
+    """The top values of one dimension by visitors, with pageviews (custom events: counts)."""
+    merged: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for row in _rows(
+        site=site,
+        period=period,
+        first_day=period.first_day,
+        last_day=period.last_day,
+        filters=filters,
+        dimension=dimension,
+        now=now,
+    ):
+        figures = merged[(row.value, row.label)]
+        figures[0] += row.visitors
+        figures[1] += row.events if dimension == "event" else row.pageviews
+    ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     return [
-        datetime.combine(period.first_day + timedelta(days=n), datetime.min.time(), period.tz)
-        for n in range(period.days)
+        _breakdown_row(dimension, value, label, visitors, count)
+        for (value, label), (visitors, count) in ranked[:limit]
     ]
 
 
-def _bucket_key(bucket: datetime, period: Period):
-    local = bucket.astimezone(period.tz)
-    return local.replace(minute=0, second=0, microsecond=0) if period.hourly else local.date()
-
-
-def visit_breakdown(
-    *, site: Site, period: Period, filters: dict[str, str], dimension: str, limit: int = 10
-) -> list[BreakdownRow]:
-    """The top values of one dimension by unique visitors, with pageviews (or event counts)."""
-    field = DIMENSIONS[dimension]
-    queryset = _filtered(site, filters).filter(_in(period.start, period.end))
-    if dimension == "event":
-        queryset, counted = queryset.exclude(event=PAGEVIEW), Count("id")
-    else:
-        counted = Count("id", filter=Q(event=PAGEVIEW))
-    label_field = {"country": "country", "city": "country"}.get(dimension)
-    grouped = [field, label_field] if label_field else [field]
-    rows = (
-        queryset.values(*grouped)
-        .annotate(visitors=Count("visitor_hash", distinct=True), count=counted)
-        .order_by("-visitors", "-count", field)[:limit]
-    )
-    return [_breakdown_row(dimension, row, field, label_field) for row in rows]
-
-
-def _breakdown_row(dimension: str, row: dict, field: str, label_field: str | None) -> BreakdownRow:
-    value = row[field]
+def _breakdown_row(
+    dimension: str, value: str, label: str, visitors: int, count: int
+) -> BreakdownRow:
     if dimension == "country":
-        label = row["country"] or value or "Unknown"
+        text = label or value or "Unknown"
     elif dimension == "city" and value:
-        label = f"{value}, {row['country']}" if row["country"] else value
+        text = f"{value}, {label}" if label else value
     elif dimension == "referrer" and not value:
-        value, label = DIRECT, "Direct / none"
+        value, text = DIRECT, "Direct / none"
     elif dimension == "device" and value:
-        label = value.capitalize()
+        text = value.capitalize()
     else:
-        label = value or "Unknown"
-    return BreakdownRow(value=value, label=label, visitors=row["visitors"], count=row["count"])
+        text = value or "Unknown"
+    return BreakdownRow(value=value, label=text, visitors=visitors, count=count)
 
 
 def visit_live(*, site: Site, now: datetime) -> dict[str, int]:
     """Visitors and pageviews in the last five minutes."""
-    return (
-        Visit.objects.filter(site=site, timestamp__gte=now - LIVE_WINDOW, timestamp__lte=now)
-        .aggregate(
-            visitors=Count("visitor_hash", distinct=True),
-            pageviews=Count("id", filter=Q(event=PAGEVIEW)),
-        )
+    return Visit.objects.filter(
+        site=site, timestamp__gte=now - LIVE_WINDOW, timestamp__lte=now
+    ).aggregate(
+        visitors=Count("visitor_hash", distinct=True),
+        pageviews=Count("id", filter=Q(event=PAGEVIEW)),
     )

@@ -57,7 +57,7 @@ def beacon(request, site_id: int):
     if declared_length > BODY_MAX_BYTES:
         return _answer(413, f"The body is larger than {BODY_MAX_BYTES} bytes.")
     try:
-        site = Site.objects.filter(pk=site_id).only("id").first()
+        site = Site.objects.filter(pk=site_id).only("id", "timezone").first()
     except DatabaseError:
         logger.exception("Beacon: the database is unavailable")
         return _answer(503, "Temporarily unavailable, try again later.")

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0001_initial'),
+        ("visits", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='visit',
-            name='path',
-            field=models.CharField(blank=True, max_length=2048, verbose_name='path'),
+            model_name="visit",
+            name="path",
+            field=models.CharField(blank=True, max_length=2048, verbose_name="path"),
         ),
         migrations.AddField(
-            model_name='visit',
-            name='referrer_domain',
-            field=models.CharField(blank=True, max_length=255, verbose_name='referrer domain'),
+            model_name="visit",
+            name="referrer_domain",
+            field=models.CharField(blank=True, max_length=255, verbose_name="referrer domain"),
         ),
     ]

@@ -54,15 +54,40 @@ def test_same_visitor_next_day_gets_a_different_hash(site):
     assert day_one.visitor_hash != day_two.visitor_hash
 
 
-def test_hash_depends_on_site_address_and_agent():
+def test_hash_depends_on_site_day_address_and_agent():
     salt = b"s" * 32
-    base = visitor_hash(salt=salt, site_id=1, client_ip="81.2.69.142", user_agent="A")
-    assert base == visitor_hash(salt=salt, site_id=1, client_ip="81.2.69.142", user_agent="A")
-    assert base != visitor_hash(salt=salt, site_id=2, client_ip="81.2.69.142", user_agent="A")
-    assert base != visitor_hash(salt=salt, site_id=1, client_ip="81.2.69.143", user_agent="A")
-    assert base != visitor_hash(salt=salt, site_id=1, client_ip="81.2.69.142", user_agent="B")
-    assert base != visitor_hash(salt=b"t" * 32, site_id=1, client_ip="81.2.69.142", user_agent="A")
+    day = date(2026, 3, 1)
+    args = {
+        "salt": salt,
+        "site_id": 1,
+        "local_day": day,
+        "client_ip": "81.2.69.142",
+        "user_agent": "A",
+    }
+    base = visitor_hash(**args)
+    assert base == visitor_hash(**args)
+    for change in (
+        {"site_id": 2},
+        {"local_day": date(2026, 3, 2)},
+        {"client_ip": "81.2.69.143"},
+        {"client_ip": None},
+        {"user_agent": "B"},
+        {"salt": b"t" * 32},
+    ):
+        assert base != visitor_hash(**{**args, **change}), change
     assert -(2**63) <= base < 2**63
+
+
+def test_hash_changes_at_the_sites_midnight_not_only_at_utc_midnight(owner):
+    from sites.services import site_create
+
+    tokyo = site_create(
+        owner=owner, name="Tokyo", base_url="https://jp.example", timezone="Asia/Tokyo"
+    )
+    # 14:30 and 15:30 UTC are 23:30 and 00:30 in Tokyo: the same UTC day, two local days.
+    before = visit_record(site=tokyo, hit=hit(), now=datetime(2026, 3, 1, 14, 30, tzinfo=UTC))
+    after = visit_record(site=tokyo, hit=hit(), now=datetime(2026, 3, 1, 15, 30, tzinfo=UTC))
+    assert before.visitor_hash != after.visitor_hash
 
 
 def test_no_raw_ip_is_stored_anywhere(site, client, geoip_dir, django_db_blocker):

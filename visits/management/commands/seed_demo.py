@@ -1,6 +1,7 @@
 """Fill a site (or a new demo owner's site) with realistic visits."""
 
 import secrets
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -9,6 +10,7 @@ from accounts.services import user_register
 from sites.models import Site
 from sites.services import site_create
 from visits.demo import demo_visits_create
+from visits.rollups import rollup_ensure, rollup_forget
 
 
 class Command(BaseCommand):
@@ -36,10 +38,19 @@ class Command(BaseCommand):
             target = self._demo_site()
         started = timezone.now()
         created = demo_visits_create(site=target, visits=visits, days=days, now=started, seed=seed)
-        seconds = (timezone.now() - started).total_seconds()
+        inserted = timezone.now()
+        rollup_forget(site=target)
+        rollup_ensure(
+            site=target,
+            first_day=(started - timedelta(days=days + 1)).date(),
+            last_day=started.date(),
+            now=inserted,
+        )
+        finished = timezone.now()
         self.stdout.write(
             f"Added {created} visits over {days} days to site {target.pk} ({target.name}) "
-            f"in {seconds:.1f} s."
+            f"in {(inserted - started).total_seconds():.1f} s; "
+            f"daily rollups in {(finished - inserted).total_seconds():.1f} s."
         )
 
     def _demo_site(self) -> Site:

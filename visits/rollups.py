@@ -1,0 +1,165 @@
+"""Daily rollups: each finished day of a site summed once, so reports over months stay fast.
+
+A day is rolled up once it has ended in the site's time zone (with a short grace period for
+requests still in flight). Reports read rollups for finished days and raw visits for the rest.
+Anything that changes past visits (imports, demo data, purges, a new time zone) rebuilds or
+drops the affected days.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from sites.models import Site
+from visits.models import PAGEVIEW, DailyRollup, Visit
+
+# Query parameter -> Visit field. The same names filter the dashboard and head its panels.
+DIMENSIONS = {
+    "page": "path",
+    "referrer": "referrer_domain",
+    "country": "country_code",
+    "region": "region",
+    "city": "city",
+    "browser": "browser",
+    "os": "os",
+    "device": "device",
+    "event": "event",
+}
+TOTAL = ""
+# Rows of these dimensions also carry the country name, to label them.
+LABEL_FIELDS = {"country": "country", "city": "country"}
+GRACE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class DailyRow:
+    day: date | None
+    value: str
+    label: str
+    visitors: int
+    pageviews: int
+    events: int
+
+
+def daily_rows(
+    queryset: QuerySet[Visit], *, tz: ZoneInfo, dimension: str, by_day: bool = True
+) -> list[DailyRow]:
+    """Raw visits summed per value of one dimension (or in total), per day in `tz` if `by_day`.
+
+    Without `by_day` the rows cover the whole queryset and carry `day=None`; their visitors
+    still equal the sum of daily visitors, since a visitor hash never spans two local days.
+    """
+    fields = []
+    if dimension:
+        fields.append(DIMENSIONS[dimension])
+        if dimension in LABEL_FIELDS:
+            fields.append(LABEL_FIELDS[dimension])
+    if dimension == "event":
+        queryset = queryset.exclude(event=PAGEVIEW)
+    if by_day:
+        queryset = queryset.annotate(day=TruncDate("timestamp", tzinfo=tz))
+    figures = {
+        "visitors": Count("visitor_hash", distinct=True),
+        "pageviews": Count("id", filter=Q(event=PAGEVIEW)),
+        "events": Count("id", filter=~Q(event=PAGEVIEW)),
+    }
+    grouping = (["day"] if by_day else []) + fields
+    if grouping:
+        rows = list(queryset.values(*grouping).annotate(**figures).order_by())
+    else:
+        rows = [queryset.aggregate(**figures)]
+    return [
+        DailyRow(
+            day=row["day"] if by_day else None,
+            value=row[fields[0]] if fields else "",
+            label=row[fields[1]] if len(fields) > 1 else "",
+            visitors=row["visitors"],
+            pageviews=row["pageviews"],
+            events=row["events"],
+        )
+        for row in rows
+    ]
+
+
+def local_bounds(first_day: date, last_day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[midnight before first_day, midnight after last_day) in `tz`."""
+    return (
+        datetime.combine(first_day, time.min, tzinfo=tz),
+        datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def last_finished_day(*, site: Site, now: datetime) -> date:
+    """The latest day that has ended in the site's time zone, allowing for late requests."""
+    return (now - GRACE).astimezone(ZoneInfo(site.timezone)).date() - timedelta(days=1)
+
+
+@transaction.atomic
+def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
+    """(Re)compute the rollups of the days first_day..last_day; return the rows written."""
+    # One builder per site at a time, so two requests never both insert the same days.
+    Site.objects.select_for_update().filter(pk=site.pk).first()
+    tz = ZoneInfo(site.timezone)
+    start, end = local_bounds(first_day, last_day, tz)
+    visits = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
+    rollups = []
+    for dimension in (TOTAL, *DIMENSIONS):
+        rows = daily_rows(visits, tz=tz, dimension=dimension)
+        if dimension == TOTAL:
+            # A totals row for every day, even an empty one, marks the day as done.
+            seen = {row.day for row in rows}
+            day_count = (last_day - first_day).days + 1
+            rows += [
+                DailyRow(first_day + timedelta(days=n), "", "", 0, 0, 0)
+                for n in range(day_count)
+                if first_day + timedelta(days=n) not in seen
+            ]
+        rollups += [
+            DailyRollup(
+                site=site,
+                day=row.day,
+                dimension=dimension,
+                value=row.value,
+                label=row.label,
+                visitors=row.visitors,
+                pageviews=row.pageviews,
+                events=row.events,
+            )
+            for row in rows
+        ]
+    DailyRollup.objects.filter(site=site, day__gte=first_day, day__lte=last_day).delete()
+    DailyRollup.objects.bulk_create(rollups, batch_size=2000)
+    return len(rollups)
+
+
+def rollup_ensure(*, site: Site, first_day: date, last_day: date, now: datetime) -> date:
+    """Roll up any finished day in the range that isn't yet; return the last finished day."""
+    finished = last_finished_day(site=site, now=now)
+    last = min(last_day, finished)
+    if last < first_day:
+        return finished
+    done = set(
+        DailyRollup.objects.filter(
+            site=site, dimension=TOTAL, day__gte=first_day, day__lte=last
+        ).values_list("day", flat=True)
+    )
+    missing = [
+        first_day + timedelta(days=n)
+        for n in range((last - first_day).days + 1)
+        if first_day + timedelta(days=n) not in done
+    ]
+    if missing:
+        rollup_build(site=site, first_day=missing[0], last_day=missing[-1])
+    return finished
+
+
+def rollup_forget(*, site: Site, days: set[date] | None = None) -> None:
+    """Drop rollups (all of the site's, or some days') so they are rebuilt from visits."""
+    rollups = DailyRollup.objects.filter(site=site)
+    if days is not None:
+        rollups = rollups.filter(day__in=days)
+    rollups.delete()

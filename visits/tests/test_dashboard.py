@@ -1,0 +1,161 @@
+"""The dashboard through HTTP: periods, figures, filters as chips, the live panel, isolation."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from visits.tests.factories import VisitFactory
+
+NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def visits(site):
+    VisitFactory(
+        site=site,
+        timestamp=datetime(2026, 3, 15, 9, 0, tzinfo=UTC),
+        url="https://blog.example.com/a",
+        visitor_hash=1,
+        country_code="DE",
+        country="Germany",
+    )
+    VisitFactory(
+        site=site,
+        timestamp=datetime(2026, 3, 14, 9, 0, tzinfo=UTC),
+        url="https://blog.example.com/b",
+        visitor_hash=2,
+        country_code="FR",
+        country="France",
+        city="Paris",
+        region="Île-de-France",
+    )
+    VisitFactory(
+        site=site,
+        timestamp=datetime(2026, 3, 15, 9, 5, tzinfo=UTC),
+        url="https://blog.example.com/a",
+        visitor_hash=1,
+        event="signup",
+        country_code="DE",
+        country="Germany",
+    )
+    VisitFactory(site=site, timestamp=datetime(2026, 2, 20, 9, 0, tzinfo=UTC), visitor_hash=3)
+    return site
+
+
+def panel(response, dimension):
+    return next(p for p in response.context["panels"] if p["dimension"] == dimension)
+
+
+def test_dashboard_default_period_and_figures(owner_client, visits):
+    response = owner_client.get(f"/sites/{visits.pk}/stats/")
+
+    assert response.status_code == 200
+    assert response.context["period"].key == "30d"
+    headline = {label: (value, change) for label, value, change in response.context["headline"]}
+    assert headline["Pageviews"] == (3, None)
+    assert headline["Unique visitors"] == (3, None)
+    assert headline["Events"] == (1, None)
+    pages = [(row.value, row.visitors, row.count) for row, _ in panel(response, "page")["rows"]]
+    assert pages == [("/", 1, 1), ("/a", 1, 1), ("/b", 1, 1)]  # ties sorted by path
+    body = response.content.decode()
+    assert "<svg" in body and 'class="bar"' in body
+    assert "Last 30 days" in body
+
+
+def test_period_today_is_hourly_and_compares_with_yesterday(owner_client, visits):
+    response = owner_client.get(f"/sites/{visits.pk}/stats/?period=day")
+    headline = {label: (value, change) for label, value, change in response.context["headline"]}
+    assert headline["Pageviews"] == (1, 0)  # one today, one yesterday
+    assert len(response.context["points"]) == 24
+
+
+def test_change_against_previous_period(owner_client, visits):
+    VisitFactory(site=visits, timestamp=datetime(2026, 3, 13, 9, 0, tzinfo=UTC), visitor_hash=9)
+    response = owner_client.get(
+        f"/sites/{visits.pk}/stats/?period=custom&from=2026-03-14&to=2026-03-15"
+    )
+    headline = {label: (value, change) for label, value, change in response.context["headline"]}
+    # Current: 14th-15th, two pageviews; previous: 12th-13th, one pageview.
+    assert headline["Pageviews"] == (2, 100)
+
+
+def test_clicking_a_row_filters_and_shows_a_removable_chip(owner_client, visits):
+    response = owner_client.get(f"/sites/{visits.pk}/stats/?period=7d")
+    links = {row.value: href for row, href in panel(response, "country")["rows"]}
+    assert links["FR"] == "?period=7d&country=FR"
+
+    filtered = owner_client.get(f"/sites/{visits.pk}/stats/{links['FR']}")
+    headline = {label: value for label, value, _ in filtered.context["headline"]}
+    assert headline["Pageviews"] == 1
+    assert filtered.context["filters"] == [("Country", "FR", "?period=7d")]
+    body = filtered.content.decode()
+    assert "Country: <strong>FR</strong>" in body
+    assert 'aria-label="Remove filter Country"' in body
+    cities = [row.label for row, _ in panel(filtered, "city")["rows"]]
+    assert cities == ["Paris, France"]
+
+
+def test_filters_combine_and_survive_period_changes(owner_client, visits):
+    response = owner_client.get(f"/sites/{visits.pk}/stats/?period=7d&country=DE&page=/a")
+    periods = {key: href for key, _, href in response.context["periods"]}
+    assert periods["30d"] == "?period=30d&page=%2Fa&country=DE"
+    headline = {label: value for label, value, _ in response.context["headline"]}
+    assert headline["Pageviews"] == 1 and headline["Events"] == 1
+
+
+def test_bad_period_is_a_400_with_a_message(owner_client, visits):
+    response = owner_client.get(
+        f"/sites/{visits.pk}/stats/?period=custom&from=2026-03-20&to=2026-03-01"
+    )
+    assert response.status_code == 400
+    assert "ends before it starts" in response.content.decode()
+
+
+def test_hostile_filter_values_are_escaped(owner_client, visits):
+    response = owner_client.get(f"/sites/{visits.pk}/stats/?page=<script>x</script>&country=%00")
+    assert response.status_code == 200
+    assert "<script>x</script>" not in response.content.decode()
+
+
+def test_empty_site_dashboard(owner_client, site):
+    response = owner_client.get(f"/sites/{site.pk}/stats/")
+    assert response.status_code == 200
+    assert "Nothing in this period." in response.content.decode()
+
+
+def test_live_panel_json(owner_client, site):
+    VisitFactory(site=site, timestamp=datetime(2026, 3, 15, 14, 58, tzinfo=UTC), visitor_hash=4)
+    response = owner_client.get(f"/sites/{site.pk}/stats/live")
+    assert response.json() == {"visitors": 1, "pageviews": 1}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_other_owners_dashboard_is_404(owner_client, other_site):
+    assert owner_client.get(f"/sites/{other_site.pk}/stats/").status_code == 404
+    assert owner_client.get(f"/sites/{other_site.pk}/stats/live").status_code == 404
+
+
+def test_dashboard_needs_login(client, site):
+    assert client.get(f"/sites/{site.pk}/stats/").status_code == 302
+    assert client.get(f"/sites/{site.pk}/stats/live").status_code == 401
+
+
+def test_admin_has_a_reports_link(owner_client, site):
+    body = owner_client.get("/admin/sites/site/").content.decode()
+    assert f'href="/sites/{site.pk}/stats/"' in body
+
+
+def test_dashboard_uses_a_bounded_number_of_queries(
+    owner_client, visits, django_assert_max_num_queries
+):
+    owner_client.get(f"/sites/{visits.pk}/stats/?period=12mo")  # builds the rollups once
+    with django_assert_max_num_queries(40):
+        assert owner_client.get(f"/sites/{visits.pk}/stats/?period=12mo").status_code == 200

@@ -1,0 +1,115 @@
+"""Rollups give exactly the figures raw visits give, and follow changes to past data."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+
+from sites.services import site_update
+from visits import stats
+from visits.demo import demo_visits_create
+from visits.models import DailyRollup, Visit
+from visits.periods import period_resolve
+from visits.rollups import rollup_build, rollup_ensure
+from visits.stats import visit_breakdown, visit_timeseries, visit_totals
+
+NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
+pytestmark = pytest.mark.django_db
+
+
+def figures(site, key):
+    period = period_resolve(key=key, tz_name=site.timezone, now=NOW)
+    result = {
+        "totals": visit_totals(site=site, period=period, filters={}, now=NOW),
+        "series": [
+            (p.bucket, p.pageviews, p.visitors)
+            for p in visit_timeseries(site=site, period=period, filters={}, now=NOW)
+        ],
+    }
+    for dimension in stats.DIMENSIONS:
+        result[dimension] = visit_breakdown(
+            site=site, period=period, filters={}, dimension=dimension, now=NOW, limit=50
+        )
+    return result
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_rollups_and_raw_visits_agree(owner, monkeypatch, timezone):
+    from sites.services import site_create
+
+    site = site_create(owner=owner, name="Demo", base_url="https://demo.example", timezone=timezone)
+    demo_visits_create(site=site, visits=3000, days=70, now=NOW, seed=7)
+    from_rollups = {
+        key: figures(site, key) for key in ("7d", "30d", "12mo", "month", "day", "yesterday")
+    }
+    assert DailyRollup.objects.filter(site=site).exists()
+
+    monkeypatch.setattr(stats, "rollup_ensure", lambda **kwargs: date.min)
+    from_raw = {key: figures(site, key) for key in from_rollups}
+    assert from_rollups == from_raw
+    assert from_rollups["12mo"]["totals"][0].pageviews > 2000
+
+
+def test_changing_the_timezone_rebuilds_rollups(site):
+    Visit.objects.create(
+        site=site, url="https://blog.example.com/", timestamp=datetime(2026, 3, 10, 2, tzinfo=UTC)
+    )
+    rollup_ensure(site=site, first_day=date(2026, 3, 9), last_day=date(2026, 3, 10), now=NOW)
+    assert DailyRollup.objects.get(site=site, dimension="", day=date(2026, 3, 10)).pageviews == 1
+
+    site_update(site=site, timezone="America/Los_Angeles")  # 2:00 UTC is the 9th there
+    assert not DailyRollup.objects.filter(site=site).exists()
+    rollup_ensure(site=site, first_day=date(2026, 3, 9), last_day=date(2026, 3, 10), now=NOW)
+    assert DailyRollup.objects.get(site=site, dimension="", day=date(2026, 3, 9)).pageviews == 1
+
+
+def test_rebuilding_replaces_and_never_doubles(site):
+    Visit.objects.create(
+        site=site, url="https://blog.example.com/", timestamp=datetime(2026, 3, 10, 12, tzinfo=UTC)
+    )
+    for _ in range(2):
+        rollup_build(site=site, first_day=date(2026, 3, 10), last_day=date(2026, 3, 10))
+    assert DailyRollup.objects.filter(site=site, dimension="").count() == 1
+    assert DailyRollup.objects.filter(site=site, dimension="page").get().pageviews == 1
+
+
+def test_empty_days_are_marked_done(site):
+    rollup_ensure(site=site, first_day=date(2026, 3, 1), last_day=date(2026, 3, 20), now=NOW)
+    days = set(DailyRollup.objects.filter(site=site, dimension="").values_list("day", flat=True))
+    assert days == {date(2026, 3, 1) + timedelta(days=n) for n in range(14)}  # up to the 14th
+
+
+def test_seed_demo_creates_owner_site_and_rollups():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("seed_demo", "--visits", "2000", "--days", "20", stdout=out)
+    text = out.getvalue()
+    assert "Demo owner: demo-" in text and "password: " in text
+    assert "Added 2000 visits over 20 days" in text
+    visits = Visit.objects.all()
+    assert visits.count() == 2000
+    assert visits.values("path").distinct().count() > 5
+    assert visits.values("country_code").distinct().count() > 5
+    assert visits.exclude(event="pageview").exists()
+    assert DailyRollup.objects.filter(dimension="").count() >= 19
+
+
+def test_seed_demo_fills_an_existing_site(site):
+    call_command("seed_demo", "--visits", "500", "--days", "3", "--site", str(site.pk), stdout=None)
+    assert site.visits.count() == 500
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--site", "99999"], "No site"),
+        (["--days", "0"], "--days"),
+        (["--visits", "-1"], "--visits"),
+    ],
+)
+def test_seed_demo_bad_arguments(args, message):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("seed_demo", *args)
