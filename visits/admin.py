@@ -8,6 +8,7 @@ from sites.selectors import site_queryset_for
 from visits.csv_export import csv_lines
 from visits.models import Visit
 from visits.selectors import CSV_COLUMNS
+from visits.services import visits_delete
 
 
 @admin.register(Visit)
@@ -52,6 +53,12 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        visits_delete(visits=Visit.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        visits_delete(visits=queryset)
 
     @admin.display(description="location")
     def location(self, obj: Visit) -> str:

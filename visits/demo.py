@@ -10,7 +10,7 @@ from django.db import transaction
 
 from sites.models import Site
 from visits.models import PAGEVIEW, Visit
-from visits.urls_parts import url_host
+from visits.urls_parts import referrer_domain
 
 PAGES = [
     ("/", 30),
@@ -73,6 +73,8 @@ AGENTS = [
 EVENTS = [("signup", 5), ("download", 3), ("outbound", 4), ("newsletter", 2)]
 EVENT_SHARE = 0.06
 VISITS_PER_VISITOR = 2.6
+SESSION_LENGTHS = [1, 2, 3, 4, 5, 7]
+SESSION_WEIGHTS = [45, 22, 14, 9, 6, 4]
 BATCH_SIZE = 5000
 
 
@@ -104,10 +106,23 @@ def _slots(*, days: int, now: datetime, tz: ZoneInfo) -> tuple[list[datetime], l
 
 def demo_visits_create(*, site: Site, visits: int, days: int, now: datetime, seed: int = 1) -> int:
     """Add `visits` demo visits over the last `days` days of the site's time zone; return count."""
+    created = 0
+    with transaction.atomic():
+        batch = []
+        for visit in _demo_visits(site=site, total=visits, days=days, now=now, seed=seed):
+            batch.append(visit)
+            if len(batch) == BATCH_SIZE:
+                Visit.objects.bulk_create(batch)
+                created, batch = created + len(batch), []
+        Visit.objects.bulk_create(batch)
+    return created + len(batch)
+
+
+def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int):
+    """Visits in sessions: an entry from a referrer, then a few pages followed within minutes."""
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
-    tz = ZoneInfo(site.timezone)
-    slots, weights = _slots(days=days, now=now, tz=tz)
-    visitor_count = max(1, int(visits / VISITS_PER_VISITOR))
+    slots, weights = _slots(days=days, now=now, tz=ZoneInfo(site.timezone))
+    visitor_count = max(1, int(total / VISITS_PER_VISITOR))
     profiles = list(
         zip(
             _choices(rng, PLACES, visitor_count),
@@ -116,43 +131,39 @@ def demo_visits_create(*, site: Site, visits: int, days: int, now: datetime, see
             strict=True,
         )
     )
-    base = site.base_url
-    created = 0
-    with transaction.atomic():
-        for offset in range(0, visits, BATCH_SIZE):
-            size = min(BATCH_SIZE, visits - offset)
-            batch = []
-            for slot, page, visitor in zip(
-                rng.choices(slots, weights=weights, k=size),
-                _choices(rng, PAGES, size),
-                (rng.randrange(visitor_count) for _ in range(size)),
-                strict=True,
-            ):
-                place, agent, referrer = profiles[visitor]
+    made = 0
+    while made < total:
+        for slot in rng.choices(slots, weights=weights, k=1000):
+            visitor = rng.randrange(visitor_count)
+            place, agent, entry_referrer = profiles[visitor]
+            at = slot + timedelta(seconds=rng.randrange(3600))
+            referrer = entry_referrer[0]
+            length = rng.choices(SESSION_LENGTHS, weights=SESSION_WEIGHTS)[0]
+            for page in _choices(rng, PAGES, length):
+                if made == total:
+                    return
                 event = PAGEVIEW
                 if rng.random() < EVENT_SHARE:
                     event = _choices(rng, EVENTS, 1)[0][0]
-                timestamp = slot + timedelta(seconds=rng.randrange(3600))
-                batch.append(
-                    Visit(
-                        site=site,
-                        timestamp=timestamp,
-                        url=base + page[0],
-                        path=page[0],
-                        referrer=referrer[0],
-                        referrer_domain=url_host(referrer[0]),
-                        event=event,
-                        browser=agent[0],
-                        browser_version=agent[1],
-                        os=agent[2],
-                        device=agent[3],
-                        country_code=place[0],
-                        country=place[1],
-                        region=place[2],
-                        city=place[3],
-                        visitor_hash=_visitor_hash(visitor, timestamp.toordinal()),
-                    )
+                url = site.base_url + page[0]
+                yield Visit(
+                    site=site,
+                    timestamp=at,
+                    url=url,
+                    path=page[0],
+                    referrer=referrer,
+                    referrer_domain=referrer_domain(referrer=referrer, page_url=url),
+                    event=event,
+                    browser=agent[0],
+                    browser_version=agent[1],
+                    os=agent[2],
+                    device=agent[3],
+                    country_code=place[0],
+                    country=place[1],
+                    region=place[2],
+                    city=place[3],
+                    visitor_hash=_visitor_hash(visitor, at.toordinal()),
                 )
-            Visit.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-            created += len(batch)
-    return created
+                made += 1
+                referrer = url
+                at += timedelta(seconds=rng.randrange(15, 240))

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate
 
 from sites.models import Site
 from visits.models import PAGEVIEW, DailyRollup, Visit
+from visits.urls_parts import INTERNAL
 
 # Query parameter -> Visit field. The same names filter the dashboard and head its panels.
 DIMENSIONS = {
@@ -60,6 +61,8 @@ def daily_rows(
             fields.append(LABEL_FIELDS[dimension])
     if dimension == "event":
         queryset = queryset.exclude(event=PAGEVIEW)
+    elif dimension == "referrer":
+        queryset = queryset.exclude(referrer_domain=INTERNAL)
     if by_day:
         queryset = queryset.annotate(day=TruncDate("timestamp", tzinfo=tz))
     figures = {

@@ -3,17 +3,19 @@
 import hashlib
 import secrets
 import threading
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sites.models import Site
 from visits.agents import agent_parse
 from visits.beacon import BeaconHit
 from visits.geo import geolocator
-from visits.models import Visit, VisitorSalt
+from visits.models import DailyRollup, Visit, VisitorSalt
 from visits.urls_parts import referrer_domain, url_path
 
 _salt_cache: dict[date, bytes] = {}
@@ -84,3 +86,17 @@ def visit_record(*, site: Site, hit: BeaconHit, now: datetime | None = None) -> 
             user_agent=hit.user_agent,
         ),
     )
+
+
+@transaction.atomic
+def visits_delete(*, visits: QuerySet[Visit]) -> int:
+    """Delete some visits and drop the rollups of the days they fell on, to be rebuilt."""
+    days_by_site: dict[int, set[date]] = defaultdict(set)
+    for site_id, site_timezone, timestamp in visits.values_list(
+        "site_id", "site__timezone", "timestamp"
+    ).iterator(chunk_size=5000):
+        days_by_site[site_id].add(timestamp.astimezone(ZoneInfo(site_timezone)).date())
+    deleted, _ = visits.delete()
+    for site_id, days in days_by_site.items():
+        DailyRollup.objects.filter(site_id=site_id, day__in=days).delete()
+    return deleted

@@ -23,9 +23,14 @@ def url_host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+INTERNAL = "(internal)"  # a link from another page of the same site: not a source of visitors
+
+
 def referrer_domain(*, referrer: str, page_url: str) -> str:
-    """Where a visitor came from, by domain; '' for direct visits and for links within the site."""
+    """Where a visitor came from, by domain: '' for direct visits, INTERNAL within the site."""
     source = url_host(referrer)
-    if not source or source == url_host(page_url):
+    if not source:
         return ""
+    if source == url_host(page_url):
+        return INTERNAL
     return source[:255]

@@ -72,3 +72,37 @@ def test_superuser_sees_all_visits(client, superuser, visits):
     client.force_login(superuser)
     body = client.get("/admin/visits/visit/").content.decode()
     assert "mine" in body and "theirs" in body
+
+
+def test_superuser_deleting_visits_drops_their_rollups(client, superuser, site):
+    from datetime import UTC, date, datetime
+
+    from visits.models import DailyRollup
+    from visits.rollups import rollup_ensure
+
+    old = Visit.objects.create(
+        site=site, url="https://blog.example.com/", timestamp=datetime(2026, 1, 5, 12, tzinfo=UTC)
+    )
+    Visit.objects.create(
+        site=site, url="https://blog.example.com/", timestamp=datetime(2026, 1, 6, 12, tzinfo=UTC)
+    )
+    rollup_ensure(
+        site=site,
+        first_day=date(2026, 1, 5),
+        last_day=date(2026, 1, 6),
+        now=datetime(2026, 2, 1, tzinfo=UTC),
+    )
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/visits/visit/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [old.pk],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Visit.objects.filter(pk=old.pk).exists()
+    assert set(DailyRollup.objects.filter(dimension="").values_list("day", flat=True)) == {
+        date(2026, 1, 6)
+    }
