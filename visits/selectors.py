@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from sites.models import Site
 from visits.models import Visit
 
+# The contract's CSV header; each column is the Visit field of the same name.
 CSV_COLUMNS = (
     "timestamp",
     "url",
@@ -32,21 +33,6 @@ def visit_latest_for(*, site: Site, limit: int = 20) -> list[Visit]:
 
 def visit_csv_rows(*, site: Site, chunk_size: int = 2000) -> Iterator[tuple]:
     """Every visit of a site as CSV column values, oldest first, read in chunks."""
-    queryset = (
-        Visit.objects.filter(site=site)
-        .order_by("timestamp", "id")
-        .values_list(
-            "timestamp",
-            "url",
-            "referrer",
-            "event",
-            "browser",
-            "os",
-            "device",
-            "country",
-            "region",
-            "city",
-        )
-    )
+    queryset = Visit.objects.filter(site=site).order_by("timestamp", "id").values_list(*CSV_COLUMNS)
     for row in queryset.iterator(chunk_size=chunk_size):
         yield (row[0].isoformat(), *row[1:])

@@ -76,15 +76,17 @@ def _rows(
     *,
     site: Site,
     period: Period,
-    first_day: date,
-    last_day: date,
     filters: dict,
     dimension: str,
     now: datetime,
+    first_day: date | None = None,
+    last_day: date | None = None,
     by_day: bool = False,
 ) -> list[DailyRow]:
-    """Rows of one dimension for first_day..last_day: rollups for finished days when unfiltered,
-    raw visits for the rest (grouped per day only when `by_day`)."""
+    """Rows of one dimension for first_day..last_day (default: the period): rollups for finished
+    days when unfiltered, raw visits for the rest (grouped per day only when `by_day`)."""
+    first_day = first_day or period.first_day
+    last_day = last_day or period.last_day
     raw_from = first_day
     rows: list[DailyRow] = []
     if not filters:
@@ -132,14 +134,7 @@ def visit_timeseries(
     by_day = {
         row.day: row
         for row in _rows(
-            site=site,
-            period=period,
-            first_day=period.first_day,
-            last_day=period.last_day,
-            filters=filters,
-            dimension=TOTAL,
-            now=now,
-            by_day=True,
+            site=site, period=period, filters=filters, dimension=TOTAL, now=now, by_day=True
         )
     }
     points = []
@@ -189,15 +184,7 @@ def visit_breakdown(
 ) -> list[BreakdownRow]:
     """The top values of one dimension by visitors, with pageviews (custom events: counts)."""
     merged: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for row in _rows(
-        site=site,
-        period=period,
-        first_day=period.first_day,
-        last_day=period.last_day,
-        filters=filters,
-        dimension=dimension,
-        now=now,
-    ):
+    for row in _rows(site=site, period=period, filters=filters, dimension=dimension, now=now):
         figures = merged[(row.value, row.label)]
         figures[0] += row.visitors
         figures[1] += row.events if dimension == "event" else row.pageviews
