@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from accounts.services import user_register
 from sites.services import site_create
@@ -88,6 +89,9 @@ def browser(chromium_path, monkeypatch):
         )
         yield browser
         browser.close()
+        # Queries made while Playwright's loop runs use their own connection: close it, or
+        # PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 
 from sites.models import Site
+from visits.beacon import clean_text
 from visits.models import PAGEVIEW, DailyRollup, Visit
 from visits.periods import Period
 from visits.rollups import (
@@ -59,7 +60,7 @@ def stats_filters_from(params) -> dict[str, str]:
     """The dashboard filters in a query dict; unknown keys and empty values are ignored."""
     filters = {}
     for name in DIMENSIONS:
-        value = (params.get(name) or "").strip()[:FILTER_MAX_LENGTH]
+        value = clean_text(params.get(name) or "", FILTER_MAX_LENGTH)
         if value:
             filters[name] = value
     return filters
