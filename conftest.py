@@ -28,6 +28,16 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_beacon_site_cache():
+    # Test databases reuse ids; a site cached by an earlier test must not leak into the next.
+    from visits.site_cache import beacon_site_forget
+
+    beacon_site_forget()
+    yield
+    beacon_site_forget()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -28,3 +28,10 @@ accesslog = "-"
 errorlog = "-"
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def worker_exit(server, worker):
+    """Store the visits this worker still has spooled before it goes."""
+    from visits.spool import spool_close
+
+    spool_close()

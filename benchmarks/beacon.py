@@ -187,6 +187,7 @@ def run_database(kind: str, args) -> bool:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "GEOIP_PATH": str(geoip),
             "BEACON_RATE_LIMIT": "off",
+            "BEACON_SPOOL_DIR": str(Path(folder) / "spool"),
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "tracker_project.settings",
         }
@@ -280,7 +281,7 @@ def main() -> int:
     )
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32, 64])
     args = parser.parse_args()

@@ -6,6 +6,7 @@ from accounts.models import User
 from sites.base_urls import normalize_base_url
 from sites.models import Site
 from visits.rollups import rollup_forget
+from visits.site_cache import beacon_site_forget
 
 
 @transaction.atomic
@@ -19,6 +20,7 @@ def site_save(*, site: Site) -> Site:
         and Site.objects.filter(pk=site.pk).exclude(timezone=site.timezone).exists()
     )
     site.save()
+    beacon_site_forget(site_id=site.pk)
     if timezone_changed:
         # Rollups are per local day: a new time zone means new days.
         rollup_forget(site=site)
@@ -44,4 +46,6 @@ def site_update(
 @transaction.atomic
 def site_delete(*, site: Site) -> None:
     """Delete a site with all of its visits."""
+    site_id = site.pk
     site.delete()
+    beacon_site_forget(site_id=site_id)

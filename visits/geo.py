@@ -9,6 +9,7 @@ import ipaddress
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,11 @@ def open_reader(path: Path) -> geoip2.database.Reader:
 class GeoLocator:
     """A lazily opened, shared reader that notices when its file is replaced."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, check_seconds: float = 1.0) -> None:
+        # Looking at the file costs a few system calls: once a second is soon enough to notice
+        # a replacement, and a changed GEOIP_PATH setting is noticed at once.
+        self.check_seconds = check_seconds
+        self._checked: tuple[object, float] = (None, 0.0)
         self._lock = threading.Lock()
         self._reader: geoip2.database.Reader | None = None
         self._signature: tuple | object | None = _UNOPENED
@@ -76,6 +81,11 @@ class GeoLocator:
         return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
     def _current_reader(self) -> geoip2.database.Reader | None:
+        configured, now = settings.GEOIP_PATH, time.monotonic()
+        last_configured, last_checked = self._checked
+        if configured is last_configured and now - last_checked < self.check_seconds:
+            return self._reader
+        self._checked = (configured, now)
         path = geoip_database_path()
         signature = self._file_signature(path)
         if signature == self._signature:

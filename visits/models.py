@@ -109,3 +109,17 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.day} {self.dimension or 'total'}={self.value}"
+
+
+class SpoolProgress(models.Model):
+    """How far into one spool file the visits are stored (see visits.spool)."""
+
+    name = models.CharField("spool file", max_length=200, unique=True)
+    offset = models.BigIntegerField("bytes stored", default=0)
+
+    class Meta:
+        verbose_name = "spool progress"
+        verbose_name_plural = "spool progress"
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.offset}"

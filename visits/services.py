@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,7 +16,10 @@ from sites.models import Site
 from visits.agents import agent_parse
 from visits.beacon import BeaconHit
 from visits.geo import geolocator
+from visits.ingest import visit_row, visits_insert
 from visits.models import DailyRollup, Visit, VisitorSalt
+from visits.site_cache import BeaconSite
+from visits.spool import process_spool
 from visits.urls_parts import referrer_domain, url_path
 
 _salt_cache: dict[date, bytes] = {}
@@ -56,14 +60,18 @@ def visitor_hash(
     return int.from_bytes(digest, "big", signed=True)
 
 
-def visit_record(*, site: Site, hit: BeaconHit, now: datetime | None = None) -> Visit:
-    """Store one visit: the agent parsed, the address located and hashed, never kept."""
+def visit_record(*, site: BeaconSite | Site, hit: BeaconHit, now: datetime | None = None) -> Visit:
+    """Store one visit: the agent parsed, the address located and hashed, never kept.
+
+    Returns once the visit is committed, or durably spooled for a bulk insert within seconds
+    (BEACON_WRITE_MODE); its id is not read back.
+    """
     now = now or timezone.now()
     agent = agent_parse(hit.user_agent)
     location = geolocator.locate(hit.client_ip)
     salt = visitor_salt_for(day=now.astimezone(UTC).date())
-    return Visit.objects.create(
-        site=site,
+    visit = Visit(
+        site_id=site.pk,
         timestamp=now,
         url=hit.url,
         path=url_path(hit.url),
@@ -86,6 +94,12 @@ def visit_record(*, site: Site, hit: BeaconHit, now: datetime | None = None) -> 
             user_agent=hit.user_agent,
         ),
     )
+    row = visit_row(visit)
+    if settings.BEACON_WRITE_MODE == "spool":
+        process_spool().append(row)
+    else:
+        visits_insert([row])
+    return visit
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, IntegrityError, connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
@@ -15,14 +15,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from sites.models import Site
 from sites.selectors import site_queryset_for
 from visits.agents import agent_parse
-from visits.beacon import BODY_MAX_BYTES, BeaconError, beacon_parse
+from visits.beacon import BODY_MAX_BYTES, BeaconError, BeaconHit, beacon_parse
 from visits.csv_export import csv_lines
 from visits.geo import geolocator
 from visits.selectors import CSV_COLUMNS, visit_csv_rows, visit_list_for
 from visits.services import visit_record
+from visits.site_cache import beacon_site, beacon_site_forget
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ _CORS_HEADERS = {
 
 
 def _answer(status: int, error: str = "", **headers: str) -> HttpResponse:
+    if status == 405:
+        headers["Allow"] = "GET, POST, OPTIONS"
     response = (
         JsonResponse({"error": error}, status=status) if error else HttpResponse(status=status)
     )
@@ -49,23 +51,38 @@ def beacon(request, site_id: int):
     """Record one visit: 204 when accepted, a 4xx with a JSON error when the input is unusable."""
     if request.method == "OPTIONS":
         return _answer(204)
-    if request.method not in ("GET", "POST"):
-        return _answer(405, "Use GET or POST.", Allow="GET, POST, OPTIONS")
-    declared_length = _declared_length(request)
-    if declared_length is None:
-        return _answer(400, "The Content-Length header is not a number.")
-    if declared_length > BODY_MAX_BYTES:
-        return _answer(413, f"The body is larger than {BODY_MAX_BYTES} bytes.")
     try:
-        site = Site.objects.filter(pk=site_id).only("id", "timezone").first()
+        hit = _hit_from(request)
+        site = beacon_site(site_id=site_id)
+        if site is None:
+            return _answer(404, "Unknown site.")
+        if hit.skip_reason:
+            return _answer(204, **{"X-Visit-Skipped": hit.skip_reason})
+        visit_record(site=site, hit=hit)
+    except BeaconError as error:
+        return _answer(error.status, error.message)
+    except IntegrityError:
+        beacon_site_forget(site_id=site_id)  # deleted since we cached it
+        return _answer(404, "Unknown site.")
     except DatabaseError:
         logger.exception("Beacon: the database is unavailable")
         return _answer(503, "Temporarily unavailable, try again later.")
-    if site is None:
-        return _answer(404, "Unknown site.")
+    return _answer(204)
+
+
+def _hit_from(request) -> BeaconHit:
+    """The request as a BeaconHit, or BeaconError with the status to answer."""
+    if request.method not in ("GET", "POST"):
+        raise BeaconError("Use GET or POST.", status=405)
     try:
-        is_multipart = request.method == "POST" and request.content_type == "multipart/form-data"
-        hit = beacon_parse(
+        declared_length = max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError as exc:
+        raise BeaconError("The Content-Length header is not a number.") from exc
+    if declared_length > BODY_MAX_BYTES:
+        raise BeaconError(f"The body is larger than {BODY_MAX_BYTES} bytes.", status=413)
+    is_multipart = request.method == "POST" and request.content_type == "multipart/form-data"
+    try:
+        return beacon_parse(
             method=request.method,
             query_string=request.META.get("QUERY_STRING", ""),
             body=request.body if request.method == "POST" and not is_multipart else b"",
@@ -75,27 +92,10 @@ def beacon(request, site_id: int):
             is_bot=lambda user_agent: agent_parse(user_agent).is_bot,
             multipart=request.POST.dict() if is_multipart else None,
         )
-    except RequestDataTooBig:
-        return _answer(413, "The body is too large.")
-    except (MultiPartParserError, TooManyFieldsSent, UnicodeDecodeError):
-        return _answer(400, "The multipart body could not be read.")
-    except BeaconError as error:
-        return _answer(error.status, error.message)
-    if hit.skip_reason:
-        return _answer(204, **{"X-Visit-Skipped": hit.skip_reason})
-    try:
-        visit_record(site=site, hit=hit)
-    except DatabaseError:
-        logger.exception("Beacon: a visit could not be stored")
-        return _answer(503, "Temporarily unavailable, try again later.")
-    return _answer(204)
-
-
-def _declared_length(request) -> int | None:
-    try:
-        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
-    except ValueError:
-        return None
+    except RequestDataTooBig as exc:
+        raise BeaconError("The body is too large.", status=413) from exc
+    except (MultiPartParserError, TooManyFieldsSent, UnicodeDecodeError) as exc:
+        raise BeaconError("The multipart body could not be read.") from exc
 
 
 class VisitListView(LoginRequiredMixin, ListView):

@@ -319,3 +319,24 @@ def test_garbage_content_length_is_not_a_500(send):
         CONTENT_LENGTH="banana",
     )
     assert response.status_code < 500
+
+
+@pytest.mark.django_db(transaction=True)
+def test_site_deleted_behind_the_cache_is_a_404_not_a_500(send, site):
+    assert send(data={"url": PAGE}).status_code == 204  # the site is now cached
+    Visit.objects.all().delete()
+    type(site).objects.filter(pk=site.pk).delete()  # as another process would, cache untouched
+    response = send(data={"url": PAGE})
+    assert response.status_code == 404
+    assert response.json() == {"error": "Unknown site."}
+    assert not Visit.objects.exists()
+
+
+def test_beacon_skips_the_session_and_auth_middleware(send, monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the session middleware ran for a beacon")
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", fail)
+    assert send(data={"url": PAGE}).status_code == 204

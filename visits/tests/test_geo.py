@@ -17,7 +17,7 @@ from visits.tests.geoip_data import (
 
 @pytest.fixture
 def locator():
-    return GeoLocator()
+    return GeoLocator(check_seconds=0)
 
 
 def test_ipv4_address_is_located(locator, geoip_dir):
@@ -94,3 +94,13 @@ def test_database_appearing_later_is_picked_up(locator, settings, tmp_path, city
     shutil.copy(city_database_file, tmp_path / "GeoLite2-City.mmdb")
     assert locator.locate(LONDON_V4).city == "London"
     assert locator.status() == "ok"
+
+
+def test_file_is_looked_at_no_more_than_once_a_second(geoip_dir, monkeypatch):
+    locator = GeoLocator(check_seconds=60)
+    assert locator.locate(LONDON_V4).city == "London"
+    looks = []
+    monkeypatch.setattr(locator, "_file_signature", lambda path: looks.append(path))
+    for _ in range(100):
+        assert locator.locate(LONDON_V4).city == "London"
+    assert looks == []
