@@ -81,3 +81,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name or self.email.split("@", 1)[0]
+
+
+def axes_username(request, credentials) -> str:
+    """The account a login attempt is for, spelled as stored, so case can't dodge a lockout."""
+    data = credentials or getattr(request, "POST", {}) or {}
+    return normalize_email_address(data.get("username", ""))

@@ -1,15 +1,18 @@
 """Pages for signing up, logging in and out, and managing one's account."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, UpdateView
 
+from accounts.addresses import request_address
 from accounts.forms import AccountForm, LoginForm, RegistrationForm
+from accounts.ratelimits import rate_limited
 from accounts.services import user_register
 
 
@@ -23,6 +26,14 @@ class RegisterView(CreateView):
         if request.user.is_authenticated:
             return redirect(self.success_url)
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        address = request_address(request) or "unknown"
+        limit = settings.REGISTER_RATE_LIMIT
+        if rate_limited(request=request, group="register", key=address, rate=limit):
+            context = {"title": "Too many sign-ups", "limit": limit}
+            return render(request, "accounts/rate_limited.html", context, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = user_register(

@@ -1,11 +1,14 @@
 """What a site's address may be: an http(s) origin, written one way only."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 BASE_URL_MAX_LENGTH = 300
+MAX_EXTRA_DOMAINS = 20
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -48,3 +51,21 @@ def validate_base_url(value: str) -> None:
     """Model-level check: the stored value is already normalised."""
     if normalize_base_url(value) != value:
         raise ValidationError("Store the site address as scheme://host, like https://example.com.")
+
+
+def normalize_domains(value: str) -> str:
+    """Extra domains as typed (lines, commas or spaces; URLs are fine) to one host per line."""
+    hosts = []
+    for item in value.replace(",", " ").split():
+        host = urlsplit(item if "://" in item else f"https://{item}").hostname or ""
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise ValidationError(f"{item!r} is not a domain name.") from exc
+        if not host or ("." not in host and host != "localhost") or not _HOST.fullmatch(host):
+            raise ValidationError(f"{item!r} is not a domain name.")
+        if host not in hosts:
+            hosts.append(host)
+    if len(hosts) > MAX_EXTRA_DOMAINS:
+        raise ValidationError(f"List at most {MAX_EXTRA_DOMAINS} other domains.")
+    return "\n".join(hosts)

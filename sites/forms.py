@@ -4,7 +4,7 @@ import zoneinfo
 
 from django import forms
 
-from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url
+from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
 from sites.models import Site
 
 
@@ -28,8 +28,12 @@ class SiteForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ("name", "base_url", "timezone")
+        fields = ("name", "base_url", "extra_domains", "allow_localhost", "timezone")
+        widgets = {"extra_domains": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"name": "Any name that helps you recognise it."}
 
     def clean_base_url(self) -> str:
         return normalize_base_url(self.cleaned_data["base_url"])
+
+    def clean_extra_domains(self) -> str:
+        return normalize_domains(self.cleaned_data.get("extra_domains", ""))

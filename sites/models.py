@@ -31,6 +31,16 @@ class Site(models.Model):
         validators=[validate_base_url],
         help_text="The site's origin, like https://example.com.",
     )
+    extra_domains = models.TextField(
+        "other domains",
+        blank=True,
+        help_text="Other domains the snippet may run on, one per line, like shop.example.com.",
+    )
+    allow_localhost = models.BooleanField(
+        "count visits from localhost",
+        default=False,
+        help_text="Tick while you test the snippet on your own machine.",
+    )
     timezone = models.CharField(
         "time zone for reports",
         max_length=64,
@@ -62,3 +72,8 @@ class Site(models.Model):
     @property
     def domain(self) -> str:
         return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """Every domain whose pages may send visits: the site's own, then the extra ones."""
+        return (self.domain, *(line for line in self.extra_domains.split() if line))

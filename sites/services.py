@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from accounts.models import User
-from sites.base_urls import normalize_base_url
+from sites.base_urls import normalize_base_url, normalize_domains
 from sites.models import Site
 from visits.rollups import rollup_forget
 from visits.site_cache import beacon_site_forget
@@ -13,6 +13,7 @@ from visits.site_cache import beacon_site_forget
 def site_save(*, site: Site) -> Site:
     """Normalise, validate and store a site that a form or the admin has filled in."""
     site.base_url = normalize_base_url(site.base_url)
+    site.extra_domains = normalize_domains(site.extra_domains)
     site.name = site.name.strip()
     site.full_clean()
     timezone_changed = (
@@ -27,19 +28,45 @@ def site_save(*, site: Site) -> Site:
     return site
 
 
-def site_create(*, owner: User, name: str, base_url: str, timezone: str = "UTC") -> Site:
-    return site_save(site=Site(owner=owner, name=name, base_url=base_url, timezone=timezone))
+def site_create(
+    *,
+    owner: User,
+    name: str,
+    base_url: str,
+    timezone: str = "UTC",
+    extra_domains: str = "",
+    allow_localhost: bool = False,
+) -> Site:
+    site = Site(
+        owner=owner,
+        name=name,
+        base_url=base_url,
+        timezone=timezone,
+        extra_domains=extra_domains,
+        allow_localhost=allow_localhost,
+    )
+    return site_save(site=site)
 
 
 def site_update(
-    *, site: Site, name: str | None = None, base_url: str | None = None, timezone: str | None = None
+    *,
+    site: Site,
+    name: str | None = None,
+    base_url: str | None = None,
+    timezone: str | None = None,
+    extra_domains: str | None = None,
+    allow_localhost: bool | None = None,
 ) -> Site:
-    if name is not None:
-        site.name = name
-    if base_url is not None:
-        site.base_url = base_url
-    if timezone is not None:
-        site.timezone = timezone
+    changes = {
+        "name": name,
+        "base_url": base_url,
+        "timezone": timezone,
+        "extra_domains": extra_domains,
+        "allow_localhost": allow_localhost,
+    }
+    for field, value in changes.items():
+        if value is not None:
+            setattr(site, field, value)
     return site_save(site=site)
 
 

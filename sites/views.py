@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.views.generic import (
     CreateView,
@@ -29,6 +30,11 @@ class HomeView(TemplateView):
         if request.user.is_authenticated:
             return redirect("sites:list")
         return super().get(request, *args, **kwargs)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 class OwnedSiteMixin(LoginRequiredMixin):

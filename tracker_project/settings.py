@@ -3,10 +3,13 @@
 Every name here that operators set is listed in the README's configuration table.
 """
 
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,9 +44,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "accounts",
     "sites",
     "visits",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +62,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it answers locked-out logins with a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker_project.urls"
@@ -112,6 +120,24 @@ else:
 # --- Accounts ----------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one account
+# from one address, that pair is refused with a 429 for the cool-off time, right password or not.
+# Attempts are recorded under a daily pseudonym of the address, never the address itself.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.pseudonymous_address"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.models.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+REGISTER_RATE_LIMIT = env.str("REGISTER_RATE_LIMIT", default="10/h")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "sites:list"
 LOGOUT_REDIRECT_URL = "home"
@@ -172,6 +198,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Content Security Policy (django-csp): everything from our own origin, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The rate limits count in the default cache: Redis when REDIS_URL is set (shared by every
+# worker), otherwise each process's memory, which still stops a single abuser.
+RATELIMIT_USE_CACHE = "default"
+
 # --- Analytics ---------------------------------------------------------------------------
 
 GEOIP_PATH = Path(env.str("GEOIP_PATH", default=str(BASE_DIR / "geoip")))
@@ -179,6 +224,9 @@ MAXMIND_ACCOUNT_ID = env.str("MAXMIND_ACCOUNT_ID", default="")
 MAXMIND_LICENSE_KEY = env.str("MAXMIND_LICENSE_KEY", default="")
 RESPECT_DNT = env.bool("RESPECT_DNT", default=True)
 BEACON_RATE_LIMIT = env.str("BEACON_RATE_LIMIT", default="120/m")
+for _name in ("BEACON_RATE_LIMIT", "REGISTER_RATE_LIMIT"):
+    if globals()[_name] != "off" and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} must look like 120/m (per s, m, h or d) or be off.")
 # "spool": a 204 once the visit is appended to a local file, bulk-inserted within a second or two
 # (fast, survives a killed worker); "direct": a 204 once the visit's own INSERT committed.
 BEACON_WRITE_MODE = env.str("BEACON_WRITE_MODE", default="spool")

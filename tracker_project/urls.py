@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sites.views import HomeView
+from sites.views import HomeView, favicon
 from visits.views import healthz
 
 admin.site.site_header = "Tracker administration"
@@ -11,6 +11,7 @@ admin.site.index_title = "Sites and visits"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("accounts/", include("accounts.urls")),
     path("sites/", include("sites.urls")),
     path("sites/<int:site_id>/", include("visits.urls")),

@@ -4,13 +4,13 @@ Everything here is a pure function of the request's method, query string, body a
 so it can be tested without a database. Every header and parameter is treated as hostile.
 """
 
-import ipaddress
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from accounts.addresses import client_address
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
 
 BODY_MAX_BYTES = 64 * 1024
@@ -110,31 +110,6 @@ def _parse_json(body: bytes) -> dict:
     return parameters
 
 
-def client_address(*, remote_addr: str, forwarded_for: str, trusted_proxy_count: int) -> str | None:
-    """The visitor's address: REMOTE_ADDR, or the N-th X-Forwarded-For entry from the right.
-
-    Entries left of the trusted proxies' are written by the client and never believed.
-    """
-    candidate = remote_addr
-    if trusted_proxy_count > 0:
-        entries = [entry.strip() for entry in forwarded_for.split(",") if entry.strip()]
-        if len(entries) >= trusted_proxy_count:
-            candidate = entries[-trusted_proxy_count]
-    return _valid_ip(candidate)
-
-
-def _valid_ip(value: str) -> str | None:
-    value = (value or "").strip()
-    if value.startswith("[") and "]" in value:
-        value = value[1 : value.index("]")]
-    elif value.count(":") == 1:
-        value = value.split(":", 1)[0]  # IPv4 with a port
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
 def skip_reason(*, headers: dict, respect_dnt: bool, is_bot: bool) -> str:
     """Why a valid hit is answered 204 but not stored, or '' to store it."""
     if respect_dnt and (
@@ -149,6 +124,30 @@ def skip_reason(*, headers: dict, respect_dnt: bool, is_bot: bool) -> str:
     if is_bot:
         return "bot"
     return ""
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _bare(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def page_on_site(*, url: str, domains: tuple[str, ...], allow_localhost: bool) -> bool:
+    """Whether a page belongs to the site: its domain or a subdomain of one of its domains,
+    with or without www; localhost only when the owner allows it."""
+    try:
+        host = _bare(urlsplit(url).hostname or "")
+    except ValueError:
+        return False
+    if allow_localhost and (host in LOCAL_HOSTS or host.endswith(".localhost")):
+        return True
+    for domain in domains:
+        domain = _bare(domain)
+        if domain and (host == domain or host.endswith("." + domain)):
+            return True
+    return False
 
 
 def page_url(raw: str) -> str:

@@ -20,6 +20,8 @@ MAX_ENTRIES = 10_000
 class BeaconSite:
     pk: int
     timezone: str
+    domains: tuple[str, ...]
+    allow_localhost: bool
 
 
 _entries: dict[int, tuple[float, BeaconSite | None]] = {}
@@ -32,8 +34,14 @@ def beacon_site(*, site_id: int) -> BeaconSite | None:
     entry = _entries.get(site_id)
     if entry is not None and entry[0] > now:
         return entry[1]
-    row = Site.objects.filter(pk=site_id).values_list("pk", "timezone").first()
-    site = BeaconSite(*row) if row else None
+    found = (
+        Site.objects.filter(pk=site_id)
+        .only("pk", "timezone", "base_url", "extra_domains", "allow_localhost")
+        .first()
+    )
+    site = None
+    if found is not None:
+        site = BeaconSite(found.pk, found.timezone, found.domains, found.allow_localhost)
     with _lock:
         if len(_entries) >= MAX_ENTRIES:
             _entries.clear()

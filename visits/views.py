@@ -15,9 +15,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from accounts.addresses import request_address
+from accounts.ratelimits import rate_limited
 from sites.selectors import site_queryset_for
 from visits.agents import agent_parse
-from visits.beacon import BODY_MAX_BYTES, BeaconError, BeaconHit, beacon_parse
+from visits.beacon import BODY_MAX_BYTES, BeaconError, BeaconHit, beacon_parse, page_on_site
 from visits.csv_export import csv_lines
 from visits.geo import geolocator
 from visits.selectors import CSV_COLUMNS, visit_csv_rows, visit_list_for
@@ -51,11 +53,20 @@ def beacon(request, site_id: int):
     """Record one visit: 204 when accepted, a 4xx with a JSON error when the input is unusable."""
     if request.method == "OPTIONS":
         return _answer(204)
+    address = request_address(request) or "unknown"
+    if rate_limited(request=request, group="beacon", key=address, rate=settings.BEACON_RATE_LIMIT):
+        return _answer(
+            429, "Too many visits from your address; slow down.", **{"Retry-After": "60"}
+        )
     try:
         hit = _hit_from(request)
         site = beacon_site(site_id=site_id)
         if site is None:
             return _answer(404, "Unknown site.")
+        if not page_on_site(
+            url=hit.url, domains=site.domains, allow_localhost=site.allow_localhost
+        ):
+            return _answer(400, "This page is not on the site's domains.")
         if hit.skip_reason:
             return _answer(204, **{"X-Visit-Skipped": hit.skip_reason})
         visit_record(site=site, hit=hit)

@@ -2,11 +2,11 @@
 
 import pytest
 
+from accounts.addresses import client_address
 from visits.beacon import (
     BeaconError,
     beacon_parse,
     clean_text,
-    client_address,
     page_url,
     parse_parameters,
     skip_reason,
