@@ -2,10 +2,6 @@
 
 import io
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -16,7 +12,7 @@ from django.core.management import call_command
 from conftest import CHROME_UA
 from visits.models import Visit
 from visits.tests.geoip_data import BERLIN_V6, LONDON_V4
-from visits.tests.test_spool import database_url, free_port, wait_until_gone
+from visits.tests.servers import gunicorn, test_database_url
 
 PROJECT = Path(__file__).resolve().parents[2]
 ADDRESSES = (LONDON_V4, BERLIN_V6)
@@ -69,56 +65,19 @@ def test_no_address_in_database_dump_or_logs(
 
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_access_log_has_no_client_address(site, tmp_path):
-    port = free_port()
     env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "BEACON_WRITE_MODE": "direct",
-        "SECRET_KEY": "privacy-test",
-        "DEBUG": "False",
-        "HTTPS": "False",
         "TRUSTED_PROXY_COUNT": "1",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "tracker_project.settings",
     }
     log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "tracker_project.wsgi:application",
-                "--config",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-            ],
-            cwd=PROJECT,
-            env=env,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
+    with gunicorn(env=env, log_path=log_path) as base:
+        request = urllib.request.Request(
+            f"{base}/sites/{site.pk}/visit?url=https%3A%2F%2Fblog.example.com%2F",
+            headers={"User-Agent": CHROME_UA, "X-Forwarded-For": LONDON_V4},
         )
-        try:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/sites/{site.pk}/visit?url=https%3A%2F%2Fblog.example.com%2F",
-                headers={"User-Agent": CHROME_UA, "X-Forwarded-For": LONDON_V4},
-            )
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(request, timeout=5) as response:
-                        assert response.status == 204
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-        finally:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=30)
-            wait_until_gone(process_group=server.pid)
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 204
     output = log_path.read_text()
     assert "/sites/" in output  # the access log was written
     assert LONDON_V4 not in output

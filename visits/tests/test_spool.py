@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,11 +12,11 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from conftest import CHROME_UA
 from visits.models import SpoolProgress, Visit
 from visits.spool import Spool, spool_recover_orphans
+from visits.tests.servers import gunicorn, test_database_url
 
 PROJECT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,16 +95,6 @@ def test_a_live_processes_file_is_not_taken_as_orphan(site, tmp_path):
     assert spool.path.exists()
 
 
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-
-
 def test_orphaned_spool_of_a_killed_process_is_recovered(site, tmp_path):
     script = (
         "import os, signal, django; django.setup()\n"
@@ -119,7 +108,7 @@ def test_orphaned_spool_of_a_killed_process_is_recovered(site, tmp_path):
     )
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "DJANGO_SETTINGS_MODULE": "tracker_project.settings",
     }
     result = subprocess.run(
@@ -133,80 +122,23 @@ def test_orphaned_spool_of_a_killed_process_is_recovered(site, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_gone(*, process_group: int, timeout: float = 20) -> None:
-    """Killed workers hold their spool locks until the kernel has fully ended them."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(process_group, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.1)
-    raise AssertionError("the killed workers did not go away")
-
-
 def test_killed_gunicorn_workers_lose_no_visit_they_answered(site, tmp_path, settings):
-    port = free_port()
     spool_dir = tmp_path / "spool"
     env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "BEACON_WRITE_MODE": "spool",
         "BEACON_SPOOL_DIR": str(spool_dir),
-        "SECRET_KEY": "kill-test",
-        "DEBUG": "False",
-        "HTTPS": "False",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "tracker_project.settings",
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "tracker_project.wsgi:application",
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        answered = 0
-        deadline = time.monotonic() + 30
+    answered = 0
+    # SIGKILL for master and workers on leaving: no chance to flush anything.
+    with gunicorn(env=env, log_path=tmp_path / "server.log", workers=2, kill=True) as base:
         for number in range(200):
             page = quote(f"https://blog.example.com/{number}", safe="")
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/sites/{site.pk}/visit?url={page}",
-                headers={"User-Agent": CHROME_UA},
+                f"{base}/sites/{site.pk}/visit?url={page}", headers={"User-Agent": CHROME_UA}
             )
-            while True:
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as response:
-                        answered += response.status == 204
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)  # the server is still starting
-    finally:
-        os.killpg(server.pid, signal.SIGKILL)  # master and workers, no chance to flush
-        server.wait(timeout=30)
-        wait_until_gone(process_group=server.pid)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                answered += response.status == 204
 
     assert answered == 200
     settings.BEACON_SPOOL_DIR = spool_dir
