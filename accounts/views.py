@@ -67,6 +67,9 @@ class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
     def get_object(self, queryset=None):
         return self.request.user
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tokens=self.request.user.api_tokens.all(), **kwargs)
+
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"

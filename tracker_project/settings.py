@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "accounts",
     "sites",
     "visits",
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
 ]
 
@@ -217,6 +221,40 @@ CONTENT_SECURITY_POLICY = {
 # worker), otherwise each process's memory, which still stops a single abuser.
 RATELIMIT_USE_CACHE = "default"
 
+# --- API ---------------------------------------------------------------------------------
+
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenCanWrite",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": None if API_RATE_LIMIT == "off" else API_RATE_LIMIT},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,  # `format` is the export's own parameter
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tracker API",
+    "DESCRIPTION": "Your sites, their figures and visits. Authenticate with "
+    "`Authorization: Bearer <token>`; make tokens on your account page.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 # --- Analytics ---------------------------------------------------------------------------
 
 GEOIP_PATH = Path(env.str("GEOIP_PATH", default=str(BASE_DIR / "geoip")))
@@ -224,7 +262,7 @@ MAXMIND_ACCOUNT_ID = env.str("MAXMIND_ACCOUNT_ID", default="")
 MAXMIND_LICENSE_KEY = env.str("MAXMIND_LICENSE_KEY", default="")
 RESPECT_DNT = env.bool("RESPECT_DNT", default=True)
 BEACON_RATE_LIMIT = env.str("BEACON_RATE_LIMIT", default="120/m")
-for _name in ("BEACON_RATE_LIMIT", "REGISTER_RATE_LIMIT"):
+for _name in ("BEACON_RATE_LIMIT", "REGISTER_RATE_LIMIT", "API_RATE_LIMIT"):
     if globals()[_name] != "off" and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", globals()[_name]):
         raise ImproperlyConfigured(f"{_name} must look like 120/m (per s, m, h or d) or be off.")
 # "spool": a 204 once the visit is appended to a local file, bulk-inserted within a second or two

@@ -12,8 +12,10 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    path("accounts/tokens/", include("api.page_urls")),
     path("accounts/", include("accounts.urls")),
     path("sites/", include("sites.urls")),
     path("sites/<int:site_id>/", include("visits.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -66,7 +66,8 @@ def stats_filters_from(params) -> dict[str, str]:
     return filters
 
 
-def _filtered(site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
+def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
+    """A site's visits that match the dashboard filters (referrer=direct: no referrer)."""
     lookups = {}
     for name, value in filters.items():
         lookups[DIMENSIONS[name]] = "" if name == "referrer" and value == DIRECT else value
@@ -100,7 +101,9 @@ def _rows(
             raw_from = finished + timedelta(days=1)
     if raw_from <= last_day:
         start, end = local_bounds(raw_from, last_day, period.tz)
-        visits = _filtered(site, filters).filter(timestamp__gte=start, timestamp__lt=end)
+        visits = visits_matching(site=site, filters=filters).filter(
+            timestamp__gte=start, timestamp__lt=end
+        )
         rows += daily_rows(visits, tz=period.tz, dimension=dimension, by_day=by_day)
     return rows
 
@@ -154,7 +157,7 @@ def visit_timeseries(
 
 def _hourly(*, site: Site, period: Period, filters: dict[str, str]) -> list[Point]:
     rows = (
-        _filtered(site, filters)
+        visits_matching(site=site, filters=filters)
         .filter(timestamp__gte=period.start, timestamp__lt=period.end)
         .annotate(bucket=TruncHour("timestamp", tzinfo=period.tz))
         .values("bucket")

@@ -92,4 +92,14 @@ def test_register_page_renders_fields(client):
 def test_site_owners_group_is_created_by_migration():
     group = Group.objects.get(name=SITE_OWNERS_GROUP)
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert codenames == {"add_site", "change_site", "delete_site", "view_site", "view_visit"}
+    assert codenames == {
+        "add_site",
+        "change_site",
+        "delete_site",
+        "view_site",
+        "view_visit",
+        "add_apitoken",
+        "change_apitoken",
+        "delete_apitoken",
+        "view_apitoken",
+    }

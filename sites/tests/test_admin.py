@@ -127,13 +127,17 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
 
+    from api.models import ApiToken
+    from api.services import token_create
     from visits.models import Visit
 
     visit = Visit.objects.create(site=site, url="https://blog.example.com/")
     attempt = AccessAttempt.objects.create(
         username="x@example.com", ip_address="fd00::1", failures_since_start=1
     )
+    token, _ = token_create(owner=owner, name="script")
     objects = {
+        ApiToken: token,
         Site: site,
         Visit: visit,
         get_user_model(): owner,

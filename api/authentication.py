@@ -1,0 +1,29 @@
+"""`Authorization: Bearer <token>` for the API."""
+
+from rest_framework import authentication, exceptions
+
+from api.services import token_authenticate
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Send the token as: Authorization: Bearer <token>."
+            )
+        try:
+            plain = header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed("That token is not valid.") from exc
+        token = token_authenticate(plain=plain)
+        if token is None:
+            raise exceptions.AuthenticationFailed("That token is not valid or was revoked.")
+        return token.owner, token
+
+    def authenticate_header(self, request):
+        return self.keyword

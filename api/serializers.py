@@ -1,0 +1,125 @@
+import zoneinfo
+
+from rest_framework import serializers
+
+from sites.base_urls import normalize_base_url, normalize_domains
+from sites.models import Site
+from visits.models import EVENT_MAX_LENGTH, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH, Visit
+from visits.stats import DIMENSIONS
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    extra_domains = serializers.ListField(
+        child=serializers.CharField(max_length=253),
+        required=False,
+        max_length=20,
+        help_text="Other domains whose pages may send visits.",
+    )
+    timezone = serializers.ChoiceField(
+        choices=sorted(zoneinfo.available_timezones()), required=False, default="UTC"
+    )
+
+    class Meta:
+        model = Site
+        fields = (
+            "id",
+            "name",
+            "base_url",
+            "extra_domains",
+            "allow_localhost",
+            "timezone",
+            "created_at",
+        )
+        read_only_fields = ("id", "created_at")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["extra_domains"] = [line for line in instance.extra_domains.split() if line]
+        return data
+
+    def validate_base_url(self, value: str) -> str:
+        return normalize_base_url(value)
+
+    def validate_extra_domains(self, value: list[str]) -> str:
+        return normalize_domains("\n".join(value))
+
+
+class TotalsSerializer(serializers.Serializer):
+    pageviews = serializers.IntegerField()
+    visitors = serializers.IntegerField()
+    events = serializers.IntegerField()
+    pages_per_visitor = serializers.FloatField()
+
+
+class PeriodSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    previous_first_day = serializers.DateField()
+    previous_last_day = serializers.DateField()
+    timezone = serializers.CharField(source="tz.key")
+
+
+class StatsSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    filters = serializers.DictField(child=serializers.CharField())
+    totals = TotalsSerializer()
+    previous = TotalsSerializer()
+
+
+class PointSerializer(serializers.Serializer):
+    bucket = serializers.DateTimeField()
+    pageviews = serializers.IntegerField()
+    visitors = serializers.IntegerField()
+
+
+class BreakdownRowSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    visitors = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="pageviews, or events for dimension=event")
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Visit
+        fields = (
+            "id",
+            "timestamp",
+            "url",
+            "path",
+            "referrer",
+            "referrer_domain",
+            "event",
+            "browser",
+            "browser_version",
+            "os",
+            "device",
+            "country_code",
+            "country",
+            "region",
+            "city",
+        )
+
+
+class EventSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=URL_MAX_LENGTH * 4, help_text="the page, http(s)")
+    referrer = serializers.CharField(max_length=URL_MAX_LENGTH * 4, required=False, default="")
+    event = serializers.CharField(max_length=EVENT_MAX_LENGTH * 4, required=False, default="")
+    user_agent = serializers.CharField(
+        max_length=USER_AGENT_MAX_LENGTH * 4, help_text="the visitor's"
+    )
+    ip = serializers.IPAddressField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="the visitor's address; located and hashed, never stored",
+    )
+
+
+class EventResultSerializer(serializers.Serializer):
+    stored = serializers.BooleanField()
+    skipped = serializers.CharField(help_text="why not stored: bot, or empty")
+
+
+DIMENSION_CHOICES = list(DIMENSIONS)

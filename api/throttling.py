@@ -1,0 +1,18 @@
+from rest_framework.throttling import SimpleRateThrottle
+
+from api.models import ApiToken
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """Requests per token (per user for browser sessions)."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -1,0 +1,299 @@
+"""The JSON API: sites, their figures, their visits, exports and server-side events.
+
+Every queryset is the token owner's (`site_queryset_for`), so another owner's site is a 404.
+The figures come from the same selectors as the dashboard.
+"""
+
+import json
+from datetime import datetime
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers as drf_serializers
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from api.serializers import (
+    DIMENSION_CHOICES,
+    BreakdownRowSerializer,
+    EventResultSerializer,
+    EventSerializer,
+    PointSerializer,
+    SiteSerializer,
+    StatsSerializer,
+    VisitSerializer,
+)
+from sites.selectors import site_queryset_for
+from sites.services import site_create, site_delete, site_update
+from visits.agents import agent_parse
+from visits.beacon import BeaconError, BeaconHit, clean_text, page_on_site, page_url
+from visits.csv_export import csv_lines
+from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
+from visits.periods import PeriodError, period_resolve
+from visits.selectors import CSV_COLUMNS
+from visits.services import visit_record
+from visits.stats import (
+    DIMENSIONS,
+    stats_filters_from,
+    visit_breakdown,
+    visit_timeseries,
+    visit_totals,
+    visits_matching,
+)
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        "period",
+        str,
+        enum=["day", "yesterday", "7d", "30d", "month", "12mo", "custom"],
+        description="default 30d; days follow the site's time zone",
+    ),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="first day, with period=custom"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="last day, with period=custom"),
+]
+FILTER_PARAMETERS = [
+    OpenApiParameter(name, str, description=f"only visits with this {name}") for name in DIMENSIONS
+]
+RANGE_PARAMETERS = [
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="visits at or after"),
+    OpenApiParameter("until", OpenApiTypes.DATETIME, description="visits before"),
+]
+
+
+class VisitCursorPagination(CursorPagination):
+    ordering = ("-timestamp", "-id")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your sites"),
+    create=extend_schema(summary="Add a site"),
+    retrieve=extend_schema(summary="One site"),
+    update=extend_schema(summary="Change a site"),
+    partial_update=extend_schema(summary="Change some of a site"),
+    destroy=extend_schema(summary="Delete a site and its visits"),
+)
+class SiteViewSet(viewsets.ModelViewSet):
+    serializer_class = SiteSerializer
+
+    def get_queryset(self):
+        return site_queryset_for(user=self.request.user).order_by("name", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = site_create(owner=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = site_update(site=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        site_delete(site=instance)
+
+    # --- figures -------------------------------------------------------------------------
+
+    def _period(self, site):
+        params = self.request.query_params
+        try:
+            return period_resolve(
+                key=params.get("period", ""),
+                tz_name=site.timezone,
+                now=timezone.now(),
+                start=params.get("from", ""),
+                end=params.get("to", ""),
+            )
+        except PeriodError as error:
+            raise ValidationError({"period": [str(error)]}) from error
+
+    @extend_schema(
+        summary="Headline figures and the previous period's",
+        parameters=PERIOD_PARAMETERS + FILTER_PARAMETERS,
+        responses=StatsSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def stats(self, request, pk=None):
+        site = self.get_object()
+        period, filters = self._period(site), stats_filters_from(request.query_params)
+        totals, previous = visit_totals(
+            site=site, period=period, filters=filters, now=timezone.now()
+        )
+        return Response(
+            StatsSerializer(
+                {"period": period, "filters": filters, "totals": totals, "previous": previous}
+            ).data
+        )
+
+    @extend_schema(
+        summary="Pageviews and visitors per hour (one day) or per day",
+        parameters=PERIOD_PARAMETERS + FILTER_PARAMETERS,
+        responses=PointSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def timeseries(self, request, pk=None):
+        site = self.get_object()
+        points = visit_timeseries(
+            site=site,
+            period=self._period(site),
+            filters=stats_filters_from(request.query_params),
+            now=timezone.now(),
+        )
+        return Response(PointSerializer(points, many=True).data)
+
+    @extend_schema(
+        summary="Top values of one dimension",
+        parameters=[
+            OpenApiParameter("dimension", str, enum=DIMENSION_CHOICES, required=True),
+            OpenApiParameter("limit", int, description="1 to 1000, default 10"),
+            *PERIOD_PARAMETERS,
+            *FILTER_PARAMETERS,
+        ],
+        responses=BreakdownRowSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def breakdown(self, request, pk=None):
+        site = self.get_object()
+        dimension = request.query_params.get("dimension", "")
+        if dimension not in DIMENSIONS:
+            raise ValidationError({"dimension": [f"Use one of: {', '.join(DIMENSIONS)}."]})
+        limit = _bounded_int(
+            request.query_params.get("limit"), default=10, low=1, high=1000, name="limit"
+        )
+        rows = visit_breakdown(
+            site=site,
+            period=self._period(site),
+            dimension=dimension,
+            filters=stats_filters_from(request.query_params),
+            now=timezone.now(),
+            limit=limit,
+        )
+        return Response(BreakdownRowSerializer(rows, many=True).data)
+
+    # --- visits --------------------------------------------------------------------------
+
+    def _visits(self, site):
+        params = self.request.query_params
+        visits = visits_matching(site=site, filters=stats_filters_from(params))
+        since, until = (
+            _datetime(params.get("since"), "since"),
+            _datetime(params.get("until"), "until"),
+        )
+        if since:
+            visits = visits.filter(timestamp__gte=since)
+        if until:
+            visits = visits.filter(timestamp__lt=until)
+        return visits
+
+    @extend_schema(
+        summary="Visits, newest first, a page at a time (cursor)",
+        parameters=RANGE_PARAMETERS
+        + FILTER_PARAMETERS
+        + [OpenApiParameter("page_size", int, description="1 to 1000, default 100")],
+        responses=VisitSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=VisitCursorPagination)
+    def visits(self, request, pk=None):
+        site = self.get_object()
+        page = self.paginate_queryset(self._visits(site).order_by("-timestamp", "-id"))
+        return self.get_paginated_response(VisitSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Every visit as CSV or JSON lines, streamed",
+        parameters=[
+            OpenApiParameter("format", str, enum=["csv", "jsonl"], description="default csv"),
+            *RANGE_PARAMETERS,
+            *FILTER_PARAMETERS,
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/x-ndjson"): OpenApiTypes.STR,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        site = self.get_object()
+        kind = request.query_params.get("format", "csv")
+        if kind not in ("csv", "jsonl"):
+            raise ValidationError({"format": ["Use csv or jsonl."]})
+        rows = (
+            (visit[0].isoformat(), *visit[1:])
+            for visit in self._visits(site)
+            .order_by("timestamp", "id")
+            .values_list(*CSV_COLUMNS)
+            .iterator(chunk_size=2000)
+        )
+        if kind == "csv":
+            body, content_type = csv_lines(header=CSV_COLUMNS, rows=rows), "text/csv; charset=utf-8"
+        else:
+            body = (json.dumps(dict(zip(CSV_COLUMNS, row, strict=True))) + "\n" for row in rows)
+            content_type = "application/x-ndjson"
+        response = StreamingHttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="visits-site-{site.pk}.{kind}"'
+        return response
+
+    @extend_schema(
+        summary="Record a visit or event from your server",
+        request=EventSerializer,
+        responses={
+            202: EventResultSerializer,
+            400: OpenApiResponse(description="unusable input, or a page off the site"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def events(self, request, pk=None):
+        site = self.get_object()
+        incoming = EventSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            url = page_url(data["url"])
+        except BeaconError as error:
+            raise ValidationError({"url": [error.message]}) from error
+        if not page_on_site(url=url, domains=site.domains, allow_localhost=site.allow_localhost):
+            raise ValidationError({"url": ["This page is not on the site's domains."]})
+        user_agent = clean_text(data["user_agent"], USER_AGENT_MAX_LENGTH)
+        hit = BeaconHit(
+            url=url,
+            referrer=clean_text(data["referrer"], URL_MAX_LENGTH),
+            event=clean_text(data["event"], EVENT_MAX_LENGTH) or PAGEVIEW,
+            user_agent=user_agent,
+            client_ip=data["ip"],
+            skip_reason="bot" if agent_parse(user_agent).is_bot else "",
+        )
+        if not hit.skip_reason:
+            visit_record(site=site, hit=hit)
+        return Response(
+            {"stored": not hit.skip_reason, "skipped": hit.skip_reason},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+def _bounded_int(raw: str | None, *, default: int, low: int, high: int, name: str) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ValidationError({name: ["Must be a whole number."]}) from error
+    if not low <= value <= high:
+        raise ValidationError({name: [f"Must be between {low} and {high}."]})
+    return value
+
+
+def _datetime(raw: str | None, name: str) -> datetime | None:
+    if not raw:
+        return None
+    field = drf_serializers.DateTimeField()
+    try:
+        return field.to_internal_value(raw)
+    except drf_serializers.ValidationError as error:
+        raise ValidationError({name: error.detail}) from error
