@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from django.db import connections
 
 from accounts.services import user_register
 from sites.services import site_create
+from visits.tests.geoip_data import build_city_database
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,6 +38,21 @@ def _fresh_beacon_site_cache():
     beacon_site_forget()
     yield
     beacon_site_forget()
+
+
+@pytest.fixture(scope="session")
+def city_database_file(tmp_path_factory):
+    return build_city_database(tmp_path_factory.mktemp("geoip-src") / "GeoLite2-City.mmdb")
+
+
+@pytest.fixture
+def geoip_dir(tmp_path, settings, city_database_file):
+    """GEOIP_PATH pointing at a folder with a fresh copy of the test City database."""
+    folder = tmp_path / "geoip"
+    folder.mkdir()
+    shutil.copy(city_database_file, folder / "GeoLite2-City.mmdb")
+    settings.GEOIP_PATH = folder
+    return folder
 
 
 @pytest.fixture

@@ -2,13 +2,16 @@ import zoneinfo
 
 from rest_framework import serializers
 
-from sites.base_urls import normalize_base_url, normalize_domains
+from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
 from sites.models import Site
 from visits.models import EVENT_MAX_LENGTH, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH, Visit
 from visits.stats import DIMENSIONS
 
 
 class SiteSerializer(serializers.ModelSerializer):
+    base_url = serializers.CharField(
+        max_length=BASE_URL_MAX_LENGTH, help_text="the site's address; stored as its origin"
+    )
     extra_domains = serializers.ListField(
         child=serializers.CharField(max_length=253),
         required=False,

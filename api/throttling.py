@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
@@ -7,6 +8,10 @@ class TokenRateThrottle(SimpleRateThrottle):
     """Requests per token (per user for browser sessions)."""
 
     scope = "token"
+
+    def get_rate(self):
+        rate = settings.API_RATE_LIMIT
+        return None if rate == "off" else rate
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

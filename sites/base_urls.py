@@ -27,7 +27,10 @@ def normalize_base_url(value: str) -> str:
         )
     if "://" not in raw and ":" not in raw.split("/", 1)[0]:
         raw = f"https://{raw}"
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError as exc:  # "Invalid IPv6 URL" and the like
+        raise ValidationError("Enter a valid web address, like https://example.com.") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise ValidationError("Only http:// and https:// addresses can be tracked.")
@@ -57,10 +60,10 @@ def normalize_domains(value: str) -> str:
     """Extra domains as typed (lines, commas or spaces; URLs are fine) to one host per line."""
     hosts = []
     for item in value.replace(",", " ").split():
-        host = urlsplit(item if "://" in item else f"https://{item}").hostname or ""
         try:
+            host = urlsplit(item if "://" in item else f"https://{item}").hostname or ""
             host = host.encode("idna").decode("ascii")
-        except UnicodeError as exc:
+        except (UnicodeError, ValueError) as exc:
             raise ValidationError(f"{item!r} is not a domain name.") from exc
         if not host or ("." not in host and host != "localhost") or not _HOST.fullmatch(host):
             raise ValidationError(f"{item!r} is not a domain name.")

@@ -36,6 +36,8 @@ def test_create_redirects_and_site_appears_in_list(owner_client, owner):
         "https://user:pass@example.com",
         "mailto:me@example.com",
         "https://exa mple.com",
+        "http://[::1",
+        "https://[not-ipv6]/",
     ],
 )
 @pytest.mark.django_db

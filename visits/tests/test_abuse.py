@@ -143,7 +143,7 @@ def test_extra_domains_form_validation(owner_client, site):
             "name": "Blog",
             "base_url": "https://blog.example.com",
             "timezone": "UTC",
-            "extra_domains": "not a domain!",
+            "extra_domains": "not a domain! http://[::1",
         },
     )
     assert response.status_code == 200

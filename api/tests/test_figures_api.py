@@ -1,0 +1,270 @@
+"""The API's figures are the dashboard's figures, for known visits."""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from visits.models import Visit
+from visits.periods import period_resolve
+from visits.stats import visit_breakdown, visit_totals
+from visits.tests.factories import VisitFactory
+
+NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
+pytestmark = pytest.mark.django_db
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def visits(site):
+    VisitFactory(
+        site=site,
+        timestamp=datetime(2026, 3, 15, 9, tzinfo=UTC),
+        url="https://blog.example.com/a",
+        visitor_hash=1,
+        country_code="DE",
+        country="Germany",
+    )
+    VisitFactory(
+        site=site,
+        timestamp=datetime(2026, 3, 15, 9, 5, tzinfo=UTC),
+        url="https://blog.example.com/a",
+        visitor_hash=1,
+        event="signup",
+    )
+    VisitFactory(
+        site=site,
+        timestamp=datetime(2026, 3, 14, 9, tzinfo=UTC),
+        url="https://blog.example.com/b",
+        visitor_hash=2,
+        country_code="FR",
+        country="France",
+    )
+    VisitFactory(
+        site=site,
+        timestamp=datetime(2026, 3, 5, 9, tzinfo=UTC),
+        url="https://blog.example.com/c",
+        visitor_hash=3,
+        country_code="FR",
+        country="France",
+    )
+    return site
+
+
+def test_stats_match_the_dashboard(api, visits):
+    response = api.get(f"/api/v1/sites/{visits.pk}/stats/", {"period": "7d"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["totals"] == {"pageviews": 2, "visitors": 2, "events": 1, "pages_per_visitor": 1.0}
+    assert body["previous"] == {
+        "pageviews": 1,
+        "visitors": 1,
+        "events": 0,
+        "pages_per_visitor": 1.0,
+    }
+    assert body["period"] == {
+        "key": "7d",
+        "first_day": "2026-03-09",
+        "last_day": "2026-03-15",
+        "previous_first_day": "2026-03-02",
+        "previous_last_day": "2026-03-08",
+        "timezone": "UTC",
+    }
+    period = period_resolve(key="7d", tz_name="UTC", now=NOW)
+    totals, _ = visit_totals(site=visits, period=period, filters={}, now=NOW)
+    assert (
+        body["totals"]["pageviews"] == totals.pageviews
+        and body["totals"]["visitors"] == totals.visitors
+    )
+
+
+def test_stats_with_filters_and_custom_period(api, visits):
+    response = api.get(
+        f"/api/v1/sites/{visits.pk}/stats/",
+        {"period": "custom", "from": "2026-03-01", "to": "2026-03-15", "country": "FR"},
+    )
+    assert response.json()["totals"]["pageviews"] == 2
+    assert response.json()["filters"] == {"country": "FR"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "fortnight"},
+        {"period": "custom", "from": "x", "to": "y"},
+        {"period": "custom", "from": "2026-03-10", "to": "2026-03-01"},
+    ],
+)
+def test_bad_period_is_400(api, visits, query):
+    response = api.get(f"/api/v1/sites/{visits.pk}/stats/", query)
+    assert response.status_code == 400
+    assert "period" in response.json()
+
+
+def test_timeseries(api, visits):
+    points = api.get(f"/api/v1/sites/{visits.pk}/timeseries/", {"period": "7d"}).json()
+    assert len(points) == 7
+    assert [(p["bucket"][:10], p["pageviews"], p["visitors"]) for p in points[-2:]] == [
+        ("2026-03-14", 1, 1),
+        ("2026-03-15", 1, 1),
+    ]
+    hourly = api.get(f"/api/v1/sites/{visits.pk}/timeseries/", {"period": "day"}).json()
+    assert len(hourly) == 24 and hourly[9]["pageviews"] == 1
+
+
+@pytest.mark.parametrize(
+    "dimension",
+    ["page", "referrer", "country", "region", "city", "browser", "os", "device", "event"],
+)
+def test_breakdown_of_every_dimension_matches_the_dashboard(api, visits, dimension):
+    rows = api.get(
+        f"/api/v1/sites/{visits.pk}/breakdown/", {"dimension": dimension, "period": "30d"}
+    ).json()
+    period = period_resolve(key="30d", tz_name="UTC", now=NOW)
+    expected = visit_breakdown(site=visits, period=period, filters={}, dimension=dimension, now=NOW)
+    assert rows == [
+        {"value": r.value, "label": r.label, "visitors": r.visitors, "count": r.count}
+        for r in expected
+    ]
+    assert rows
+
+
+def test_breakdown_exact_order(api, visits):
+    rows = api.get(
+        f"/api/v1/sites/{visits.pk}/breakdown/", {"dimension": "country", "period": "30d"}
+    ).json()
+    assert [(r["value"], r["visitors"], r["count"]) for r in rows] == [("FR", 2, 2), ("DE", 1, 1)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"dimension": "colour"},
+        {"dimension": "page", "limit": "0"},
+        {"dimension": "page", "limit": "x"},
+    ],
+)
+def test_bad_breakdown_is_400(api, visits, query):
+    assert api.get(f"/api/v1/sites/{visits.pk}/breakdown/", query).status_code == 400
+
+
+def test_visits_are_cursor_paginated_and_filterable(api, site):
+    for number in range(25):
+        VisitFactory(
+            site=site,
+            timestamp=datetime(2026, 3, 10, 12, number, tzinfo=UTC),
+            url=f"https://blog.example.com/{number}",
+            country_code="DE" if number % 2 else "FR",
+        )
+    seen, url = [], f"/api/v1/sites/{site.pk}/visits/?page_size=10"
+    while url:
+        page = api.get(url).json()
+        seen += [row["url"] for row in page["results"]]
+        url = page["next"]
+    assert seen == [f"https://blog.example.com/{number}" for number in reversed(range(25))]
+    german = api.get(f"/api/v1/sites/{site.pk}/visits/", {"country": "DE", "page_size": 100}).json()
+    assert len(german["results"]) == 12
+    window = api.get(
+        f"/api/v1/sites/{site.pk}/visits/",
+        {"since": "2026-03-10T12:05:00Z", "until": "2026-03-10T12:10:00Z"},
+    ).json()
+    assert len(window["results"]) == 5
+    assert api.get(f"/api/v1/sites/{site.pk}/visits/", {"since": "yesterday"}).status_code == 400
+
+
+def test_export_csv_and_jsonl_stream(api, visits):
+    response = api.get(f"/api/v1/sites/{visits.pk}/export/")
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["timestamp", "url", "referrer"] and len(rows) == 5
+
+    response = api.get(f"/api/v1/sites/{visits.pk}/export/", {"format": "jsonl", "country": "FR"})
+    lines = [
+        json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()
+    ]
+    assert [line["url"] for line in lines] == [
+        "https://blog.example.com/c",
+        "https://blog.example.com/b",
+    ]
+    assert api.get(f"/api/v1/sites/{visits.pk}/export/", {"format": "xml"}).status_code == 400
+
+
+def test_other_owners_figures_are_404(api, other_site):
+    for path in ("stats/", "timeseries/", "breakdown/?dimension=page", "visits/", "export/"):
+        assert api.get(f"/api/v1/sites/{other_site.pk}/{path}").status_code == 404
+
+
+def test_server_side_event_is_stored_through_the_beacons_service(api, site, geoip_dir):
+    response = api.post(
+        f"/api/v1/sites/{site.pk}/events/",
+        {
+            "url": "https://blog.example.com/checkout",
+            "event": "purchase",
+            "ip": "81.2.69.142",
+            "user_agent": IPHONE,
+        },
+        format="json",
+    )
+    assert response.status_code == 202
+    assert response.json() == {"stored": True, "skipped": ""}
+    visit = Visit.objects.get(event="purchase")
+    assert (visit.city, visit.device, visit.browser, visit.path) == (
+        "London",
+        "mobile",
+        "Safari",
+        "/checkout",
+    )
+    stats = api.get(f"/api/v1/sites/{site.pk}/stats/", {"period": "day"}).json()
+    assert stats["totals"]["events"] == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"url": "https://evil.example/", "user_agent": "Mozilla/5.0"}, "url"),
+        ({"url": "javascript:x", "user_agent": "Mozilla/5.0"}, "url"),
+        ({"url": "https://blog.example.com/"}, "user_agent"),
+        (
+            {"url": "https://blog.example.com/", "user_agent": "Mozilla/5.0", "ip": "999.1.1.1"},
+            "ip",
+        ),
+    ],
+)
+def test_bad_events_are_400(api, site, payload, field):
+    response = api.post(f"/api/v1/sites/{site.pk}/events/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Visit.objects.exists()
+
+
+def test_bot_events_are_accepted_not_stored(api, site):
+    response = api.post(
+        f"/api/v1/sites/{site.pk}/events/",
+        {"url": "https://blog.example.com/", "user_agent": "curl/8.5.0"},
+        format="json",
+    )
+    assert response.json() == {"stored": False, "skipped": "bot"}
+    assert not Visit.objects.exists()
+
+
+def test_read_only_token_cannot_send_events(read_api, site):
+    response = read_api.post(
+        f"/api/v1/sites/{site.pk}/events/",
+        {"url": "https://blog.example.com/", "user_agent": "Mozilla/5.0"},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert not Visit.objects.exists()
