@@ -4,7 +4,13 @@ from rest_framework import serializers
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
 from sites.models import Site
-from visits.models import EVENT_MAX_LENGTH, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH, Visit
+from visits.models import (
+    EVENT_MAX_LENGTH,
+    RECORDED_FIELDS,
+    URL_MAX_LENGTH,
+    USER_AGENT_MAX_LENGTH,
+    Visit,
+)
 from visits.stats import DIMENSIONS
 
 
@@ -86,23 +92,7 @@ class BreakdownRowSerializer(serializers.Serializer):
 class VisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Visit
-        fields = (
-            "id",
-            "timestamp",
-            "url",
-            "path",
-            "referrer",
-            "referrer_domain",
-            "event",
-            "browser",
-            "browser_version",
-            "os",
-            "device",
-            "country_code",
-            "country",
-            "region",
-            "city",
-        )
+        fields = ("id", *RECORDED_FIELDS)
 
 
 class EventSerializer(serializers.Serializer):

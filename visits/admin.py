@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 from sites.admin import OwnerScopedAdminMixin
 from sites.selectors import site_queryset_for
 from visits.csv_export import csv_lines
-from visits.models import Visit
+from visits.models import RECORDED_FIELDS, Visit
 from visits.selectors import CSV_COLUMNS
 from visits.services import visits_delete
 
@@ -27,21 +27,7 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     ordering = ("-timestamp",)
     actions = ("export_csv",)
-    fields = (
-        "site",
-        "timestamp",
-        "url",
-        "referrer",
-        "event",
-        "browser",
-        "browser_version",
-        "os",
-        "device",
-        "country_code",
-        "country",
-        "region",
-        "city",
-    )
+    fields = ("site", *RECORDED_FIELDS)
     readonly_fields = fields
 
     def get_queryset(self, request):

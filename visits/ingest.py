@@ -5,27 +5,10 @@ from collections.abc import Sequence
 
 from django.db import InterfaceError, OperationalError, connections, router, transaction
 
-from visits.models import Visit
+from visits.models import RECORDED_FIELDS, Visit
 
 # The order of the values in a visit row, everywhere: direct inserts and the spool alike.
-COLUMNS = (
-    "site_id",
-    "timestamp",
-    "url",
-    "path",
-    "referrer",
-    "referrer_domain",
-    "event",
-    "browser",
-    "browser_version",
-    "os",
-    "device",
-    "country_code",
-    "country",
-    "region",
-    "city",
-    "visitor_hash",
-)
+COLUMNS = ("site_id", *RECORDED_FIELDS, "visitor_hash")
 MAX_ROWS_PER_STATEMENT = 500
 
 
