@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from accounts.addresses import client_address
+from visits.campaigns import screen_class
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
 
 BODY_MAX_BYTES = 64 * 1024
@@ -18,7 +19,7 @@ MAX_FIELDS = 32
 # C0 and C1 control characters, DEL and lone surrogates (which no database encoding accepts):
 # never useful in a URL, an event name or a user agent.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_PARAMETERS = ("url", "referrer", "event")
+_PARAMETERS = ("url", "referrer", "event", "w")
 
 
 class BeaconError(Exception):
@@ -38,6 +39,7 @@ class BeaconHit:
     user_agent: str
     client_ip: str | None
     skip_reason: str = ""
+    screen: str = ""  # the viewport's size class, when the snippet sent its width
 
 
 def clean_text(value: str, max_length: int) -> str:
@@ -104,6 +106,8 @@ def _parse_json(body: bytes) -> dict:
         value = data.get(key)
         if value is None:
             continue
+        if key == "w" and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(int(value)) if abs(value) < 1e9 else ""
         if not isinstance(value, str):
             raise BeaconError(f"'{key}' must be a string.")
         parameters[key] = value
@@ -198,4 +202,5 @@ def beacon_parse(
         skip_reason=skip_reason(
             headers=headers, respect_dnt=respect_dnt, is_bot=is_bot(user_agent)
         ),
+        screen=screen_class(parameters.get("w", "")),
     )

@@ -12,6 +12,7 @@ from sites.selectors import site_queryset_for
 from sites.views import OwnedSiteMixin
 from visits.charts import chart_geometry
 from visits.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
+from visits.rollups import rollup_ensure
 from visits.stats import (
     stats_filters_from,
     visit_breakdown,
@@ -29,6 +30,10 @@ PANELS = (
     ("browser", "Browsers", "Pageviews"),
     ("os", "Operating systems", "Pageviews"),
     ("device", "Devices", "Pageviews"),
+    ("screen", "Screen sizes", "Pageviews"),
+    ("source", "Campaign sources", "Pageviews"),
+    ("medium", "Campaign media", "Pageviews"),
+    ("campaign", "Campaigns", "Pageviews"),
     ("event", "Custom events", "Events"),
 )
 FILTER_NAMES = {
@@ -41,6 +46,12 @@ FILTER_NAMES = {
     "os": "OS",
     "device": "Device",
     "event": "Event",
+    "screen": "Screen",
+    "source": "Source",
+    "medium": "Medium",
+    "campaign": "Campaign",
+    "term": "Term",
+    "content": "Content",
 }
 
 
@@ -81,6 +92,9 @@ class DashboardView(OwnedSiteMixin, DetailView):
         if period.key == "custom":
             state.update({"from": period.first_day.isoformat(), "to": period.last_day.isoformat()})
         now = timezone.now()
+        rollup_ensure(
+            site=site, first_day=period.previous_first_day, last_day=period.last_day, now=now
+        )
         totals, previous = visit_totals(site=site, period=period, filters=filters, now=now)
         points = visit_timeseries(site=site, period=period, filters=filters, now=now)
         context.update(

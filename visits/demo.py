@@ -70,6 +70,22 @@ AGENTS = [
     ("Chrome", "131", "Android", "tablet", 2),
     ("Chrome", "131", "Chrome OS", "desktop", 2),
 ]
+CAMPAIGNS = [
+    ({}, 80),
+    ({"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": "november-digest"}, 8),
+    ({"utm_source": "mastodon", "utm_medium": "social", "utm_campaign": "launch"}, 5),
+    (
+        {
+            "utm_source": "duckduckgo",
+            "utm_medium": "cpc",
+            "utm_campaign": "privacy-ads",
+            "utm_term": "private analytics",
+        },
+        4,
+    ),
+    ({"utm_source": "producthunt"}, 3),
+]
+SCREENS = {"mobile": ["mobile"], "tablet": ["tablet"], "desktop": ["laptop", "desktop", "desktop"]}
 EVENTS = [("signup", 5), ("download", 3), ("outbound", 4), ("newsletter", 2)]
 EVENT_SHARE = 0.06
 VISITS_PER_VISITOR = 2.6
@@ -136,6 +152,8 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
         for slot in rng.choices(slots, weights=weights, k=1000):
             visitor = rng.randrange(visitor_count)
             place, agent, entry_referrer = profiles[visitor]
+            campaign = _choices(rng, CAMPAIGNS, 1)[0][0]
+            screen = SCREENS[agent[3]][visitor % len(SCREENS[agent[3]])]
             at = slot + timedelta(seconds=rng.randrange(3600))
             referrer = entry_referrer[0]
             length = rng.choices(SESSION_LENGTHS, weights=SESSION_WEIGHTS)[0]
@@ -162,8 +180,10 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
                     country=place[1],
                     region=place[2],
                     city=place[3],
+                    screen=screen,
+                    **campaign,
                     visitor_hash=_visitor_hash(visitor, at.toordinal()),
                 )
                 made += 1
-                referrer = url
+                referrer, campaign = url, {}  # tags arrive with the entry page only
                 at += timedelta(seconds=rng.randrange(15, 240))

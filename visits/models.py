@@ -14,21 +14,10 @@ PAGEVIEW = "pageview"
 
 # What a visit records about a page view, in display order (the admin, the API, bulk inserts).
 RECORDED_FIELDS = (
-    "timestamp",
-    "url",
-    "path",
-    "referrer",
-    "referrer_domain",
-    "event",
-    "browser",
-    "browser_version",
-    "os",
-    "device",
-    "country_code",
-    "country",
-    "region",
-    "city",
-)
+    "timestamp", "url", "path", "referrer", "referrer_domain", "event", "browser",
+    "browser_version", "os", "device", "screen", "country_code", "country", "region", "city",
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+)  # fmt: skip
 
 
 class Device(models.TextChoices):
@@ -52,10 +41,16 @@ class Visit(models.Model):
     browser_version = models.CharField("browser version", max_length=20, blank=True)
     os = models.CharField("operating system", max_length=50, blank=True)
     device = models.CharField("device", max_length=10, choices=Device.choices, blank=True)
+    screen = models.CharField("screen size", max_length=10, blank=True)
     country_code = models.CharField("country code", max_length=2, blank=True)
     country = models.CharField("country", max_length=100, blank=True)
     region = models.CharField("region", max_length=100, blank=True)
     city = models.CharField("city", max_length=100, blank=True)
+    utm_source = models.CharField("campaign source", max_length=100, blank=True)
+    utm_medium = models.CharField("campaign medium", max_length=100, blank=True)
+    utm_campaign = models.CharField("campaign", max_length=100, blank=True)
+    utm_term = models.CharField("campaign term", max_length=100, blank=True)
+    utm_content = models.CharField("campaign content", max_length=100, blank=True)
     # A keyed hash of (day's salt, site, address, user agent): the same visitor within one day
     # gives the same number, and once the salt is deleted nobody can recompute it.
     visitor_hash = models.BigIntegerField("visitor", default=0)

@@ -29,7 +29,15 @@ DIMENSIONS = {
     "os": "os",
     "device": "device",
     "event": "event",
+    "screen": "screen",
+    "source": "utm_source",
+    "medium": "utm_medium",
+    "campaign": "utm_campaign",
+    "term": "utm_term",
+    "content": "utm_content",
 }
+# Breakdowns of these leave out visits without the tag: most visits come with no campaign.
+TAGGED_ONLY = ("source", "medium", "campaign", "term", "content")
 TOTAL = ""
 # Rows of these dimensions also carry the country name, to label them.
 LABEL_FIELDS = {"country": "country", "city": "country"}
@@ -63,6 +71,8 @@ def daily_rows(
         queryset = queryset.exclude(event=PAGEVIEW)
     elif dimension == "referrer":
         queryset = queryset.exclude(referrer_domain=INTERNAL)
+    elif dimension in TAGGED_ONLY:
+        queryset = queryset.exclude(**{DIMENSIONS[dimension]: ""})
     if by_day:
         queryset = queryset.annotate(day=TruncDate("timestamp", tzinfo=tz))
     figures = {
@@ -145,6 +155,10 @@ def rollup_ensure(*, site: Site, first_day: date, last_day: date, now: datetime)
     last = min(last_day, finished)
     if last < first_day:
         return finished
+    # Several panels of one page ask about the same days: check the database once per object.
+    ready = getattr(site, "_rollups_ready", None)
+    if ready is not None and ready[0] <= first_day and last <= ready[1]:
+        return finished
     done = set(
         DailyRollup.objects.filter(
             site=site, dimension=TOTAL, day__gte=first_day, day__lte=last
@@ -157,11 +171,13 @@ def rollup_ensure(*, site: Site, first_day: date, last_day: date, now: datetime)
     ]
     if missing:
         rollup_build(site=site, first_day=missing[0], last_day=missing[-1])
+    site._rollups_ready = (first_day, last)
     return finished
 
 
 def rollup_forget(*, site: Site, days: set[date] | None = None) -> None:
     """Drop rollups (all of the site's, or some days') so they are rebuilt from visits."""
+    site.__dict__.pop("_rollups_ready", None)
     rollups = DailyRollup.objects.filter(site=site)
     if days is not None:
         rollups = rollups.filter(day__in=days)

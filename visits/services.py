@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from sites.models import Site
 from visits.agents import agent_parse
-from visits.beacon import BeaconHit
+from visits.beacon import BeaconHit, clean_text
+from visits.campaigns import campaign_from_url
 from visits.geo import geolocator
 from visits.ingest import visit_row, visits_insert
 from visits.models import DailyRollup, Visit, VisitorSalt
@@ -86,6 +87,8 @@ def visit_record(*, site: BeaconSite | Site, hit: BeaconHit, now: datetime | Non
         country=location.country,
         region=location.region,
         city=location.city,
+        screen=hit.screen,
+        **campaign_from_url(hit.url, clean=clean_text),
         visitor_hash=visitor_hash(
             salt=salt,
             site_id=site.pk,

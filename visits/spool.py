@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
 
 from sites.models import Site
-from visits.ingest import visits_insert
+from visits.ingest import COLUMNS, visits_insert
 from visits.models import SpoolProgress
 
 logger = logging.getLogger(__name__)
@@ -139,13 +139,19 @@ class Spool:
             self.path, self._fd, self._pid = None, None, None
 
 
-def _encode(row: tuple) -> list:
-    return [value.isoformat() if isinstance(value, datetime) else value for value in row]
+def _encode(row: tuple) -> dict:
+    # Named values: a line written before a new column existed still reads after it.
+    return {
+        column: value.isoformat() if isinstance(value, datetime) else value
+        for column, value in zip(COLUMNS, row, strict=True)
+    }
 
 
-def _decode(values: list) -> tuple:
-    values[1] = datetime.fromisoformat(values[1])
-    return tuple(values)
+def _decode(values: dict) -> tuple:
+    row = {column: values.get(column, "") for column in COLUMNS}
+    row["timestamp"] = datetime.fromisoformat(row["timestamp"])
+    row["visitor_hash"] = int(row["visitor_hash"] or 0)
+    return tuple(row[column] for column in COLUMNS)
 
 
 def _progress(path: Path) -> int:
@@ -168,7 +174,7 @@ def _ingest(path: Path) -> int:
         for line in data[:end].splitlines():
             try:
                 rows.append(_decode(json.loads(line)))
-            except (ValueError, TypeError, IndexError):
+            except (ValueError, TypeError, KeyError, AttributeError):
                 logger.error("Skipping an unreadable spool line in %s", path.name)
         with transaction.atomic():
             stored += _insert_keeping_good_rows(rows)

@@ -208,7 +208,7 @@ def _breakdown_row(
         text = f"{value}, {label}" if label else value
     elif dimension == "referrer" and not value:
         value, text = DIRECT, "Direct / none"
-    elif dimension == "device" and value:
+    elif dimension in ("device", "screen") and value:
         text = value.capitalize()
     else:
         text = value or "Unknown"

@@ -8,7 +8,7 @@
   }
   function send(event) {
     if (optedOut()) return;
-    var body = JSON.stringify({ url: location.href, referrer: d.referrer, event: event || "pageview" });
+    var body = JSON.stringify({ url: location.href, referrer: d.referrer, event: event || "pageview", w: w.innerWidth });
     // A string body goes as text/plain: no CORS preflight, and it survives the page unloading.
     if (!(n.sendBeacon && n.sendBeacon(endpoint, body)) && w.fetch) {
       fetch(endpoint, { method: "POST", body: body, keepalive: true, mode: "no-cors", credentials: "omit" });

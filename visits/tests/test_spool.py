@@ -1,5 +1,6 @@
 """The spool: every visit answered 204 is stored exactly once, even when its worker is killed."""
 
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import CHROME_UA
+from visits.ingest import COLUMNS
 from visits.models import SpoolProgress, Visit
 from visits.spool import Spool, spool_recover_orphans
 from visits.tests.servers import gunicorn, test_database_url
@@ -23,24 +25,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def row(site, number):
-    return (
-        site.pk,
-        datetime(2026, 3, 1, 12, number % 60, tzinfo=UTC),
-        f"https://blog.example.com/{number}",
-        f"/{number}",
-        "",
-        "",
-        "pageview",
-        "Firefox",
-        "128",
-        "Linux",
-        "desktop",
-        "DE",
-        "Germany",
-        "Berlin",
-        "Berlin",
-        number,
+    values = dict.fromkeys(COLUMNS, "")
+    values.update(
+        site_id=site.pk,
+        timestamp=datetime(2026, 3, 1, 12, number % 60, tzinfo=UTC),
+        url=f"https://blog.example.com/{number}",
+        path=f"/{number}",
+        event="pageview",
+        browser="Firefox",
+        country="Germany",
+        city="Berlin",
+        visitor_hash=number,
     )
+    return tuple(values[column] for column in COLUMNS)
 
 
 def test_spooled_rows_are_stored_exactly_once(site, tmp_path):
@@ -100,10 +97,12 @@ def test_orphaned_spool_of_a_killed_process_is_recovered(site, tmp_path):
         "import os, signal, django; django.setup()\n"
         "from datetime import UTC, datetime\n"
         "from visits.spool import Spool\n"
+        "from visits.ingest import visit_row\n"
+        "from visits.models import Visit\n"
         f"spool = Spool(__import__('pathlib').Path({str(tmp_path)!r}), background=False)\n"
         "for n in range(40):\n"
-        f"    spool.append(({site.pk}, datetime.now(UTC), 'https://blog.example.com/', '/', '', '',"
-        " 'pageview', '', '', '', '', '', '', '', '', n))\n"
+        f"    spool.append(visit_row(Visit(site_id={site.pk}, timestamp=datetime.now(UTC),"
+        " url='https://blog.example.com/', visitor_hash=n)))\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     env = {
@@ -157,3 +156,20 @@ def test_graceful_close_stores_everything_and_leaves_no_file(site, tmp_path):
     assert Visit.objects.count() == 5
     assert list(tmp_path.iterdir()) == []
     assert not SpoolProgress.objects.exists()
+
+
+def test_a_line_from_before_a_new_column_still_reads(site, tmp_path):
+    spool = Spool(tmp_path, background=False)
+    spool.append(row(site, 1))
+    with open(spool.path, "a") as spool_file:
+        old_line = {
+            "site_id": site.pk,
+            "timestamp": "2026-03-01T12:00:00+00:00",
+            "url": "https://blog.example.com/old",
+            "event": "pageview",
+            "visitor_hash": 9,
+        }
+        spool_file.write(json.dumps(old_line) + "\n")
+    assert spool.flush() == 2
+    old = Visit.objects.get(visitor_hash=9)
+    assert (old.url, old.screen, old.utm_source) == ("https://blog.example.com/old", "", "")
