@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from sites.forms import SiteForm
-from sites.models import Site
+from sites.models import Goal, Site
 from sites.selectors import site_queryset_for
 from sites.services import site_delete, site_save
 
@@ -68,3 +68,19 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         site_delete(site=obj)
+
+
+@admin.register(Goal)
+class GoalAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "site", "kind", "value", "created_at")
+    list_filter = ("kind", ("site", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "value")
+    list_select_related = ("site",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(site__in=site_queryset_for(user=request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "site":
+            kwargs["queryset"] = site_queryset_for(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

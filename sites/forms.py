@@ -5,7 +5,7 @@ import zoneinfo
 from django import forms
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
-from sites.models import Site
+from sites.models import Goal, Site
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -37,3 +37,9 @@ class SiteForm(forms.ModelForm):
 
     def clean_extra_domains(self) -> str:
         return normalize_domains(self.cleaned_data.get("extra_domains", ""))
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ("name", "kind", "value")

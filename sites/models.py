@@ -77,3 +77,42 @@ class Site(models.Model):
     def domains(self) -> tuple[str, ...]:
         """Every domain whose pages may send visits: the site's own, then the extra ones."""
         return (self.domain, *(line for line in self.extra_domains.split() if line))
+
+
+class Goal(models.Model):
+    """Something an owner wants visitors to do: reach a page (a path, `*` as a wildcard) or
+    send a custom event."""
+
+    class Kind(models.TextChoices):
+        PAGE = "page", "Visit a page"
+        EVENT = "event", "Send an event"
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="goals", verbose_name="site"
+    )
+    name = models.CharField("name", max_length=100)
+    kind = models.CharField("kind", max_length=10, choices=Kind.choices, default=Kind.PAGE)
+    value = models.CharField(
+        "page or event",
+        max_length=500,
+        help_text="A path like /thanks or /blog/* for pages, or the event's name.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "goal"
+        verbose_name_plural = "goals"
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "kind", "value"], name="goal_unique_per_site"),
+            models.CheckConstraint(condition=~Q(value=""), name="goal_value_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.value = (self.value or "").strip()
+        if self.kind == self.Kind.PAGE and not self.value.startswith("/"):
+            raise ValidationError({"value": "A page goal is a path starting with /, like /thanks."})

@@ -1,10 +1,11 @@
 """Writes for sites: create, change and delete, used by the pages and the admin alike."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
 from sites.base_urls import normalize_base_url, normalize_domains
-from sites.models import Site
+from sites.models import Goal, Site
 from visits.rollups import rollup_forget
 from visits.site_cache import beacon_site_forget
 
@@ -76,3 +77,21 @@ def site_delete(*, site: Site) -> None:
     site_id = site.pk
     site.delete()
     beacon_site_forget(site_id=site_id)
+
+
+MAX_GOALS_PER_SITE = 20
+
+
+@transaction.atomic
+def goal_create(*, site: Site, name: str, kind: str, value: str) -> Goal:
+    """Add a goal to a site, at most MAX_GOALS_PER_SITE of them."""
+    if site.goals.count() >= MAX_GOALS_PER_SITE:
+        raise ValidationError(f"A site can have at most {MAX_GOALS_PER_SITE} goals.")
+    goal = Goal(site=site, name=name.strip(), kind=kind, value=value)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+def goal_delete(*, goal: Goal) -> None:
+    goal.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sites import views
+from sites import goals, views
 
 app_name = "sites"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.SiteDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.SiteUpdateView.as_view(), name="update"),
     path("<int:pk>/delete/", views.SiteDeleteView.as_view(), name="delete"),
+    path("<int:pk>/goals/", goals.GoalListView.as_view(), name="goals"),
+    path(
+        "<int:pk>/goals/<int:goal_id>/delete/", goals.GoalDeleteView.as_view(), name="goal_delete"
+    ),
 ]

@@ -16,6 +16,7 @@ from visits.rollups import rollup_ensure
 from visits.stats import (
     stats_filters_from,
     visit_breakdown,
+    visit_goals,
     visit_live,
     visit_timeseries,
     visit_totals,
@@ -130,6 +131,9 @@ class DashboardView(OwnedSiteMixin, DetailView):
                 ("Events", totals.events, change_percent(totals.events, previous.events)),
             ],
             chart=chart_geometry(points, hourly=period.hourly),
+            goals=visit_goals(
+                site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
+            ),
             points=points,
             panels=[
                 {

@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
-from sites.models import Site
+from sites.models import Goal, Site
 
 
 @pytest.mark.django_db
@@ -136,7 +136,9 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
         username="x@example.com", ip_address="fd00::1", failures_since_start=1
     )
     token, _ = token_create(owner=owner, name="script")
+    goal = Goal.objects.create(site=site, name="Signup", kind="event", value="signup")
     objects = {
+        Goal: goal,
         ApiToken: token,
         Site: site,
         Visit: visit,

@@ -1,0 +1,49 @@
+"""Goal pages: an owner lists, adds and removes the goals of one of their sites."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import CreateView
+
+from sites.forms import GoalForm
+from sites.models import Goal
+from sites.selectors import site_queryset_for
+from sites.services import goal_create, goal_delete
+
+
+class GoalListView(LoginRequiredMixin, CreateView):
+    form_class = GoalForm
+    template_name = "sites/goals.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.site = get_object_or_404(site_queryset_for(user=request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            site=self.site,
+            goals=self.site.goals.all(),
+            title=f"Goals of {self.site.name}",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            goal = goal_create(site=self.site, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Goal “{goal.name}” added.")
+        return redirect("sites:goals", pk=self.site.pk)
+
+
+class GoalDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk: int, goal_id: int):
+        site = get_object_or_404(site_queryset_for(user=request.user), pk=pk)
+        goal = get_object_or_404(Goal, pk=goal_id, site=site)
+        goal_delete(goal=goal)
+        messages.success(request, f"Goal “{goal.name}” removed.")
+        return redirect("sites:goals", pk=site.pk)
