@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,16 @@ def geoip_dir(tmp_path, settings, city_database_file):
     shutil.copy(city_database_file, folder / "GeoLite2-City.mmdb")
     settings.GEOIP_PATH = folder
     return folder
+
+
+@pytest.fixture(params=["rollups", "raw"])
+def mode(request, monkeypatch):
+    """Run a figures test twice: from rollups, and from raw visits only."""
+    if request.param == "raw":
+        from visits import stats
+
+        monkeypatch.setattr(stats, "rollup_ensure", lambda **kwargs: date.min)
+    return request.param
 
 
 @pytest.fixture

@@ -1,23 +1,15 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from sites.models import Goal
 from sites.services import MAX_GOALS_PER_SITE, goal_create
-from visits import stats
 from visits.periods import period_resolve
 from visits.stats import visit_goals, visit_totals
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["rollups", "raw"])
-def mode(request, monkeypatch):
-    if request.param == "raw":
-        monkeypatch.setattr(stats, "rollup_ensure", lambda **kwargs: date.min)
-    return request.param
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from sites.services import site_create
-from visits import stats
 from visits.models import DailyRollup
 from visits.periods import period_resolve
 from visits.stats import visit_breakdown, visit_live, visit_timeseries, visit_totals
@@ -13,13 +12,6 @@ from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)  # 11:00 on 15 March in New York (EDT)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["rollups", "raw"])
-def mode(request, monkeypatch):
-    if request.param == "raw":
-        monkeypatch.setattr(stats, "rollup_ensure", lambda **kwargs: date.min)
-    return request.param
 
 
 @pytest.fixture
