@@ -15,7 +15,7 @@ PAGE = "https://blog.example.com/post"
 
 @pytest.fixture
 def limited(settings):
-    settings.BEACON_RATE_LIMIT = "5/m"
+    settings.BEACON_RATE_LIMIT = "5/h"
     cache.clear()
     yield
     cache.clear()
@@ -56,7 +56,7 @@ def test_rate_limit_counts_the_forwarded_client_behind_a_proxy(send, limited, se
 
 
 def test_redis_outage_lets_visits_through_with_a_warning(send, settings, caplog):
-    settings.BEACON_RATE_LIMIT = "5/m"
+    settings.BEACON_RATE_LIMIT = "5/h"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -77,7 +77,7 @@ def test_rate_limit_works_on_redis(send, settings):
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.fail("Redis on 127.0.0.1:6379 is part of this project's test environment")
-    settings.BEACON_RATE_LIMIT = "3/m"
+    settings.BEACON_RATE_LIMIT = "3/h"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -21,7 +21,7 @@ ADDRESSES = (LONDON_V4, BERLIN_V6)
 def test_no_address_in_database_dump_or_logs(
     client, site, owner, geoip_dir, settings, caplog, capfd
 ):
-    settings.BEACON_RATE_LIMIT = "3/m"
+    settings.BEACON_RATE_LIMIT = "3/h"
     settings.TRUSTED_PROXY_COUNT = 1
     cache.clear()
     for address in ADDRESSES:
