@@ -21,6 +21,11 @@ def visits_insert(rows: Sequence[tuple]) -> None:
     """Insert visit rows (tuples of COLUMNS) in as few statements as possible."""
     alias = router.db_for_write(Visit)
     connection = connections[alias]
+    if connection.vendor == "postgresql" and len(rows) > 1:
+        # COPY adapts the values in C: a multi-row INSERT would spend the worker's GIL on it.
+        with transaction.atomic(using=alias):
+            _copy_rows(connection, rows)
+        return
     for start in range(0, len(rows), MAX_ROWS_PER_STATEMENT):
         chunk = rows[start : start + MAX_ROWS_PER_STATEMENT]
         sql, params = _insert_statement(connection, chunk)
@@ -30,6 +35,16 @@ def visits_insert(rows: Sequence[tuple]) -> None:
                 cursor.execute(sql, params)
         else:
             _execute_reconnecting(connection, sql, params)
+
+
+def _copy_rows(connection, rows: Sequence[tuple]) -> None:
+    quote = connection.ops.quote_name
+    statement = "COPY {} ({}) FROM STDIN".format(
+        quote(Visit._meta.db_table), ", ".join(quote(column) for column in COLUMNS)
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _insert_statement(connection, rows: Sequence[tuple]) -> tuple[str, list]:
