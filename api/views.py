@@ -40,7 +40,7 @@ from visits.beacon import BeaconError, BeaconHit, clean_text, page_on_site, page
 from visits.csv_export import csv_lines
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
 from visits.periods import PeriodError, period_resolve
-from visits.selectors import CSV_COLUMNS
+from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.services import visit_record
 from visits.stats import (
     DIMENSIONS,
@@ -224,13 +224,7 @@ class SiteViewSet(viewsets.ModelViewSet):
         kind = request.query_params.get("format", "csv")
         if kind not in ("csv", "jsonl"):
             raise ValidationError({"format": ["Use csv or jsonl."]})
-        rows = (
-            (visit[0].isoformat(), *visit[1:])
-            for visit in self._visits(site)
-            .order_by("timestamp", "id")
-            .values_list(*CSV_COLUMNS)
-            .iterator(chunk_size=2000)
-        )
+        rows = visit_csv_rows(visits=self._visits(site))
         if kind == "csv":
             body, content_type = csv_lines(header=CSV_COLUMNS, rows=rows), "text/csv; charset=utf-8"
         else:

@@ -7,7 +7,7 @@ from sites.admin import OwnerScopedAdminMixin
 from sites.selectors import site_queryset_for
 from visits.csv_export import csv_lines
 from visits.models import RECORDED_FIELDS, Visit
-from visits.selectors import CSV_COLUMNS
+from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.services import visits_delete
 
 
@@ -52,12 +52,9 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Export selected visits as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        rows = (
-            (visit.timestamp.isoformat(), *(getattr(visit, name) for name in CSV_COLUMNS[1:]))
-            for visit in queryset.order_by("timestamp", "id").iterator(chunk_size=2000)
-        )
         response = StreamingHttpResponse(
-            csv_lines(header=CSV_COLUMNS, rows=rows), content_type="text/csv; charset=utf-8"
+            csv_lines(header=CSV_COLUMNS, rows=visit_csv_rows(visits=queryset)),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="visits.csv"'
         return response

@@ -31,8 +31,8 @@ def visit_latest_for(*, site: Site, limit: int = 20) -> list[Visit]:
     return list(visit_list_for(site=site)[:limit])
 
 
-def visit_csv_rows(*, site: Site, chunk_size: int = 2000) -> Iterator[tuple]:
-    """Every visit of a site as CSV column values, oldest first, read in chunks."""
-    queryset = Visit.objects.filter(site=site).order_by("timestamp", "id").values_list(*CSV_COLUMNS)
+def visit_csv_rows(*, visits: QuerySet[Visit], chunk_size: int = 2000) -> Iterator[tuple]:
+    """Visits as CSV column values, oldest first, read in chunks (constant memory)."""
+    queryset = visits.order_by("timestamp", "id").values_list(*CSV_COLUMNS)
     for row in queryset.iterator(chunk_size=chunk_size):
         yield (row[0].isoformat(), *row[1:])

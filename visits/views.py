@@ -133,7 +133,7 @@ def visits_csv(request, site_id: int):
     site = get_object_or_404(site_queryset_for(user=request.user), pk=site_id)
     filename = f"visits-site-{site.pk}-{timezone.now():%Y%m%d}.csv"
     response = StreamingHttpResponse(
-        csv_lines(header=CSV_COLUMNS, rows=visit_csv_rows(site=site)),
+        csv_lines(header=CSV_COLUMNS, rows=visit_csv_rows(visits=visit_list_for(site=site))),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
