@@ -36,9 +36,8 @@ from api.serializers import (
 from sites.selectors import site_queryset_for
 from sites.services import site_create, site_delete, site_update
 from visits.agents import agent_parse
-from visits.beacon import BeaconError, BeaconHit, clean_text, page_on_site, page_url
+from visits.beacon import BeaconError, hit_build, page_on_site
 from visits.csv_export import csv_lines
-from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
 from visits.periods import PeriodError, period_resolve
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.services import visit_record
@@ -249,20 +248,20 @@ class SiteViewSet(viewsets.ModelViewSet):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         try:
-            url = page_url(data["url"])
+            hit = hit_build(
+                url=data["url"],
+                referrer=data["referrer"],
+                event=data["event"],
+                user_agent=data["user_agent"],
+                client_ip=data["ip"],
+                is_bot=lambda user_agent: agent_parse(user_agent).is_bot,
+            )
         except BeaconError as error:
             raise ValidationError({"url": [error.message]}) from error
-        if not page_on_site(url=url, domains=site.domains, allow_localhost=site.allow_localhost):
+        if not page_on_site(
+            url=hit.url, domains=site.domains, allow_localhost=site.allow_localhost
+        ):
             raise ValidationError({"url": ["This page is not on the site's domains."]})
-        user_agent = clean_text(data["user_agent"], USER_AGENT_MAX_LENGTH)
-        hit = BeaconHit(
-            url=url,
-            referrer=clean_text(data["referrer"], URL_MAX_LENGTH),
-            event=clean_text(data["event"], EVENT_MAX_LENGTH) or PAGEVIEW,
-            user_agent=user_agent,
-            client_ip=data["ip"],
-            skip_reason="bot" if agent_parse(user_agent).is_bot else "",
-        )
         if not hit.skip_reason:
             visit_record(site=site, hit=hit)
         return Response(

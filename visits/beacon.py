@@ -187,20 +187,46 @@ def beacon_parse(
         content_type=headers.get("CONTENT_TYPE", ""),
         multipart=multipart,
     )
-    url = page_url(parameters.get("url") or headers.get("HTTP_REFERER", ""))
-    user_agent = clean_text(headers.get("HTTP_USER_AGENT", ""), USER_AGENT_MAX_LENGTH)
-    return BeaconHit(
-        url=url,
-        referrer=clean_text(parameters.get("referrer", ""), URL_MAX_LENGTH),
-        event=clean_text(parameters.get("event", ""), EVENT_MAX_LENGTH) or PAGEVIEW,
-        user_agent=user_agent,
+    return hit_build(
+        url=parameters.get("url") or headers.get("HTTP_REFERER", ""),
+        referrer=parameters.get("referrer", ""),
+        event=parameters.get("event", ""),
+        user_agent=headers.get("HTTP_USER_AGENT", ""),
         client_ip=client_address(
             remote_addr=headers.get("REMOTE_ADDR", ""),
             forwarded_for=headers.get("HTTP_X_FORWARDED_FOR", ""),
             trusted_proxy_count=trusted_proxy_count,
         ),
-        skip_reason=skip_reason(
-            headers=headers, respect_dnt=respect_dnt, is_bot=is_bot(user_agent)
-        ),
+        is_bot=is_bot,
+        headers=headers,
+        respect_dnt=respect_dnt,
         screen=screen_class(parameters.get("w", "")),
+    )
+
+
+def hit_build(
+    *,
+    url: str,
+    referrer: str,
+    event: str,
+    user_agent: str,
+    client_ip: str | None,
+    is_bot,
+    headers: dict | None = None,
+    respect_dnt: bool = False,
+    screen: str = "",
+) -> BeaconHit:
+    """A hit from raw values, cleaned and cut to the limits: the beacon's and the API's way in.
+    Raises BeaconError for an unusable page URL."""
+    user_agent = clean_text(user_agent, USER_AGENT_MAX_LENGTH)
+    return BeaconHit(
+        url=page_url(url),
+        referrer=clean_text(referrer, URL_MAX_LENGTH),
+        event=clean_text(event, EVENT_MAX_LENGTH) or PAGEVIEW,
+        user_agent=user_agent,
+        client_ip=client_ip,
+        skip_reason=skip_reason(
+            headers=headers or {}, respect_dnt=respect_dnt, is_bot=is_bot(user_agent)
+        ),
+        screen=screen,
     )
