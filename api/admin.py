@@ -1,15 +1,15 @@
 """API tokens in the admin: owners see and revoke their own; a new one is shown once."""
 
 from django.contrib import admin, messages
-from django.http import Http404
 from django.utils import timezone
 
 from api.models import ApiToken
 from api.services import token_create, token_hash
+from sites.admin import OwnerScopedAdminMixin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "owner",
@@ -27,12 +27,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         tokens = super().get_queryset(request).select_related("owner")
         return tokens if request.user.is_superuser else tokens.filter(owner=request.user)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("No such token.")
-        return obj
 
     def get_fields(self, request, obj=None):
         fields = ["name", "read_only"]

@@ -113,7 +113,8 @@ class Spool:
         with self._append_lock:
             if self.path is None or self.path.stat().st_size < ROTATE_BYTES:
                 return
-            if _ingest(self.path) or _progress(self.path) < self.path.stat().st_size:
+            # Lines written since this round's insert wait for the next round.
+            if _progress(self.path) < self.path.stat().st_size:
                 return
             old_path, old_fd = self.path, self._fd
             self._open()

@@ -173,3 +173,17 @@ def test_a_line_from_before_a_new_column_still_reads(site, tmp_path):
     assert spool.flush() == 2
     old = Visit.objects.get(visitor_hash=9)
     assert (old.url, old.screen, old.utm_source) == ("https://blog.example.com/old", "", "")
+
+
+def test_a_large_file_is_replaced_once_everything_in_it_is_stored(site, tmp_path, monkeypatch):
+    monkeypatch.setattr("visits.spool.ROTATE_BYTES", 1000)
+    spool = Spool(tmp_path, background=False)
+    for number in range(10):
+        spool.append(row(site, number))
+    first = spool.path
+    assert spool.flush() == 10
+    assert spool.path != first and not first.exists()
+    assert not SpoolProgress.objects.filter(name=first.name).exists()
+    spool.append(row(site, 10))
+    assert spool.flush() == 1
+    assert Visit.objects.count() == 11
