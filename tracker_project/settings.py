@@ -19,6 +19,15 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
+
+def rate_setting(name: str, default: str) -> str:
+    """A rate like 120/m (per s, m, h or d), or "off"."""
+    value = env.str(name, default=default)
+    if value != "off" and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must look like 120/m (per s, m, h or d) or be off.")
+    return value
+
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -141,7 +150,7 @@ AXES_USERNAME_CALLABLE = "accounts.models.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
-REGISTER_RATE_LIMIT = env.str("REGISTER_RATE_LIMIT", default="10/h")
+REGISTER_RATE_LIMIT = rate_setting("REGISTER_RATE_LIMIT", default="10/h")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "sites:list"
 LOGOUT_REDIRECT_URL = "home"
@@ -223,7 +232,7 @@ RATELIMIT_USE_CACHE = "default"
 
 # --- API ---------------------------------------------------------------------------------
 
-API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
+API_RATE_LIMIT = rate_setting("API_RATE_LIMIT", default="600/m")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",
@@ -260,10 +269,7 @@ GEOIP_PATH = Path(env.str("GEOIP_PATH", default=str(BASE_DIR / "geoip")))
 MAXMIND_ACCOUNT_ID = env.str("MAXMIND_ACCOUNT_ID", default="")
 MAXMIND_LICENSE_KEY = env.str("MAXMIND_LICENSE_KEY", default="")
 RESPECT_DNT = env.bool("RESPECT_DNT", default=True)
-BEACON_RATE_LIMIT = env.str("BEACON_RATE_LIMIT", default="120/m")
-for _name in ("BEACON_RATE_LIMIT", "REGISTER_RATE_LIMIT", "API_RATE_LIMIT"):
-    if globals()[_name] != "off" and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", globals()[_name]):
-        raise ImproperlyConfigured(f"{_name} must look like 120/m (per s, m, h or d) or be off.")
+BEACON_RATE_LIMIT = rate_setting("BEACON_RATE_LIMIT", default="120/m")
 # "spool": a 204 once the visit is appended to a local file, bulk-inserted within a second or two
 # (fast, survives a killed worker); "direct": a 204 once the visit's own INSERT committed.
 BEACON_WRITE_MODE = env.str("BEACON_WRITE_MODE", default="spool")

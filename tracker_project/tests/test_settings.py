@@ -79,3 +79,10 @@ def test_database_url_selects_the_engine(url, engine):
         env={"DEBUG": "True", "DATABASE_URL": url},
     )
     assert result.stdout.split()[-1] == engine
+
+
+@pytest.mark.parametrize("name", ["BEACON_RATE_LIMIT", "REGISTER_RATE_LIMIT", "API_RATE_LIMIT"])
+def test_a_malformed_rate_is_a_clear_error(name):
+    result = manage("check", env={"DEBUG": "True", name: "lots"})
+    assert result.returncode != 0
+    assert f"{name} must look like 120/m" in result.stderr
