@@ -3,7 +3,8 @@ import zoneinfo
 from rest_framework import serializers
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
-from sites.models import Site
+from sites.models import Goal, Site
+from visits.beacon import clean_text
 from visits.models import (
     EVENT_MAX_LENGTH,
     RECORDED_FIELDS,
@@ -11,7 +12,8 @@ from visits.models import (
     USER_AGENT_MAX_LENGTH,
     Visit,
 )
-from visits.stats import DIMENSIONS
+from visits.properties import PropertyError, props_clean
+from visits.stats import BREAKDOWNS
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -58,6 +60,11 @@ class TotalsSerializer(serializers.Serializer):
     visitors = serializers.IntegerField()
     events = serializers.IntegerField()
     pages_per_visitor = serializers.FloatField()
+    visits = serializers.IntegerField(source="sessions", help_text="sessions: 30-minute gaps")
+    bounces = serializers.IntegerField(help_text="visits of one pageview and no event")
+    bounce_rate = serializers.IntegerField(help_text="percent of visits")
+    visit_duration = serializers.IntegerField(help_text="average seconds per visit")
+    views_per_visit = serializers.FloatField()
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -86,7 +93,11 @@ class BreakdownRowSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
     visitors = serializers.IntegerField()
-    count = serializers.IntegerField(help_text="pageviews, or events for dimension=event")
+    count = serializers.IntegerField(
+        help_text="pageviews; events for event and prop; visits for entry and exit"
+    )
+    bounce_rate = serializers.IntegerField(allow_null=True, help_text="entry and exit only")
+    visit_duration = serializers.IntegerField(allow_null=True, help_text="entry and exit only")
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -108,6 +119,17 @@ class EventSerializer(serializers.Serializer):
         default=None,
         help_text="the visitor's address; located and hashed, never stored",
     )
+    props = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="up to 10 properties: short strings (numbers and true/false become text)",
+    )
+
+    def validate_props(self, value: dict) -> dict:
+        try:
+            return props_clean(value, clean=clean_text)
+        except PropertyError as error:
+            raise serializers.ValidationError(str(error)) from error
 
 
 class EventResultSerializer(serializers.Serializer):
@@ -115,4 +137,21 @@ class EventResultSerializer(serializers.Serializer):
     skipped = serializers.CharField(help_text="why not stored: bot, or empty")
 
 
-DIMENSION_CHOICES = list(DIMENSIONS)
+DIMENSION_CHOICES = list(BREAKDOWNS)
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Goal
+        fields = ("id", "name", "kind", "value", "created_at")
+        read_only_fields = ("id", "created_at")
+
+
+class GoalResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    value = serializers.CharField()
+    visitors = serializers.IntegerField(help_text="unique visitors who reached it")
+    completions = serializers.IntegerField()
+    rate = serializers.FloatField(help_text="percent of the period's unique visitors")

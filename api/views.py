@@ -7,7 +7,9 @@ The figures come from the same selectors as the dashboard.
 import json
 from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -28,13 +30,15 @@ from api.serializers import (
     BreakdownRowSerializer,
     EventResultSerializer,
     EventSerializer,
+    GoalResultSerializer,
+    GoalSerializer,
     PointSerializer,
     SiteSerializer,
     StatsSerializer,
     VisitSerializer,
 )
 from sites.selectors import site_queryset_for
-from sites.services import site_create, site_delete, site_update
+from sites.services import goal_create, goal_delete, site_create, site_delete, site_update
 from visits.agents import agent_parse
 from visits.beacon import BeaconError, hit_build, page_on_site
 from visits.csv_export import csv_lines
@@ -42,9 +46,12 @@ from visits.periods import PeriodError, period_resolve
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.services import visit_record
 from visits.stats import (
+    BREAKDOWNS,
     DIMENSIONS,
+    PROPERTY,
     stats_filters_from,
     visit_breakdown,
+    visit_goals,
     visit_timeseries,
     visit_totals,
     visits_matching,
@@ -61,7 +68,11 @@ PERIOD_PARAMETERS = [
     OpenApiParameter("to", OpenApiTypes.DATE, description="last day, with period=custom"),
 ]
 FILTER_PARAMETERS = [
-    OpenApiParameter(name, str, description=f"only visits with this {name}") for name in DIMENSIONS
+    *(
+        OpenApiParameter(name, str, description=f"only visits with this {name}")
+        for name in DIMENSIONS
+    ),
+    OpenApiParameter(PROPERTY, str, description="only events with this property: key=value"),
 ]
 RANGE_PARAMETERS = [
     OpenApiParameter("since", OpenApiTypes.DATETIME, description="visits at or after"),
@@ -153,6 +164,7 @@ class SiteViewSet(viewsets.ModelViewSet):
         parameters=[
             OpenApiParameter("dimension", str, enum=DIMENSION_CHOICES, required=True),
             OpenApiParameter("limit", int, description="1 to 1000, default 10"),
+            OpenApiParameter("key", str, description="with dimension=prop: one property only"),
             *PERIOD_PARAMETERS,
             *FILTER_PARAMETERS,
         ],
@@ -162,8 +174,8 @@ class SiteViewSet(viewsets.ModelViewSet):
     def breakdown(self, request, pk=None):
         site = self.get_object()
         dimension = request.query_params.get("dimension", "")
-        if dimension not in DIMENSIONS:
-            raise ValidationError({"dimension": [f"Use one of: {', '.join(DIMENSIONS)}."]})
+        if dimension not in BREAKDOWNS:
+            raise ValidationError({"dimension": [f"Use one of: {', '.join(BREAKDOWNS)}."]})
         limit = _bounded_int(
             request.query_params.get("limit"), default=10, low=1, high=1000, name="limit"
         )
@@ -174,8 +186,51 @@ class SiteViewSet(viewsets.ModelViewSet):
             filters=stats_filters_from(request.query_params),
             now=timezone.now(),
             limit=limit,
+            property_key=request.query_params.get("key", "") if dimension == PROPERTY else "",
         )
         return Response(BreakdownRowSerializer(rows, many=True).data)
+
+    # --- goals ---------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The site's goals with their conversions in the period",
+        parameters=PERIOD_PARAMETERS + FILTER_PARAMETERS,
+        responses=GoalResultSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a goal",
+        request=GoalSerializer,
+        responses={201: GoalSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def goals(self, request, pk=None):
+        site = self.get_object()
+        if request.method == "POST":
+            incoming = GoalSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            try:
+                goal = goal_create(site=site, **{"kind": "page", **incoming.validated_data})
+            except DjangoValidationError as error:
+                raise ValidationError(
+                    error.message_dict if hasattr(error, "error_dict") else error.messages
+                ) from error
+            return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+        period, filters = self._period(site), stats_filters_from(request.query_params)
+        now = timezone.now()
+        totals, _ = visit_totals(site=site, period=period, filters=filters, now=now)
+        rows = visit_goals(
+            site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
+        )
+        return Response(GoalResultSerializer(rows, many=True).data)
+
+    @extend_schema(summary="Remove a goal", request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"goals/(?P<goal_id>[0-9]+)")
+    def goal(self, request, pk=None, goal_id=None):
+        site = self.get_object()
+        goal_delete(goal=get_object_or_404(site.goals, pk=goal_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     # --- visits --------------------------------------------------------------------------
 
@@ -254,6 +309,7 @@ class SiteViewSet(viewsets.ModelViewSet):
                 event=data["event"],
                 user_agent=data["user_agent"],
                 client_ip=data["ip"],
+                props=data["props"],
                 is_bot=lambda user_agent: agent_parse(user_agent).is_bot,
             )
         except BeaconError as error:

@@ -6,20 +6,21 @@ so it can be tested without a database. Every header and parameter is treated as
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from accounts.addresses import client_address
 from visits.campaigns import screen_class
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
+from visits.properties import PropertyError, props_clean
 
 BODY_MAX_BYTES = 64 * 1024
 MAX_FIELDS = 32
 # C0 and C1 control characters, DEL and lone surrogates (which no database encoding accepts):
 # never useful in a URL, an event name or a user agent.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_PARAMETERS = ("url", "referrer", "event", "w")
+_PARAMETERS = ("url", "referrer", "event", "w", "props")
 
 
 class BeaconError(Exception):
@@ -40,6 +41,7 @@ class BeaconHit:
     client_ip: str | None
     skip_reason: str = ""
     screen: str = ""  # the viewport's size class, when the snippet sent its width
+    props: dict = field(default_factory=dict)
 
 
 def clean_text(value: str, max_length: int) -> str:
@@ -108,6 +110,9 @@ def _parse_json(body: bytes) -> dict:
             continue
         if key == "w" and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(int(value)) if abs(value) < 1e9 else ""
+        if key == "props" and isinstance(value, dict):
+            parameters[key] = value  # checked by props_clean
+            continue
         if not isinstance(value, str):
             raise BeaconError(f"'{key}' must be a string.")
         parameters[key] = value
@@ -201,6 +206,7 @@ def beacon_parse(
         headers=headers,
         respect_dnt=respect_dnt,
         screen=screen_class(parameters.get("w", "")),
+        props=parameters.get("props"),
     )
 
 
@@ -215,10 +221,15 @@ def hit_build(
     headers: dict | None = None,
     respect_dnt: bool = False,
     screen: str = "",
+    props: object = None,
 ) -> BeaconHit:
     """A hit from raw values, cleaned and cut to the limits: the beacon's and the API's way in.
-    Raises BeaconError for an unusable page URL."""
+    Raises BeaconError for an unusable page URL or unusable properties."""
     user_agent = clean_text(user_agent, USER_AGENT_MAX_LENGTH)
+    try:
+        cleaned_props = props_clean(props, clean=clean_text)
+    except PropertyError as exc:
+        raise BeaconError(str(exc)) from exc
     return BeaconHit(
         url=page_url(url),
         referrer=clean_text(referrer, URL_MAX_LENGTH),
@@ -229,4 +240,5 @@ def hit_build(
             headers=headers or {}, respect_dnt=respect_dnt, is_bot=is_bot(user_agent)
         ),
         screen=screen,
+        props=cleaned_props,
     )

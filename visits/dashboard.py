@@ -14,6 +14,7 @@ from visits.charts import chart_geometry
 from visits.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
 from visits.rollups import rollup_ensure
 from visits.stats import (
+    Totals,
     stats_filters_from,
     visit_breakdown,
     visit_goals,
@@ -36,7 +37,12 @@ PANELS = (
     ("medium", "Campaign media", "Pageviews"),
     ("campaign", "Campaigns", "Pageviews"),
     ("event", "Custom events", "Events"),
+    ("prop", "Event properties", "Events"),
+    ("entry", "Entry pages", "Visits"),
+    ("exit", "Exit pages", "Visits"),
 )
+# Entry and exit pages filter the page they name.
+FILTER_OF_PANEL = {"entry": "page", "exit": "page"}
 FILTER_NAMES = {
     "page": "Page",
     "referrer": "Referrer",
@@ -53,6 +59,7 @@ FILTER_NAMES = {
     "campaign": "Campaign",
     "term": "Term",
     "content": "Content",
+    "prop": "Property",
 }
 
 
@@ -61,6 +68,42 @@ def change_percent(current: float, previous: float) -> int | None:
     if not previous:
         return None
     return round((current - previous) * 100 / previous)
+
+
+def duration_label(seconds: int) -> str:
+    """'0s', '45s', '9m 18s', '1h 5m'."""
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h {minutes}m"
+    if minutes:
+        return f"{minutes}m {seconds}s"
+    return f"{seconds}s"
+
+
+def headline_figures(totals: Totals, previous: Totals) -> list[tuple[str, object, int | None]]:
+    """(label, value to show, percent change vs the previous period) for the headline cards."""
+    return [
+        ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
+        ("Visits", totals.sessions, change_percent(totals.sessions, previous.sessions)),
+        ("Pageviews", totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
+        (
+            "Views per visit",
+            totals.views_per_visit,
+            change_percent(totals.views_per_visit, previous.views_per_visit),
+        ),
+        (
+            "Bounce rate",
+            f"{totals.bounce_rate}%",
+            change_percent(totals.bounce_rate, previous.bounce_rate),
+        ),
+        (
+            "Visit duration",
+            duration_label(totals.visit_duration),
+            change_percent(totals.visit_duration, previous.visit_duration),
+        ),
+        ("Events", totals.events, change_percent(totals.events, previous.events)),
+    ]
 
 
 class DashboardView(OwnedSiteMixin, DetailView):
@@ -112,24 +155,7 @@ class DashboardView(OwnedSiteMixin, DetailView):
                 (FILTER_NAMES[name], value, _link(state, **{name: None}))
                 for name, value in filters.items()
             ],
-            headline=[
-                (
-                    "Unique visitors",
-                    totals.visitors,
-                    change_percent(totals.visitors, previous.visitors),
-                ),
-                (
-                    "Pageviews",
-                    totals.pageviews,
-                    change_percent(totals.pageviews, previous.pageviews),
-                ),
-                (
-                    "Pages per visitor",
-                    totals.pages_per_visitor,
-                    change_percent(totals.pages_per_visitor, previous.pages_per_visitor),
-                ),
-                ("Events", totals.events, change_percent(totals.events, previous.events)),
-            ],
+            headline=headline_figures(totals, previous),
             chart=chart_geometry(points, hourly=period.hourly),
             goals=visit_goals(
                 site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
@@ -140,8 +166,14 @@ class DashboardView(OwnedSiteMixin, DetailView):
                     "dimension": dimension,
                     "title": panel_title,
                     "count_label": count_label,
+                    "sessions": dimension in FILTER_OF_PANEL,
                     "rows": [
-                        (row, _link(state, **{dimension: row.value}) if row.value else "")
+                        (
+                            row,
+                            _link(state, **{FILTER_OF_PANEL.get(dimension, dimension): row.value})
+                            if row.value
+                            else "",
+                        )
                         for row in visit_breakdown(
                             site=site, period=period, filters=filters, dimension=dimension, now=now
                         )

@@ -1,6 +1,7 @@
 """Writing visits in bulk with one hand-written INSERT: the ORM's per-call query building is
 most of a beacon's cost, and these rows arrive by the thousand."""
 
+import json
 from collections.abc import Sequence
 
 from django.db import InterfaceError, OperationalError, connections, router, transaction
@@ -13,8 +14,15 @@ MAX_ROWS_PER_STATEMENT = 500
 
 
 def visit_row(visit: Visit) -> tuple:
-    """An unsaved visit as the values of COLUMNS."""
-    return tuple(getattr(visit, column) for column in COLUMNS)
+    """An unsaved visit as the values of COLUMNS (properties as JSON text)."""
+    return tuple(
+        props_json(visit.props) if column == "props" else getattr(visit, column)
+        for column in COLUMNS
+    )
+
+
+def props_json(props: dict) -> str:
+    return json.dumps(props or {}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def visits_insert(rows: Sequence[tuple]) -> None:

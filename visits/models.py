@@ -10,13 +10,17 @@ URL_MAX_LENGTH = 2048
 USER_AGENT_MAX_LENGTH = 512
 EVENT_MAX_LENGTH = 100
 PAGEVIEW = "pageview"
+# Sent by the snippet when a page is hidden or left: it marks when time on the page ended and
+# counts neither as a pageview nor as a custom event.
+ENGAGEMENT = "engagement"
+RESERVED_EVENTS = (PAGEVIEW, ENGAGEMENT)
 
 
 # What a visit records about a page view, in display order (the admin, the API, bulk inserts).
 RECORDED_FIELDS = (
     "timestamp", "url", "path", "referrer", "referrer_domain", "event", "browser",
     "browser_version", "os", "device", "screen", "country_code", "country", "region", "city",
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "props",
 )  # fmt: skip
 
 
@@ -51,6 +55,8 @@ class Visit(models.Model):
     utm_campaign = models.CharField("campaign", max_length=100, blank=True)
     utm_term = models.CharField("campaign term", max_length=100, blank=True)
     utm_content = models.CharField("campaign content", max_length=100, blank=True)
+    # A custom event's properties: a few short strings (see visits.properties).
+    props = models.JSONField("properties", default=dict, blank=True)
     # A keyed hash of (day's salt, site, address, user agent): the same visitor within one day
     # gives the same number, and once the salt is deleted nobody can recompute it.
     visitor_hash = models.BigIntegerField("visitor", default=0)
@@ -113,6 +119,10 @@ class DailyRollup(models.Model):
     visitors = models.PositiveIntegerField("visitors", default=0)
     pageviews = models.PositiveIntegerField("pageviews", default=0)
     events = models.PositiveIntegerField("events", default=0)
+    # Visits (sessions) that started this day: on the totals row and the entry/exit page rows.
+    sessions = models.PositiveIntegerField("visits", default=0)
+    bounces = models.PositiveIntegerField("bounces", default=0)
+    duration = models.PositiveBigIntegerField("visit seconds", default=0)
 
     class Meta:
         verbose_name = "daily rollup"

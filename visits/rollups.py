@@ -6,7 +6,7 @@ Anything that changes past visits (imports, demo data, purges, a new time zone) 
 drops the affected days.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from sites.models import Site
-from visits.models import PAGEVIEW, DailyRollup, Visit
+from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
+from visits.properties import property_rows
+from visits.sessions import ENTRY, EXIT, session_figures, sessions_of
 from visits.urls_parts import INTERNAL
 
 # Query parameter -> Visit field. The same names filter the dashboard and head its panels.
@@ -39,6 +41,10 @@ DIMENSIONS = {
 # Breakdowns of these leave out visits without the tag: most visits come with no campaign.
 TAGGED_ONLY = ("source", "medium", "campaign", "term", "content")
 TOTAL = ""
+# Event properties ("key=value"), and the pages visits began and ended on: rolled up and broken
+# down like the dimensions above, though no single column holds them.
+PROPERTY = "prop"
+DERIVED = (PROPERTY, ENTRY, EXIT)
 # Rows of these dimensions also carry the country name, to label them.
 LABEL_FIELDS = {"country": "country", "city": "country"}
 GRACE = timedelta(minutes=5)
@@ -52,16 +58,32 @@ class DailyRow:
     visitors: int
     pageviews: int
     events: int
+    sessions: int = 0
+    bounces: int = 0
+    duration: int = 0  # seconds, summed over the visits
 
 
 def daily_rows(
-    queryset: QuerySet[Visit], *, tz: ZoneInfo, dimension: str, by_day: bool = True
+    queryset: QuerySet[Visit],
+    *,
+    tz: ZoneInfo,
+    dimension: str,
+    by_day: bool = True,
+    with_sessions: bool = False,
 ) -> list[DailyRow]:
     """Raw visits summed per value of one dimension (or in total), per day in `tz` if `by_day`.
 
     Without `by_day` the rows cover the whole queryset and carry `day=None`; their visitors
     still equal the sum of daily visitors, since a visitor hash never spans two local days.
+    Totals carry visit (session) figures when `with_sessions`; entry and exit pages always do.
     """
+    if dimension in (ENTRY, EXIT):
+        return _session_rows(queryset, tz=tz, dimension=dimension, by_day=by_day)
+    if dimension == TOTAL and with_sessions:
+        return _with_sessions(queryset, tz=tz, by_day=by_day)
+    queryset = queryset.exclude(event=ENGAGEMENT)
+    if dimension == PROPERTY:
+        return [DailyRow(*values) for values in property_rows(queryset, tz=tz, by_day=by_day)]
     fields = []
     if dimension:
         fields.append(DIMENSIONS[dimension])
@@ -98,6 +120,50 @@ def daily_rows(
     ]
 
 
+def _session_rows(
+    queryset: QuerySet[Visit], *, tz: ZoneInfo, dimension: str, by_day: bool
+) -> list[DailyRow]:
+    """Visits per entry or exit page (and day)."""
+    sessions = sessions_of(queryset, tz=tz)
+    grouped = session_figures(
+        sessions,
+        by_day=by_day,
+        key=(lambda session: session.entry) if dimension == ENTRY else (lambda s: s.exit),
+    )
+    return [
+        DailyRow(
+            day=day,
+            value=value,
+            label="",
+            visitors=figures.visitors,
+            pageviews=figures.pageviews,
+            events=0,
+            sessions=figures.sessions,
+            bounces=figures.bounces,
+            duration=figures.duration,
+        )
+        for (day, value), figures in grouped.items()
+    ]
+
+
+def _with_sessions(queryset: QuerySet[Visit], *, tz: ZoneInfo, by_day: bool) -> list[DailyRow]:
+    """Totals (per day or overall) with the visits' figures added."""
+    plain = daily_rows(queryset, tz=tz, dimension=TOTAL, by_day=by_day)
+    grouped = session_figures(sessions_of(queryset, tz=tz), by_day=by_day)
+    rows = []
+    for row in plain:
+        figures = grouped.pop((row.day, ""), None)
+        if figures:
+            row = replace(
+                row,
+                sessions=figures.sessions,
+                bounces=figures.bounces,
+                duration=figures.duration,
+            )
+        rows.append(row)
+    return rows
+
+
 def local_bounds(first_day: date, last_day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """[midnight before first_day, midnight after last_day) in `tz`."""
     return (
@@ -120,8 +186,8 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
     start, end = local_bounds(first_day, last_day, tz)
     visits = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
     rollups = []
-    for dimension in (TOTAL, *DIMENSIONS):
-        rows = daily_rows(visits, tz=tz, dimension=dimension)
+    for dimension in (TOTAL, *DIMENSIONS, *DERIVED):
+        rows = daily_rows(visits, tz=tz, dimension=dimension, with_sessions=True)
         if dimension == TOTAL:
             # A totals row for every day, even an empty one, marks the day as done.
             seen = {row.day for row in rows}
@@ -141,6 +207,9 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
                 visitors=row.visitors,
                 pageviews=row.pageviews,
                 events=row.events,
+                sessions=row.sessions,
+                bounces=row.bounces,
+                duration=row.duration,
             )
             for row in rows
         ]

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 import threading
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -28,7 +28,11 @@ _salt_lock = threading.Lock()
 
 
 def visitor_salt_for(*, day: date) -> bytes:
-    """The salt of a UTC day, made on first use; salts older than yesterday are deleted."""
+    """The salt of a site-local day, made on first use.
+
+    Local days run from a day behind UTC to a day ahead, so three days are in use at once;
+    older salts are deleted when a new day's salt is made.
+    """
     salt = _salt_cache.get(day)
     if salt is not None:
         return salt
@@ -41,9 +45,10 @@ def visitor_salt_for(*, day: date) -> bytes:
         except IntegrityError:
             record, created = VisitorSalt.objects.get(day=day), False
         if created:
-            VisitorSalt.objects.filter(day__lt=day - timedelta(days=1)).delete()
+            VisitorSalt.objects.filter(day__lt=day - timedelta(days=2)).delete()
         salt = bytes(record.salt)
-        _salt_cache.clear()
+        for old in [cached for cached in _salt_cache if cached < day - timedelta(days=2)]:
+            del _salt_cache[old]
         _salt_cache[day] = salt
     return salt
 
@@ -70,7 +75,9 @@ def visit_record(*, site: BeaconSite | Site, hit: BeaconHit, now: datetime | Non
     now = now or timezone.now()
     agent = agent_parse(hit.user_agent)
     location = geolocator.locate(hit.client_ip)
-    salt = visitor_salt_for(day=now.astimezone(UTC).date())
+    # Salted per local day, so a visitor's hash (and so a session) changes only at midnight.
+    local_day = now.astimezone(ZoneInfo(site.timezone)).date()
+    salt = visitor_salt_for(day=local_day)
     visit = Visit(
         site_id=site.pk,
         timestamp=now,
@@ -88,11 +95,12 @@ def visit_record(*, site: BeaconSite | Site, hit: BeaconHit, now: datetime | Non
         region=location.region,
         city=location.city,
         screen=hit.screen,
+        props=hit.props,
         **campaign_from_url(hit.url, clean=clean_text),
         visitor_hash=visitor_hash(
             salt=salt,
             site_id=site.pk,
-            local_day=now.astimezone(ZoneInfo(site.timezone)).date(),
+            local_day=local_day,
             client_ip=hit.client_ip,
             user_agent=hit.user_agent,
         ),

@@ -152,6 +152,7 @@ def _decode(values: dict) -> tuple:
     row = {column: values.get(column, "") for column in COLUMNS}
     row["timestamp"] = datetime.fromisoformat(row["timestamp"])
     row["visitor_hash"] = int(row["visitor_hash"] or 0)
+    row["props"] = row["props"] or "{}"
     return tuple(row[column] for column in COLUMNS)
 
 

@@ -7,7 +7,7 @@ unique visitors, as in other cookie-free analytics. Finished days are read from 
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
@@ -15,20 +15,30 @@ from django.db.models.functions import TruncHour
 
 from sites.models import Site
 from visits.beacon import clean_text
-from visits.models import PAGEVIEW, DailyRollup, Visit
+from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
 from visits.periods import Period
+from visits.properties import prop_filter
 from visits.rollups import (
     DIMENSIONS,
+    PROPERTY,
     TOTAL,
     DailyRow,
     daily_rows,
     local_bounds,
     rollup_ensure,
 )
+from visits.sessions import ENTRY, EXIT
 
 DIRECT = "direct"  # the referrer filter's value for visits without a referrer
 FILTER_MAX_LENGTH = 2048
 LIVE_WINDOW = timedelta(minutes=5)
+SESSION_DIMENSIONS = (ENTRY, EXIT)
+# Everything a breakdown can be asked for: the dimensions, properties, entry and exit pages.
+BREAKDOWNS = (*DIMENSIONS, PROPERTY, ENTRY, EXIT)
+# DailyRow's fields in order, as read from rollups.
+ROLLUP_FIGURES = (
+    "day", "value", "label", "visitors", "pageviews", "events", "sessions", "bounces", "duration",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -36,10 +46,27 @@ class Totals:
     pageviews: int = 0
     visitors: int = 0
     events: int = 0
+    sessions: int = 0  # visits
+    bounces: int = 0
+    duration: int = 0  # seconds, summed over the visits
 
     @property
     def pages_per_visitor(self) -> float:
         return round(self.pageviews / self.visitors, 2) if self.visitors else 0.0
+
+    @property
+    def views_per_visit(self) -> float:
+        return round(self.pageviews / self.sessions, 2) if self.sessions else 0.0
+
+    @property
+    def bounce_rate(self) -> int:
+        """Percent of visits that saw one page and did nothing else."""
+        return round(100 * self.bounces / self.sessions) if self.sessions else 0
+
+    @property
+    def visit_duration(self) -> int:
+        """Average seconds per visit."""
+        return round(self.duration / self.sessions) if self.sessions else 0
 
 
 @dataclass(frozen=True)
@@ -47,7 +74,9 @@ class BreakdownRow:
     value: str  # what the filter parameter takes
     label: str
     visitors: int
-    count: int
+    count: int  # pageviews; events for events and properties; visits for entry and exit pages
+    bounce_rate: int | None = None  # entry and exit pages only
+    visit_duration: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +89,7 @@ class Point:
 def stats_filters_from(params) -> dict[str, str]:
     """The dashboard filters in a query dict; unknown keys and empty values are ignored."""
     filters = {}
-    for name in DIMENSIONS:
+    for name in (*DIMENSIONS, PROPERTY):
         value = clean_text(params.get(name) or "", FILTER_MAX_LENGTH)
         if value:
             filters[name] = value
@@ -71,8 +100,12 @@ def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
     """A site's visits that match the dashboard filters (referrer=direct: no referrer)."""
     lookups = {}
     for name, value in filters.items():
-        lookups[DIMENSIONS[name]] = "" if name == "referrer" and value == DIRECT else value
-    return Visit.objects.filter(site=site, **lookups)
+        if name in DIMENSIONS:
+            lookups[DIMENSIONS[name]] = "" if name == "referrer" and value == DIRECT else value
+    visits = Visit.objects.filter(site=site, **lookups)
+    if PROPERTY in filters:
+        visits = prop_filter(visits, filters[PROPERTY])
+    return visits
 
 
 def _rows(
@@ -85,6 +118,7 @@ def _rows(
     first_day: date | None = None,
     last_day: date | None = None,
     by_day: bool = False,
+    with_sessions: bool = False,
 ) -> list[DailyRow]:
     """Rows of one dimension for first_day..last_day (default: the period): rollups for finished
     days when unfiltered, raw visits for the rest (grouped per day only when `by_day`)."""
@@ -97,7 +131,7 @@ def _rows(
         if finished >= first_day:
             rolled = DailyRollup.objects.filter(
                 site=site, dimension=dimension, day__gte=first_day, day__lte=min(finished, last_day)
-            ).values_list("day", "value", "label", "visitors", "pageviews", "events")
+            ).values_list(*ROLLUP_FIGURES)
             rows = [DailyRow(*values) for values in rolled]
             raw_from = finished + timedelta(days=1)
     if raw_from <= last_day:
@@ -105,23 +139,28 @@ def _rows(
         visits = visits_matching(site=site, filters=filters).filter(
             timestamp__gte=start, timestamp__lt=end
         )
-        rows += daily_rows(visits, tz=period.tz, dimension=dimension, by_day=by_day)
+        rows += daily_rows(
+            visits, tz=period.tz, dimension=dimension, by_day=by_day, with_sessions=with_sessions
+        )
     return rows
 
 
 def _sum(rows: list[DailyRow]) -> Totals:
-    return Totals(
-        pageviews=sum(row.pageviews for row in rows),
-        visitors=sum(row.visitors for row in rows),
-        events=sum(row.events for row in rows),
-    )
+    return Totals(**{name: sum(getattr(row, name) for row in rows) for name in ROLLUP_FIGURES[3:]})
 
 
 def visit_totals(
     *, site: Site, period: Period, filters: dict[str, str], now: datetime
 ) -> tuple[Totals, Totals]:
     """Headline figures for the period and the period before it."""
-    common = {"site": site, "period": period, "filters": filters, "dimension": TOTAL, "now": now}
+    common = {
+        "site": site,
+        "period": period,
+        "filters": filters,
+        "dimension": TOTAL,
+        "now": now,
+        "with_sessions": True,
+    }
     return (
         _sum(_rows(first_day=period.first_day, last_day=period.last_day, **common)),
         _sum(
@@ -160,6 +199,7 @@ def _hourly(*, site: Site, period: Period, filters: dict[str, str]) -> list[Poin
     rows = (
         visits_matching(site=site, filters=filters)
         .filter(timestamp__gte=period.start, timestamp__lt=period.end)
+        .exclude(event=ENGAGEMENT)
         .annotate(bucket=TruncHour("timestamp", tzinfo=period.tz))
         .values("bucket")
         .annotate(
@@ -186,18 +226,38 @@ def visit_breakdown(
     dimension: str,
     now: datetime,
     limit: int = 10,
+    property_key: str = "",
 ) -> list[BreakdownRow]:
-    """The top values of one dimension by visitors, with pageviews (custom events: counts)."""
-    merged: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    """The top values of one dimension by visitors, with pageviews (custom events and their
+    properties: event counts; entry and exit pages: visits, bounce rate and duration)."""
+    merged: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for row in _rows(site=site, period=period, filters=filters, dimension=dimension, now=now):
+        if property_key and not row.value.startswith(property_key + "="):
+            continue  # dimension=prop narrowed to one property's values
         figures = merged[(row.value, row.label)]
         figures[0] += row.visitors
-        figures[1] += row.events if dimension == "event" else row.pageviews
+        if dimension in SESSION_DIMENSIONS:
+            figures[1] += row.sessions
+        elif dimension == "event":
+            figures[1] += row.events
+        elif dimension == PROPERTY:
+            figures[1] += row.events + row.pageviews
+        else:
+            figures[1] += row.pageviews
+        figures[2] += row.bounces
+        figures[3] += row.duration
     ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-    return [
-        _breakdown_row(dimension, value, label, visitors, count)
-        for (value, label), (visitors, count) in ranked[:limit]
-    ]
+    rows = []
+    for (value, label), (visitors, count, bounces, duration) in ranked[:limit]:
+        row = _breakdown_row(dimension, value, label, visitors, count)
+        if dimension in SESSION_DIMENSIONS:
+            row = replace(
+                row,
+                bounce_rate=round(100 * bounces / count) if count else 0,
+                visit_duration=round(duration / count) if count else 0,
+            )
+        rows.append(row)
+    return rows
 
 
 def _breakdown_row(
@@ -218,11 +278,13 @@ def _breakdown_row(
 
 def visit_live(*, site: Site, now: datetime) -> dict[str, int]:
     """Visitors and pageviews in the last five minutes."""
-    return Visit.objects.filter(
-        site=site, timestamp__gte=now - LIVE_WINDOW, timestamp__lte=now
-    ).aggregate(
-        visitors=Count("visitor_hash", distinct=True),
-        pageviews=Count("id", filter=Q(event=PAGEVIEW)),
+    return (
+        Visit.objects.filter(site=site, timestamp__gte=now - LIVE_WINDOW, timestamp__lte=now)
+        .exclude(event=ENGAGEMENT)
+        .aggregate(
+            visitors=Count("visitor_hash", distinct=True),
+            pageviews=Count("id", filter=Q(event=PAGEVIEW)),
+        )
     )
 
 
@@ -234,6 +296,7 @@ class GoalRow:
     visitors: int
     completions: int
     rate: float  # percent of the period's unique visitors
+    id: int = 0
 
 
 def visit_goals(
@@ -263,5 +326,7 @@ def visit_goals(
         visitors = sum(row.visitors for row in matched)
         completions = sum(row.events if goal.kind == "event" else row.pageviews for row in matched)
         rate = round(100 * visitors / total_visitors, 1) if total_visitors else 0.0
-        result.append(GoalRow(goal.name, goal.kind, goal.value, visitors, completions, rate))
+        result.append(
+            GoalRow(goal.name, goal.kind, goal.value, visitors, completions, rate, goal.pk)
+        )
     return result

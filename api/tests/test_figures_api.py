@@ -67,12 +67,29 @@ def test_stats_match_the_dashboard(api, visits):
     response = api.get(f"/api/v1/sites/{visits.pk}/stats/", {"period": "7d"})
     assert response.status_code == 200
     body = response.json()
-    assert body["totals"] == {"pageviews": 2, "visitors": 2, "events": 1, "pages_per_visitor": 1.0}
+    # Visitor 1: a pageview and an event 5 minutes later (a visit of 300 s, not a bounce);
+    # visitor 2: one pageview (a bounce).
+    assert body["totals"] == {
+        "pageviews": 2,
+        "visitors": 2,
+        "events": 1,
+        "pages_per_visitor": 1.0,
+        "visits": 2,
+        "bounces": 1,
+        "bounce_rate": 50,
+        "visit_duration": 150,
+        "views_per_visit": 1.0,
+    }
     assert body["previous"] == {
         "pageviews": 1,
         "visitors": 1,
         "events": 0,
         "pages_per_visitor": 1.0,
+        "visits": 1,
+        "bounces": 1,
+        "bounce_rate": 100,
+        "visit_duration": 0,
+        "views_per_visit": 1.0,
     }
     assert body["period"] == {
         "key": "7d",
@@ -126,8 +143,9 @@ def test_timeseries(api, visits):
 
 @pytest.mark.parametrize(
     "dimension",
-    ["page", "referrer", "country", "region", "city", "browser", "os", "device", "event"],
-)
+    ["page", "referrer", "country", "region", "city", "browser", "os", "device", "event", "entry",
+     "exit"],
+)  # fmt: skip
 def test_breakdown_of_every_dimension_matches_the_dashboard(api, visits, dimension):
     rows = api.get(
         f"/api/v1/sites/{visits.pk}/breakdown/", {"dimension": dimension, "period": "30d"}
@@ -135,7 +153,14 @@ def test_breakdown_of_every_dimension_matches_the_dashboard(api, visits, dimensi
     period = period_resolve(key="30d", tz_name="UTC", now=NOW)
     expected = visit_breakdown(site=visits, period=period, filters={}, dimension=dimension, now=NOW)
     assert rows == [
-        {"value": r.value, "label": r.label, "visitors": r.visitors, "count": r.count}
+        {
+            "value": r.value,
+            "label": r.label,
+            "visitors": r.visitors,
+            "count": r.count,
+            "bounce_rate": r.bounce_rate,
+            "visit_duration": r.visit_duration,
+        }
         for r in expected
     ]
     assert rows
@@ -268,3 +293,82 @@ def test_read_only_token_cannot_send_events(read_api, site):
     )
     assert response.status_code == 403
     assert not Visit.objects.exists()
+
+
+def test_entry_pages_carry_bounce_rate_and_duration(api, visits):
+    rows = api.get(
+        f"/api/v1/sites/{visits.pk}/breakdown/", {"dimension": "entry", "period": "7d"}
+    ).json()
+    assert [(r["value"], r["count"], r["bounce_rate"], r["visit_duration"]) for r in rows] == [
+        ("/a", 1, 0, 300),
+        ("/b", 1, 100, 0),
+    ]
+
+
+def test_event_properties_through_the_api(api, site):
+    for plan in ("pro", "pro", "free"):
+        response = api.post(
+            f"/api/v1/sites/{site.pk}/events/",
+            {
+                "url": "https://blog.example.com/checkout",
+                "event": "purchase",
+                "user_agent": IPHONE,
+                "props": {"plan": plan, "seats": 3},
+            },
+            format="json",
+        )
+        assert response.status_code == 202
+    rows = api.get(
+        f"/api/v1/sites/{site.pk}/breakdown/", {"dimension": "prop", "key": "plan", "period": "day"}
+    ).json()
+    assert [(r["value"], r["count"]) for r in rows] == [("plan=pro", 2), ("plan=free", 1)]
+    stats = api.get(f"/api/v1/sites/{site.pk}/stats/", {"period": "day", "prop": "plan=free"})
+    assert stats.json()["totals"]["events"] == 1
+    listed = api.get(f"/api/v1/sites/{site.pk}/visits/", {"prop": "plan=free"}).json()
+    assert [visit["props"] for visit in listed["results"]] == [{"plan": "free", "seats": "3"}]
+
+
+@pytest.mark.parametrize(
+    "props",
+    [{f"k{n}": "v" for n in range(11)}, {"nested": {"a": "b"}}, {"k" * 41: "v"}, "text"],
+)
+def test_unusable_event_properties_are_400(api, site, props):
+    response = api.post(
+        f"/api/v1/sites/{site.pk}/events/",
+        {"url": "https://blog.example.com/", "user_agent": IPHONE, "props": props},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "props" in response.json()
+    assert not Visit.objects.exists()
+
+
+def test_goals_are_listed_with_conversions_added_and_removed(api, read_api, visits):
+    url = f"/api/v1/sites/{visits.pk}/goals/"
+    created = api.post(
+        url, {"name": "Signed up", "kind": "event", "value": "signup"}, format="json"
+    )
+    assert created.status_code == 201
+    page_goal = api.post(url, {"name": "Saw B", "kind": "page", "value": "/b"}, format="json")
+    assert page_goal.status_code == 201
+    duplicate = api.post(url, {"name": "Again", "kind": "event", "value": "signup"}, format="json")
+    assert duplicate.status_code == 400
+    rows = api.get(url, {"period": "7d"}).json()
+    assert [(r["name"], r["visitors"], r["completions"], r["rate"]) for r in rows] == [
+        ("Saw B", 1, 1, 50.0),
+        ("Signed up", 1, 1, 50.0),
+    ]
+    goal_id = created.json()["id"]
+    assert read_api.delete(f"{url}{goal_id}/").status_code == 403
+    assert api.delete(f"{url}{goal_id}/").status_code == 204
+    assert api.delete(f"{url}{goal_id}/").status_code == 404
+    assert [r["name"] for r in api.get(url).json()] == ["Saw B"]
+
+
+def test_goals_of_another_owners_site_are_404(api, other_site):
+    url = f"/api/v1/sites/{other_site.pk}/goals/"
+    assert api.get(url).status_code == 404
+    assert (
+        api.post(url, {"name": "x", "kind": "event", "value": "x"}, format="json").status_code
+        == 404
+    )

@@ -1,26 +1,43 @@
-/* Tracker snippet: counts a page view, SPA navigations and custom events. No cookies. */
+/* Tracker snippet: page views, SPA navigations, time on page, custom events with properties,
+   and (with data-track="outbound downloads") link clicks out and file downloads. No cookies. */
 (function (w, d) {
   "use strict";
-  var n = w.navigator, s = d.currentScript, endpoint = s && s.getAttribute("data-endpoint"), last;
+  var n = w.navigator, s = d.currentScript, endpoint = s && s.getAttribute("data-endpoint"), last, shown;
   if (!endpoint) return;
+  var track = " " + (s.getAttribute("data-track") || "") + " ";
+  var files = /\.(pdf|zip|gz|tgz|rar|7z|dmg|exe|msi|pkg|deb|rpm|apk|iso|csv|xlsx?|docx?|pptx?|odt|ods|epub|mp3|mp4|mov|avi|wav)$/i;
   function optedOut() {
     return n.doNotTrack == "1" || w.doNotTrack == "1" || n.globalPrivacyControl === true;
   }
-  function send(event) {
+  function send(event, props) {
     if (optedOut()) return;
-    var body = JSON.stringify({ url: location.href, referrer: d.referrer, event: event || "pageview", w: w.innerWidth });
+    var data = { url: location.href, referrer: d.referrer, event: event || "pageview", w: w.innerWidth };
+    if (props) data.props = props;
+    var body = JSON.stringify(data);
     // A string body goes as text/plain: no CORS preflight, and it survives the page unloading.
     if (!(n.sendBeacon && n.sendBeacon(endpoint, body)) && w.fetch) {
       fetch(endpoint, { method: "POST", body: body, keepalive: true, mode: "no-cors", credentials: "omit" });
     }
   }
   function page() {
-    if (location.href !== last) { last = location.href; send(); }
+    if (location.href !== last) { last = location.href; shown = 1; send(); }
   }
+  // When the page is hidden or left, one ping marks the end of the time spent on it.
+  function leave() { if (shown) { shown = 0; send("engagement"); } }
+  d.addEventListener("visibilitychange", function () { if (d.visibilityState == "hidden") leave(); else shown = 1; });
+  w.addEventListener("pagehide", leave);
+  function click(e) {
+    var a = e.target.closest && e.target.closest("a[href]");
+    if (!a || (e.type == "auxclick" && e.button != 1) || !/^https?:$/.test(a.protocol)) return;
+    if (track.indexOf(" downloads ") >= 0 && files.test(a.pathname)) send("File Download", { url: a.href });
+    else if (track.indexOf(" outbound ") >= 0 && a.hostname != location.hostname) send("Outbound Link: Click", { url: a.href });
+  }
+  d.addEventListener("click", click, true);
+  d.addEventListener("auxclick", click, true);
   var push = history.pushState;
   history.pushState = function () { var r = push.apply(this, arguments); page(); return r; };
   w.addEventListener("popstate", page);
-  w.tracker = function (name) { if (name) send(String(name)); };
+  w.tracker = function (name, props) { if (name) send(String(name), props); };
   if (d.prerendering) d.addEventListener("prerenderingchange", page, { once: true });
   else page();
 })(window, document);

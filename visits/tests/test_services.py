@@ -34,16 +34,32 @@ def test_salt_is_made_once_per_day_and_old_ones_are_deleted():
     services._salt_cache.clear()
     assert visitor_salt_for(day=date(2026, 3, 1)) == first
     visitor_salt_for(day=date(2026, 3, 2))
+    visitor_salt_for(day=date(2026, 3, 3))
+    # Three local days are live at once somewhere on Earth: none of them is deleted.
     assert set(VisitorSalt.objects.values_list("day", flat=True)) == {
         date(2026, 3, 1),
         date(2026, 3, 2),
+        date(2026, 3, 3),
     }
-    third = visitor_salt_for(day=date(2026, 3, 3))
+    fourth = visitor_salt_for(day=date(2026, 3, 4))
     assert set(VisitorSalt.objects.values_list("day", flat=True)) == {
         date(2026, 3, 2),
         date(2026, 3, 3),
+        date(2026, 3, 4),
     }
-    assert third != first and len(third) == 32
+    assert fourth != first and len(fourth) == 32
+
+
+def test_hash_changes_at_local_midnight_not_at_utc_midnight(site):
+    site.timezone = "America/New_York"
+    site.save()
+    # 23:50 and 00:10 UTC are both the evening of 1 March in New York: one visitor, one hash.
+    before = visit_record(site=site, hit=hit(), now=datetime(2026, 3, 1, 23, 50, tzinfo=UTC))
+    after = visit_record(site=site, hit=hit(), now=datetime(2026, 3, 2, 0, 10, tzinfo=UTC))
+    assert before.visitor_hash == after.visitor_hash
+    # 05:10 UTC is past midnight in New York (UTC-5): a new day, a new hash.
+    next_day = visit_record(site=site, hit=hit(), now=datetime(2026, 3, 2, 5, 10, tzinfo=UTC))
+    assert next_day.visitor_hash != after.visitor_hash
 
 
 def test_same_visitor_next_day_gets_a_different_hash(site):

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import CHROME_UA
-from visits.ingest import COLUMNS
+from visits.ingest import COLUMNS, props_json
 from visits.models import SpoolProgress, Visit
 from visits.spool import Spool, spool_recover_orphans
 from visits.tests.servers import gunicorn, test_database_url
@@ -173,6 +173,18 @@ def test_a_line_from_before_a_new_column_still_reads(site, tmp_path):
     assert spool.flush() == 2
     old = Visit.objects.get(visitor_hash=9)
     assert (old.url, old.screen, old.utm_source) == ("https://blog.example.com/old", "", "")
+    assert old.props == {}
+
+
+def test_event_properties_survive_the_spool(site, tmp_path):
+    spool = Spool(tmp_path, background=False)
+    values = dict(zip(COLUMNS, row(site, 3), strict=True))
+    values.update(event="signup", props=props_json({"plan": "pro", "note": 'ünïcode "quoted"'}))
+    spool.append(tuple(values[column] for column in COLUMNS))
+    spool.append(row(site, 4))
+    assert spool.flush() == 2
+    assert Visit.objects.get(visitor_hash=3).props == {"plan": "pro", "note": 'ünïcode "quoted"'}
+    assert Visit.objects.get(visitor_hash=4).props == {}
 
 
 def test_a_large_file_is_replaced_once_everything_in_it_is_stored(site, tmp_path, monkeypatch):

@@ -1,0 +1,151 @@
+"""Visits (sessions) derived from raw hits, without cookies.
+
+A visit is a run of one visitor's hits on one site with gaps under 30 minutes. The visitor hash
+changes at the site's local midnight, so a visit never spans two days and days add up. A visit
+lasts from its first hit to its last, engagement pings included (they are sent when the page is
+hidden or left, so the last page has a duration too). It counts when it has a pageview or a
+custom event; a bounce is a visit of one pageview and no custom event. Entry and exit pages are
+the paths of its first and last hits.
+
+The grouping runs in the database with window functions (SQLite and PostgreSQL alike); only one
+row per visit comes back.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
+
+from visits.models import ENGAGEMENT, PAGEVIEW, Visit
+
+SESSION_GAP = timedelta(minutes=30)
+ENTRY = "entry"
+EXIT = "exit"
+
+# Milliseconds since the epoch, as an integer, so the 30-minute boundary is exact.
+_EPOCH_MS = {
+    "postgresql": 'CAST(FLOOR(EXTRACT(EPOCH FROM "timestamp") * 1000) AS BIGINT)',
+    "sqlite": (
+        "CAST(strftime('%%s', \"timestamp\") AS INTEGER) * 1000"
+        " + CAST(substr(strftime('%%f', \"timestamp\"), 4, 3) AS INTEGER)"
+    ),
+}
+_SESSIONS_SQL = """
+WITH hits AS (
+    SELECT "day" AS day, "visitor_hash" AS visitor, {epoch_ms} AS ms,
+           "path" AS path, "event" AS event, "id" AS id
+    FROM ({inner}) base
+), marked AS (
+    SELECT hits.*, CASE
+        WHEN ms - LAG(ms) OVER (PARTITION BY day, visitor ORDER BY ms, id) < %s THEN 0 ELSE 1
+    END AS starts
+    FROM hits
+), numbered AS (
+    SELECT marked.*, SUM(starts) OVER (
+        PARTITION BY day, visitor ORDER BY ms, id ROWS UNBOUNDED PRECEDING
+    ) AS session
+    FROM marked
+), ends AS (
+    SELECT numbered.*, FIRST_VALUE(path) OVER visit AS entry, LAST_VALUE(path) OVER visit AS leaving
+    FROM numbered
+    WINDOW visit AS (
+        PARTITION BY day, visitor, session ORDER BY ms, id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    )
+)
+SELECT day, visitor, MAX(ms) - MIN(ms),
+    SUM(CASE WHEN event = %s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN event NOT IN (%s, %s) THEN 1 ELSE 0 END),
+    MIN(entry), MIN(leaving)
+FROM ends
+GROUP BY day, visitor, session
+HAVING SUM(CASE WHEN event <> %s THEN 1 ELSE 0 END) > 0
+"""
+
+
+@dataclass(frozen=True)
+class Session:
+    day: date
+    visitor: int
+    seconds: int
+    pageviews: int
+    events: int
+    entry: str
+    exit: str
+
+    @property
+    def bounced(self) -> bool:
+        return self.pageviews <= 1 and self.events == 0
+
+
+def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo) -> list[Session]:
+    """The visits (sessions) formed by a queryset's hits, days taken in `tz`."""
+    inner = (
+        queryset.order_by()
+        .annotate(day=TruncDate("timestamp", tzinfo=tz))
+        .values_list("day", "visitor_hash", "timestamp", "path", "event", "id")
+    )
+    inner_sql, inner_params = inner.query.sql_with_params()
+    connection = connections[queryset.db]
+    sql = _SESSIONS_SQL.format(inner=inner_sql, epoch_ms=_EPOCH_MS[connection.vendor])
+    params = (
+        *inner_params,
+        int(SESSION_GAP.total_seconds() * 1000),
+        PAGEVIEW,
+        PAGEVIEW,
+        ENGAGEMENT,
+        ENGAGEMENT,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        Session(
+            day=day if isinstance(day, date) else date.fromisoformat(day),
+            visitor=visitor,
+            seconds=int(milliseconds) // 1000,
+            pageviews=int(pageviews),
+            events=int(events),
+            entry=entry,
+            exit=leaving,
+        )
+        for day, visitor, milliseconds, pageviews, events, entry, leaving in rows
+    ]
+
+
+@dataclass
+class SessionFigures:
+    """Visits summed over some sessions, with their distinct visitors per day."""
+
+    sessions: int = 0
+    bounces: int = 0
+    duration: int = 0
+    pageviews: int = 0
+    visitors_by_day: dict = None
+
+    def add(self, session: Session) -> None:
+        self.sessions += 1
+        self.bounces += session.bounced
+        self.duration += session.seconds
+        self.pageviews += session.pageviews
+        if self.visitors_by_day is None:
+            self.visitors_by_day = defaultdict(set)
+        self.visitors_by_day[session.day].add(session.visitor)
+
+    @property
+    def visitors(self) -> int:
+        return sum(len(day) for day in (self.visitors_by_day or {}).values())
+
+
+def session_figures(
+    sessions: list[Session], *, by_day: bool, key=None
+) -> dict[tuple, SessionFigures]:
+    """Sessions summed per (day or None, key(session) or '')."""
+    grouped: dict[tuple, SessionFigures] = defaultdict(SessionFigures)
+    for session in sessions:
+        grouped[(session.day if by_day else None, key(session) if key else "")].add(session)
+    return grouped
