@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from sites.models import Site
-from visits.models import PAGEVIEW, Visit
+from visits.models import ENGAGEMENT, PAGEVIEW, Visit
 from visits.urls_parts import referrer_domain
 
 PAGES = [
@@ -86,8 +86,15 @@ CAMPAIGNS = [
     ({"utm_source": "producthunt"}, 3),
 ]
 SCREENS = {"mobile": ["mobile"], "tablet": ["tablet"], "desktop": ["laptop", "desktop", "desktop"]}
-EVENTS = [("signup", 5), ("download", 3), ("outbound", 4), ("newsletter", 2)]
-EVENT_SHARE = 0.06
+OUTBOUND = ["https://github.com/", "https://docs.djangoproject.com/", "https://mastodon.social/"]
+EVENTS = [
+    ("signup", [{"plan": "free"}, {"plan": "free"}, {"plan": "pro"}], 5),
+    ("File Download", [{"url": "{base}/files/guide.pdf"}, {"url": "{base}/files/setup.zip"}], 3),
+    ("Outbound Link: Click", [{"url": url} for url in OUTBOUND], 4),
+    ("newsletter", [{}], 2),
+]
+ENGAGED_SHARE = 0.8  # visits whose last page sends an engagement ping when left
+EVENT_SHARE = 0.15  # visits that end with a custom event
 VISITS_PER_VISITOR = 2.6
 SESSION_LENGTHS = [1, 2, 3, 4, 5, 7]
 SESSION_WEIGHTS = [45, 22, 14, 9, 6, 4]
@@ -157,18 +164,25 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
             at = slot + timedelta(seconds=rng.randrange(3600))
             referrer = entry_referrer[0]
             length = rng.choices(SESSION_LENGTHS, weights=SESSION_WEIGHTS)[0]
-            for page in _choices(rng, PAGES, length):
+            pages = [(page[0], PAGEVIEW, {}) for page in _choices(rng, PAGES, length)]
+            if rng.random() < EVENT_SHARE:
+                name, choices, _ = _choices(rng, EVENTS, 1)[0]
+                props = {
+                    key: value.replace("{base}", site.base_url)
+                    for key, value in rng.choice(choices).items()
+                }
+                pages.append((pages[-1][0], name, props))
+            if rng.random() < ENGAGED_SHARE:
+                pages.append((pages[-1][0], ENGAGEMENT, {}))
+            for path, event, props in pages:
                 if made == total:
                     return
-                event = PAGEVIEW
-                if rng.random() < EVENT_SHARE:
-                    event = _choices(rng, EVENTS, 1)[0][0]
-                url = site.base_url + page[0]
+                url = site.base_url + path
                 yield Visit(
                     site=site,
                     timestamp=at,
                     url=url,
-                    path=page[0],
+                    path=path,
                     referrer=referrer,
                     referrer_domain=referrer_domain(referrer=referrer, page_url=url),
                     event=event,
@@ -181,6 +195,7 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
                     region=place[2],
                     city=place[3],
                     screen=screen,
+                    props=props,
                     **campaign,
                     visitor_hash=_visitor_hash(visitor, at.toordinal()),
                 )

@@ -9,9 +9,9 @@ import re
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Cast, TruncDate
 
 MAX_PROPERTIES = 10
 KEY_MAX_LENGTH = 40
@@ -68,7 +68,9 @@ def prop_filter(queryset: QuerySet, pair: str) -> QuerySet:
     key, separator, value = pair.partition("=")
     if not separator:
         return queryset.filter(props__has_key=key)
-    return queryset.alias(_prop_value=KeyTextTransform(key, "props")).filter(_prop_value=value)
+    # Cast: compared bare, the key's text would be taken for JSON on SQLite.
+    text = Cast(KeyTextTransform(key, "props"), output_field=TextField())
+    return queryset.alias(_prop_value=text).filter(_prop_value=value)
 
 
 def property_rows(queryset: QuerySet, *, tz: ZoneInfo, by_day: bool) -> list[tuple]:

@@ -122,3 +122,63 @@ def test_browser_with_do_not_track_sends_nothing(browser, live_server, page_serv
 
     assert not any(url.endswith("/visit") for url in requests)
     assert Visit.objects.count() == 0
+
+
+def test_outbound_link_download_and_engagement_pings(browser, live_server, page_server, owner):
+    site = site_create(owner=owner, name="Local", base_url=page_server["origin"])
+    snippet = snippet_for(live_server, site).replace(
+        "<script ", '<script data-track="outbound downloads" ', 1
+    )
+    port = page_server["origin"].rsplit(":", 1)[1]
+    elsewhere = f"http://localhost:{port}/elsewhere"  # another host name: an outbound link
+    page_server["html"] = f"""<!doctype html><html><head><title>Links</title>{snippet}</head>
+        <body><a id="dl" href="/files/report.pdf" download>Report</a>
+        <a id="inside" href="/about.html">About</a>
+        <a id="out" href="{elsewhere}" target="_blank">Elsewhere</a></body></html>"""
+    origin = page_server["origin"]
+
+    context = browser.new_context(user_agent=CHROME_UA, accept_downloads=True)
+    page = context.new_page()
+    page.goto(origin + "/")
+    wait_for_visits(1)
+    with page.expect_download():
+        page.click("#dl")
+    wait_for_visits(2)
+    # The tab is hidden twice in a row (one ping), then shown again.
+    hide = """state => {
+        Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }"""
+    page.evaluate(hide, "hidden")
+    page.evaluate(hide, "hidden")
+    wait_for_visits(3)
+    page.evaluate(hide, "visible")
+    with context.expect_page() as opened:
+        page.click("#out")  # opens in a new tab
+    opened.value.close()
+    wait_for_visits(4)
+    page.close(run_before_unload=True)  # leaving the page: one last ping
+    wait_for_visits(5)
+    time.sleep(0.5)  # nothing more may arrive
+    context.close()
+
+    visits = list(Visit.objects.filter(site=site).order_by("id"))
+    assert [(v.event, v.url, v.props) for v in visits[:3]] == [
+        ("pageview", origin + "/", {}),
+        ("File Download", origin + "/", {"url": origin + "/files/report.pdf"}),
+        ("engagement", origin + "/", {}),
+    ]
+    assert sorted((v.event, v.url, v.props) for v in visits[3:]) == [
+        ("Outbound Link: Click", origin + "/", {"url": elsewhere}),
+        ("engagement", origin + "/", {}),
+    ]
+    # The internal link was never clicked, and clicks on it would not count anyway.
+    assert not [v for v in visits if "about" in v.props.get("url", "")]
+
+    from zoneinfo import ZoneInfo
+
+    from visits.sessions import sessions_of
+
+    (session,) = sessions_of(Visit.objects.filter(site=site), tz=ZoneInfo("UTC"))
+    assert (session.pageviews, session.events, session.entry, session.exit) == (1, 2, "/", "/")
+    assert session.seconds == int((visits[-1].timestamp - visits[0].timestamp).total_seconds())
