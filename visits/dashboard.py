@@ -70,6 +70,10 @@ def change_percent(current: float, previous: float) -> int | None:
     return round((current - previous) * 100 / previous)
 
 
+# Headline figures where a rise is bad news: their change is coloured the other way round.
+LOWER_IS_BETTER = ("Bounce rate",)
+
+
 def duration_label(seconds: int) -> str:
     """'0s', '45s', '9m 18s', '1h 5m'."""
     minutes, seconds = divmod(int(seconds), 60)
@@ -156,6 +160,7 @@ class DashboardView(OwnedSiteMixin, DetailView):
                 for name, value in filters.items()
             ],
             headline=headline_figures(totals, previous),
+            lower_is_better=LOWER_IS_BETTER,
             chart=chart_geometry(points, hourly=period.hourly),
             goals=visit_goals(
                 site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors

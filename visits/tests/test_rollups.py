@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from sites.services import site_update
 from visits import stats
@@ -11,7 +12,7 @@ from visits.demo import demo_visits_create
 from visits.models import DailyRollup, Visit
 from visits.periods import period_resolve
 from visits.rollups import rollup_build, rollup_ensure
-from visits.stats import visit_breakdown, visit_timeseries, visit_totals
+from visits.stats import visit_breakdown, visit_goals, visit_timeseries, visit_totals
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,16 @@ def test_seed_demo_creates_owner_site_and_rollups():
     assert visits.values("country_code").distinct().count() > 5
     assert visits.exclude(event="pageview").exists()
     assert DailyRollup.objects.filter(dimension="").count() >= 19
+    # The demo site comes with goals, and its visitors reach them.
+    site = Visit.objects.first().site
+    period = period_resolve(key="30d", tz_name=site.timezone, now=timezone.now())
+    totals, _ = visit_totals(site=site, period=period, filters={}, now=timezone.now())
+    goals = visit_goals(
+        site=site, period=period, filters={}, now=timezone.now(), total_visitors=totals.visitors
+    )
+    assert [goal.name for goal in goals] == ["Read the docs", "Saw pricing", "Signed up"]
+    assert all(0 < goal.visitors <= goal.completions for goal in goals)
+    assert all(0 < goal.rate < 100 for goal in goals)
 
 
 def test_seed_demo_fills_an_existing_site(site):

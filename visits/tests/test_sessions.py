@@ -170,6 +170,9 @@ def test_dashboard_shows_visit_figures_with_changes(known_beacons, ny_site, owne
     assert headline["Views per visit"] == (1.0, -33)
     html = response.content.decode()
     assert "Entry pages" in html and "Exit pages" in html
+    # A higher bounce rate is shown as bad news, fewer visits too.
+    assert 'class="card-change down">\n      +100%' in html
+    assert 'class="card-change down">\n      -75%' in html
 
 
 def test_rollup_and_raw_agree_on_a_day_with_no_visits(ny_site, mode):

@@ -8,9 +8,15 @@ from django.utils import timezone
 
 from accounts.services import user_register
 from sites.models import Site
-from sites.services import site_create
+from sites.services import goal_create, site_create
 from visits.demo import demo_visits_create
 from visits.rollups import rollup_ensure, rollup_forget
+
+DEMO_GOALS = [
+    ("Signed up", "event", "signup"),
+    ("Saw pricing", "page", "/pricing"),
+    ("Read the docs", "page", "/docs/*"),
+]
 
 
 class Command(BaseCommand):
@@ -58,4 +64,7 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         owner = user_register(email=email, password=password, name="Demo owner")
         self.stdout.write(f"Demo owner: {email}  password: {password}")
-        return site_create(owner=owner, name="Demo site", base_url="https://demo.example.com")
+        site = site_create(owner=owner, name="Demo site", base_url="https://demo.example.com")
+        for name, kind, value in DEMO_GOALS:
+            goal_create(site=site, name=name, kind=kind, value=value)
+        return site
