@@ -39,6 +39,7 @@ class SiteSerializer(serializers.ModelSerializer):
             "extra_domains",
             "allow_localhost",
             "timezone",
+            "retention_days",
             "created_at",
         )
         read_only_fields = ("id", "created_at")

@@ -36,7 +36,14 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         return site_queryset_for(user=request.user).annotate(visit_count=Count("visits"))
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "base_url", "extra_domains", "allow_localhost", "timezone"]
+        fields = [
+            "name",
+            "base_url",
+            "extra_domains",
+            "allow_localhost",
+            "timezone",
+            "retention_days",
+        ]
         if request.user.is_superuser:
             fields.insert(0, "owner")
         return [*fields, *self.readonly_fields] if obj else fields

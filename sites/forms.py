@@ -28,7 +28,14 @@ class SiteForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ("name", "base_url", "extra_domains", "allow_localhost", "timezone")
+        fields = (
+            "name",
+            "base_url",
+            "extra_domains",
+            "allow_localhost",
+            "timezone",
+            "retention_days",
+        )
         widgets = {"extra_domains": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"name": "Any name that helps you recognise it."}
 

@@ -5,11 +5,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, validate_base_url
+
+RETENTION_MAX_DAYS = 3650
 
 
 def validate_timezone(value: str) -> None:
@@ -46,6 +49,13 @@ class Site(models.Model):
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
+    )
+    retention_days = models.PositiveIntegerField(
+        "keep visits for (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_DAYS)],
+        help_text="Older visits are deleted by the nightly purge_visits. Empty: keep them.",
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)

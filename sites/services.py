@@ -9,6 +9,8 @@ from sites.models import Goal, Site
 from visits.rollups import rollup_forget
 from visits.site_cache import beacon_site_forget
 
+UNCHANGED = object()
+
 
 @transaction.atomic
 def site_save(*, site: Site) -> Site:
@@ -37,9 +39,11 @@ def site_create(
     timezone: str = "UTC",
     extra_domains: str = "",
     allow_localhost: bool = False,
+    retention_days: int | None = None,
 ) -> Site:
     site = Site(
         owner=owner,
+        retention_days=retention_days,
         name=name,
         base_url=base_url,
         timezone=timezone,
@@ -57,7 +61,10 @@ def site_update(
     timezone: str | None = None,
     extra_domains: str | None = None,
     allow_localhost: bool | None = None,
+    retention_days: int | object | None = UNCHANGED,
 ) -> Site:
+    if retention_days is not UNCHANGED:
+        site.retention_days = retention_days  # None: keep visits forever
     changes = {
         "name": name,
         "base_url": base_url,

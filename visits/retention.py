@@ -1,6 +1,6 @@
 """Deleting old visits in small batches, so the table is never locked for long."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -12,13 +12,21 @@ PURGE_BATCH_SIZE = 5000
 
 
 def visits_purge(
-    *, older_than: datetime, dry_run: bool = False, batch_size: int = PURGE_BATCH_SIZE
+    *,
+    older_than: datetime,
+    site: Site | None = None,
+    dry_run: bool = False,
+    batch_size: int = PURGE_BATCH_SIZE,
 ) -> int:
-    """Delete visits before `older_than`, a batch per transaction; return how many.
+    """Delete visits before `older_than` (of one site, or all), a batch per transaction;
+    return how many.
 
     The rollups of the purged days go too: old visits disappear from every report alike.
     """
     old = Visit.objects.filter(timestamp__lt=older_than)
+    sites = Site.objects.filter(rollups__isnull=False).distinct()
+    if site is not None:
+        old, sites = old.filter(site=site), sites.filter(pk=site.pk)
     if dry_run:
         return old.count()
     deleted = 0
@@ -28,7 +36,23 @@ def visits_purge(
             if not ids:
                 break
             deleted += Visit.objects.filter(id__in=ids).delete()[0]
-    for site in Site.objects.filter(rollups__isnull=False).distinct().only("id", "timezone"):
-        cutoff_day = older_than.astimezone(ZoneInfo(site.timezone)).date()
-        DailyRollup.objects.filter(site=site, day__lte=cutoff_day).delete()
+    for purged_site in sites.only("id", "timezone"):
+        cutoff_day = older_than.astimezone(ZoneInfo(purged_site.timezone)).date()
+        DailyRollup.objects.filter(site=purged_site, day__lte=cutoff_day).delete()
     return deleted
+
+
+def visits_purge_by_retention(
+    *, now: datetime, dry_run: bool = False, batch_size: int = PURGE_BATCH_SIZE
+) -> list[tuple[Site, int]]:
+    """Apply each site's own retention period; return (site, visits deleted) per such site."""
+    results = []
+    for site in Site.objects.filter(retention_days__isnull=False).order_by("pk"):
+        count = visits_purge(
+            older_than=now - timedelta(days=site.retention_days),
+            site=site,
+            dry_run=dry_run,
+            batch_size=batch_size,
+        )
+        results.append((site, count))
+    return results

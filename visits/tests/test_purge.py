@@ -57,6 +57,48 @@ def test_bad_arguments(args, message):
         purge(*args)
 
 
-def test_days_is_required():
-    with pytest.raises(CommandError, match="--days"):
-        purge()
+def test_without_days_or_site_retention_nothing_happens(aged_visits):
+    assert "Nothing to do" in purge()
+    assert Visit.objects.count() == 6
+
+
+def test_each_site_keeps_visits_for_its_own_retention_period(aged_visits, other_site):
+    aged_visits.retention_days = 30
+    aged_visits.save()
+    # other_site keeps everything: its 40-day-old visit stays.
+    out = purge("--dry-run")
+    assert f"Would delete 3 visits of site {aged_visits.pk}" in out and "30 days" in out
+    assert Visit.objects.count() == 6
+    out = purge()
+    assert f"Deleted 3 visits of site {aged_visits.pk}" in out
+    assert sorted(
+        (NOW - t).days
+        for t in Visit.objects.filter(site=aged_visits).values_list("timestamp", flat=True)
+    ) == [1, 29]
+    assert other_site.visits.count() == 1
+
+
+def test_global_days_and_site_retention_together_the_shorter_wins(aged_visits, other_site):
+    other_site.retention_days = 365
+    other_site.save()
+    aged_visits.retention_days = 2
+    aged_visits.save()
+    out = purge("--days", "35")
+    assert "Deleted 3 visits older than 35 days" in out  # 100, 400 and other_site's 40
+    assert f"Deleted 2 visits of site {aged_visits.pk}" in out  # 29 and 31 days old
+    assert list(Visit.objects.values_list("site_id", flat=True)) == [aged_visits.pk]
+
+
+def test_retention_is_set_on_the_site_form(owner_client, site):
+    response = owner_client.post(
+        f"/sites/{site.pk}/edit/",
+        {"name": site.name, "base_url": site.base_url, "timezone": "UTC", "retention_days": "0"},
+    )
+    assert response.status_code == 200 and "retention_days" in response.context["form"].errors
+    response = owner_client.post(
+        f"/sites/{site.pk}/edit/",
+        {"name": site.name, "base_url": site.base_url, "timezone": "UTC", "retention_days": "90"},
+    )
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.retention_days == 90
