@@ -1,8 +1,10 @@
 """The site admin: owners see and change only their own sites; superusers see all."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -10,6 +12,9 @@ from sites.forms import SiteForm
 from sites.models import Goal, Site
 from sites.selectors import site_queryset_for
 from sites.services import site_delete, site_save
+from visits.models import Visit
+from visits.services import visits_delete
+from visits.site_export import site_export_json
 
 
 class OwnerScopedAdminMixin:
@@ -66,6 +71,39 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     def reports(self, obj: Site) -> str:
         return format_html(
             '<a href="{}">Reports</a>', reverse("visits:dashboard", kwargs={"site_id": obj.pk})
+        )
+
+    actions = ("export_everything", "erase_visits")
+
+    @admin.action(description="Export everything of the selected site (JSON)")
+    def export_everything(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one site to export.", messages.WARNING)
+            return None
+        site = queryset.get()
+        response = StreamingHttpResponse(
+            site_export_json(site=site), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="site-{site.pk}.json"'
+        return response
+
+    @admin.action(description="Erase all visits of the selected sites")
+    def erase_visits(self, request, queryset):
+        # The sites themselves stay; their visits and reports are emptied, after a confirmation.
+        if request.POST.get("confirmed") == "yes":
+            erased = visits_delete(visits=Visit.objects.filter(site__in=queryset))
+            self.message_user(request, f"Erased {erased} visits.", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/sites/site/erase_visits_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Erase all visits?",
+                "sites": queryset.annotate(visit_count=Count("visits")),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
         )
 
     def save_model(self, request, obj, form, change):
