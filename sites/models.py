@@ -126,3 +126,31 @@ class Goal(models.Model):
         self.value = (self.value or "").strip()
         if self.kind == self.Kind.PAGE and not self.value.startswith("/"):
             raise ValidationError({"value": "A page goal is a path starting with /, like /thanks."})
+
+
+class SharedLink(models.Model):
+    """A secret address that opens one site's dashboard, read-only, to anyone who has it
+    (and its password, when one is set). Deleting it revokes it."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="shared_links", verbose_name="site"
+    )
+    name = models.CharField("name", max_length=100, blank=True, help_text="Who it is for.")
+    token = models.CharField("secret", max_length=64, unique=True)
+    password = models.CharField("password hash", max_length=255, blank=True)
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "shared link"
+        verbose_name_plural = "shared links"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name or f"Shared link {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("shared_dashboard", kwargs={"token": self.token})
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password)

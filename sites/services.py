@@ -1,11 +1,14 @@
 """Writes for sites: create, change and delete, used by the pages and the admin alike."""
 
+import secrets
+
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
 from sites.base_urls import normalize_base_url, normalize_domains
-from sites.models import Goal, Site
+from sites.models import Goal, SharedLink, Site
 from visits.rollups import rollup_forget
 from visits.site_cache import beacon_site_forget
 
@@ -102,3 +105,17 @@ def goal_create(*, site: Site, name: str, kind: str, value: str) -> Goal:
 
 def goal_delete(*, goal: Goal) -> None:
     goal.delete()
+
+
+def shared_link_create(*, site: Site, name: str = "", password: str = "") -> SharedLink:
+    """A new secret link to the site's dashboard; the password, if any, is stored hashed."""
+    return SharedLink.objects.create(
+        site=site,
+        name=name.strip(),
+        token=secrets.token_urlsafe(24),
+        password=make_password(password) if password else "",
+    )
+
+
+def shared_link_revoke(*, link: SharedLink) -> None:
+    link.delete()

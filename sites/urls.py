@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sites import goals, views
+from sites import goals, sharing, views
 
 app_name = "sites"
 
@@ -13,5 +13,11 @@ urlpatterns = [
     path("<int:pk>/goals/", goals.GoalListView.as_view(), name="goals"),
     path(
         "<int:pk>/goals/<int:goal_id>/delete/", goals.GoalDeleteView.as_view(), name="goal_delete"
+    ),
+    path("<int:pk>/sharing/", sharing.SharingView.as_view(), name="sharing"),
+    path(
+        "<int:pk>/sharing/<int:link_id>/revoke/",
+        sharing.SharedLinkRevokeView.as_view(),
+        name="shared_link_revoke",
     ),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sites.sharing import SharedDashboardEmbedView, SharedDashboardView
 from sites.views import HomeView, favicon
 from visits.views import healthz
 
@@ -17,5 +18,7 @@ urlpatterns = [
     path("sites/", include("sites.urls")),
     path("sites/<int:site_id>/", include("visits.urls")),
     path("api/", include("api.urls")),
+    path("share/<str:token>/", SharedDashboardView.as_view(), name="shared_dashboard"),
+    path("share/<str:token>/embed/", SharedDashboardEmbedView.as_view(), name="shared_embed"),
     path("admin/", admin.site.urls),
 ]

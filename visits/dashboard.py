@@ -110,10 +110,11 @@ def headline_figures(totals: Totals, previous: Totals) -> list[tuple[str, object
     ]
 
 
-class DashboardView(OwnedSiteMixin, DetailView):
+class DashboardPage(DetailView):
+    """The dashboard of `self.object`; subclasses decide who may see which site."""
+
     template_name = "visits/dashboard.html"
     context_object_name = "site"
-    pk_url_kwarg = "site_id"
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -188,6 +189,10 @@ class DashboardView(OwnedSiteMixin, DetailView):
             ],
         )
         return context
+
+
+class DashboardView(OwnedSiteMixin, DashboardPage):
+    pk_url_kwarg = "site_id"
 
 
 def _link(state: dict, **changes) -> str:

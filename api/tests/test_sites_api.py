@@ -23,8 +23,18 @@ def test_list_only_own_sites(api, site, other_site):
         "extra_domains": [],
         "allow_localhost": False,
         "timezone": "UTC",
+        "retention_days": None,
         "created_at": response.json()[0]["created_at"],
     }
+
+
+def test_retention_period_through_the_api(api, site):
+    url = f"/api/v1/sites/{site.pk}/"
+    assert api.patch(url, {"retention_days": 0}, format="json").status_code == 400
+    assert api.patch(url, {"retention_days": 90}, format="json").json()["retention_days"] == 90
+    assert api.patch(url, {"retention_days": None}, format="json").json()["retention_days"] is None
+    site.refresh_from_db()
+    assert site.retention_days is None
 
 
 def test_create_read_update_delete(api, owner):
