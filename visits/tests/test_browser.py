@@ -182,3 +182,27 @@ def test_outbound_link_download_and_engagement_pings(browser, live_server, page_
     (session,) = sessions_of(Visit.objects.filter(site=site), tz=ZoneInfo("UTC"))
     assert (session.pageviews, session.events, session.entry, session.exit) == (1, 2, "/", "/")
     assert session.seconds == int((visits[-1].timestamp - visits[0].timestamp).total_seconds())
+
+
+def test_shared_dashboard_embeds_in_another_sites_page(browser, live_server, page_server, owner):
+    from playwright.sync_api import expect
+
+    from sites.services import shared_link_create
+
+    site = site_create(owner=owner, name="Embedded", base_url=page_server["origin"])
+    Visit.objects.create(site=site, url=page_server["origin"] + "/hello", path="/hello")
+    link = shared_link_create(site=site)
+    embed_url = f"{live_server.url}/share/{link.token}/embed/?period=day"
+    page_server["html"] = f"""<!doctype html><html><head><title>Partner</title></head><body>
+        <iframe id="stats" src="{embed_url}" width="900" height="700"></iframe></body></html>"""
+
+    context = browser.new_context(user_agent=CHROME_UA)
+    page = context.new_page()
+    page.goto(page_server["origin"] + "/")
+    frame = page.frame_locator("#stats")
+    expect(frame.get_by_role("heading", name="Top pages")).to_be_visible()
+    frame.locator("#panel-page").get_by_role("link", name="/hello").click()
+    # Filtering works inside the frame: the chip shows, still without leaving the partner page.
+    expect(frame.get_by_label("Filters")).to_contain_text("/hello")
+    assert page.url == page_server["origin"] + "/"
+    context.close()
