@@ -3,7 +3,7 @@ import zoneinfo
 from rest_framework import serializers
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
-from sites.models import Goal, Site
+from sites.models import SITE_SETTINGS, Goal, Site
 from visits.beacon import clean_text
 from visits.models import (
     EVENT_MAX_LENGTH,
@@ -34,12 +34,7 @@ class SiteSerializer(serializers.ModelSerializer):
         model = Site
         fields = (
             "id",
-            "name",
-            "base_url",
-            "extra_domains",
-            "allow_localhost",
-            "timezone",
-            "retention_days",
+            *SITE_SETTINGS,
             "created_at",
         )
         read_only_fields = ("id", "created_at")

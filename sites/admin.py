@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from sites.forms import SiteForm
-from sites.models import Goal, Site
+from sites.models import SITE_SETTINGS, Goal, Site
 from sites.selectors import site_queryset_for
 from sites.services import site_delete, site_save
 from visits.models import Visit
@@ -41,14 +41,7 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         return site_queryset_for(user=request.user).annotate(visit_count=Count("visits"))
 
     def get_fields(self, request, obj=None):
-        fields = [
-            "name",
-            "base_url",
-            "extra_domains",
-            "allow_localhost",
-            "timezone",
-            "retention_days",
-        ]
+        fields = list(SITE_SETTINGS)
         if request.user.is_superuser:
             fields.insert(0, "owner")
         return [*fields, *self.readonly_fields] if obj else fields

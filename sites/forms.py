@@ -5,7 +5,7 @@ import zoneinfo
 from django import forms
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
-from sites.models import Goal, Site
+from sites.models import SITE_SETTINGS, Goal, Site
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -28,14 +28,7 @@ class SiteForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = (
-            "name",
-            "base_url",
-            "extra_domains",
-            "allow_localhost",
-            "timezone",
-            "retention_days",
-        )
+        fields = SITE_SETTINGS
         widgets = {"extra_domains": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"name": "Any name that helps you recognise it."}
 

@@ -13,6 +13,10 @@ from django.urls import reverse
 from sites.base_urls import BASE_URL_MAX_LENGTH, validate_base_url
 
 RETENTION_MAX_DAYS = 3650
+# What an owner sets on a site, in form order: the pages, the admin and the API alike.
+SITE_SETTINGS = (
+    "name", "base_url", "extra_domains", "allow_localhost", "timezone", "retention_days",
+)  # fmt: skip
 
 
 def validate_timezone(value: str) -> None:
