@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sites",
     "visits",
     "api",
+    "reports",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -294,3 +295,11 @@ LOGGING = {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# --- Email (digests and alerts) -----------------------------------------------------------
+
+# smtp://user:password@host:587 (or submission:// for STARTTLS), consolemail:// to print.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tracker <tracker@localhost>")
+# Where this app is reached, for links in emails (which are sent from cron, not a request).
+PUBLIC_URL = env.str("PUBLIC_URL", default="http://localhost:8000").rstrip("/")

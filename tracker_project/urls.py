@@ -18,6 +18,7 @@ urlpatterns = [
     path("sites/", include("sites.urls")),
     path("sites/<int:site_id>/", include("visits.urls")),
     path("api/", include("api.urls")),
+    path("", include("reports.urls")),
     path("share/<str:token>/", SharedDashboardView.as_view(), name="shared_dashboard"),
     path("share/<str:token>/embed/", SharedDashboardEmbedView.as_view(), name="shared_embed"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,62 @@
+"""Who gets a site's figures by email, and which alerts have gone out (so none goes twice)."""
+
+from django.db import models
+
+from sites.models import Site
+
+
+class Subscription(models.Model):
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly (Mondays, the week before)"
+        MONTHLY = "monthly", "Monthly (the 1st, the month before)"
+        NONE = "none", "No digest, alerts only"
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="subscriptions", verbose_name="site"
+    )
+    email = models.EmailField("email")
+    frequency = models.CharField(
+        "digest", max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    alerts = models.BooleanField(
+        "alerts", default=True, help_text="No visits for 24 hours, or a sudden spike."
+    )
+    # Unsubscribing works from the email alone, without logging in.
+    token = models.CharField("unsubscribe secret", max_length=64, unique=True)
+    last_period_sent = models.DateField("last digest covered", null=True, blank=True)
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "email subscription"
+        verbose_name_plural = "email subscriptions"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "email"], name="subscription_unique_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_frequency_display()})"
+
+
+class SentAlert(models.Model):
+    """One alert event of a site: its key names the event, so it is sent once."""
+
+    class Kind(models.TextChoices):
+        NO_VISITS = "no_visits", "No visits for 24 hours"
+        SPIKE = "spike", "Traffic spike"
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="sent_alerts", verbose_name="site"
+    )
+    kind = models.CharField("kind", max_length=10, choices=Kind.choices)
+    key = models.CharField("event", max_length=40)
+    sent_at = models.DateTimeField("sent", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sent alert"
+        verbose_name_plural = "sent alerts"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "kind", "key"], name="alert_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for site {self.site_id} ({self.key})"

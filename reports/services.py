@@ -1,0 +1,214 @@
+"""Digests and alerts by email, sent by `manage.py send_reports` (run it hourly from cron).
+
+A digest covers the last full week (Monday to Sunday) or month in the site's time zone and goes
+out once per subscription and period. An alert is one event (the silence after a given last
+visit, or one hour's spike): it is recorded before it is sent, so it never goes twice.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from reports.models import SentAlert, Subscription
+from sites.models import Site
+from visits.dashboard import duration_label
+from visits.models import ENGAGEMENT, Visit
+from visits.periods import period_resolve
+from visits.stats import visit_breakdown, visit_totals
+
+logger = logging.getLogger(__name__)
+SILENCE = timedelta(hours=24)
+SPIKE_FACTOR = 4  # an hour with this many times the hourly average of the week before
+SPIKE_MINIMUM = 50  # and at least this many hits: small sites are noisy
+TOP_ROWS = 5
+
+
+def subscription_create(*, site: Site, email: str, frequency: str, alerts: bool) -> Subscription:
+    subscription = Subscription(
+        site=site,
+        email=email.strip().lower(),
+        frequency=frequency,
+        alerts=alerts,
+        token=secrets.token_urlsafe(24),
+    )
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+def digest_period(*, frequency: str, today: date) -> tuple[date, date] | None:
+    """The last full week or month before `today`, or None for alerts-only subscriptions."""
+    if frequency == Subscription.Frequency.WEEKLY:
+        first = today - timedelta(days=today.weekday() + 7)
+        return first, first + timedelta(days=6)
+    if frequency == Subscription.Frequency.MONTHLY:
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    return None
+
+
+@dataclass(frozen=True)
+class Digest:
+    site: Site
+    first_day: date
+    last_day: date
+    headline: list  # (label, value, percent change or None)
+    panels: list  # (title, rows)
+
+
+def digest_build(*, site: Site, first_day: date, last_day: date, now: datetime) -> Digest:
+    from visits.dashboard import change_percent
+
+    period = period_resolve(
+        key="custom",
+        tz_name=site.timezone,
+        now=now,
+        start=first_day.isoformat(),
+        end=last_day.isoformat(),
+    )
+    totals, previous = visit_totals(site=site, period=period, filters={}, now=now)
+    headline = [
+        ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
+        ("Visits", totals.sessions, change_percent(totals.sessions, previous.sessions)),
+        ("Pageviews", totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
+        ("Bounce rate", f"{totals.bounce_rate}%", None),
+        ("Visit duration", duration_label(totals.visit_duration), None),
+    ]
+    panels = [
+        (
+            title,
+            visit_breakdown(
+                site=site, period=period, filters={}, dimension=dimension, now=now, limit=TOP_ROWS
+            ),
+        )
+        for dimension, title in (("page", "Top pages"), ("referrer", "Referrers"),
+                                 ("country", "Countries"))
+    ]  # fmt: skip
+    return Digest(site, first_day, last_day, headline, panels)
+
+
+def _unsubscribe_url(subscription: Subscription) -> str:
+    path = reverse("reports:unsubscribe", kwargs={"token": subscription.token})
+    return settings.PUBLIC_URL + path
+
+
+def _send(*, subscription: Subscription, subject: str, template: str, context: dict) -> None:
+    unsubscribe = _unsubscribe_url(subscription)
+    body = render_to_string(template, {**context, "unsubscribe_url": unsubscribe})
+    EmailMessage(
+        subject=subject,
+        body=body,
+        to=[subscription.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    ).send()
+
+
+def digests_send(*, now: datetime) -> tuple[int, int]:
+    """Send every digest that is due; return (sent, failed)."""
+    sent = failed = 0
+    subscriptions = Subscription.objects.exclude(frequency=Subscription.Frequency.NONE)
+    for subscription in subscriptions.select_related("site").order_by("pk"):
+        site = subscription.site
+        today = now.astimezone(ZoneInfo(site.timezone)).date()
+        first_day, last_day = digest_period(frequency=subscription.frequency, today=today)
+        if subscription.last_period_sent == first_day:
+            continue
+        digest = digest_build(site=site, first_day=first_day, last_day=last_day, now=now)
+        what = "week" if subscription.frequency == Subscription.Frequency.WEEKLY else "month"
+        try:
+            _send(
+                subscription=subscription,
+                subject=f"{site.name}: your {what} from {first_day:%-d %b} to {last_day:%-d %b %Y}",
+                template="reports/digest.txt",
+                context={"digest": digest, "dashboard_url": _dashboard_url(site)},
+            )
+        except Exception:  # one bad address or a mail server hiccup must not stop the rest
+            logger.exception("Digest for subscription %s not sent", subscription.pk)
+            failed += 1
+            continue
+        subscription.last_period_sent = first_day
+        subscription.save(update_fields=["last_period_sent"])
+        sent += 1
+    return sent, failed
+
+
+def _dashboard_url(site: Site) -> str:
+    return settings.PUBLIC_URL + reverse("visits:dashboard", kwargs={"site_id": site.pk})
+
+
+def alerts_due(*, site: Site, now: datetime) -> list[tuple[str, str, str]]:
+    """(kind, key, message) for each alert event the site is in now."""
+    hits = Visit.objects.filter(site=site).exclude(event=ENGAGEMENT)
+    found = []
+    last = hits.aggregate(last=Max("timestamp"))["last"]
+    if last is not None and now - last >= SILENCE:
+        found.append(
+            (
+                SentAlert.Kind.NO_VISITS,
+                last.isoformat(),
+                f"No visits since {last:%Y-%m-%d %H:%M} UTC: the snippet may have broken.",
+            )
+        )
+    hour_start = now.replace(minute=0, second=0, microsecond=0)
+    recent = hits.filter(timestamp__gte=now - timedelta(hours=1), timestamp__lt=now).count()
+    week = hits.filter(
+        timestamp__gte=now - timedelta(days=7, hours=1), timestamp__lt=now - timedelta(hours=1)
+    ).count()
+    hourly_average = week / (7 * 24)
+    if recent >= SPIKE_MINIMUM and recent >= SPIKE_FACTOR * max(hourly_average, 1):
+        found.append(
+            (
+                SentAlert.Kind.SPIKE,
+                hour_start.isoformat(),
+                f"{recent} hits in the last hour, against {hourly_average:.1f} an hour "
+                "over the week before.",
+            )
+        )
+    return found
+
+
+def alerts_send(*, now: datetime) -> tuple[int, int]:
+    """Send each new alert event to the site's alert subscribers; return (sent, failed)."""
+    sent = failed = 0
+    sites = Site.objects.filter(subscriptions__alerts=True).distinct().order_by("pk")
+    for site in sites:
+        for kind, key, message in alerts_due(site=site, now=now):
+            try:
+                with transaction.atomic():
+                    record = SentAlert.objects.create(site=site, kind=kind, key=key)
+            except IntegrityError:
+                continue  # this event was announced already
+            recipients = site.subscriptions.filter(alerts=True)
+            errors = 0
+            for subscription in recipients:
+                try:
+                    _send(
+                        subscription=subscription,
+                        subject=f"{site.name}: {SentAlert.Kind(kind).label.lower()}",
+                        template="reports/alert.txt",
+                        context={
+                            "site": site,
+                            "message": message,
+                            "dashboard_url": _dashboard_url(site),
+                        },
+                    )
+                    sent += 1
+                except Exception:
+                    logger.exception("Alert %s for site %s not sent", kind, site.pk)
+                    errors += 1
+            if errors and errors == recipients.count():
+                record.delete()  # nobody heard of it: try again next run
+            failed += errors
+    return sent, failed
