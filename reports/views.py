@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from reports.models import Subscription
 from reports.services import subscription_create
 from sites.selectors import site_queryset_for
+from sites.views import OwnedSitePageMixin
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -20,12 +21,7 @@ class SubscriptionForm(forms.ModelForm):
         fields = ("email", "frequency", "alerts")
 
 
-class SubscriptionsView(LoginRequiredMixin, View):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.site = get_object_or_404(site_queryset_for(user=request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
+class SubscriptionsView(OwnedSitePageMixin, View):
     def get(self, request, pk: int, form=None):
         return render(
             request,

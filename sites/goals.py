@@ -11,16 +11,12 @@ from sites.forms import GoalForm
 from sites.models import Goal
 from sites.selectors import site_queryset_for
 from sites.services import goal_create, goal_delete
+from sites.views import OwnedSitePageMixin
 
 
-class GoalListView(LoginRequiredMixin, CreateView):
+class GoalListView(OwnedSitePageMixin, CreateView):
     form_class = GoalForm
     template_name = "sites/goals.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.site = get_object_or_404(site_queryset_for(user=request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

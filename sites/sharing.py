@@ -16,6 +16,7 @@ from accounts.ratelimits import rate_limited
 from sites.models import SharedLink
 from sites.selectors import site_queryset_for
 from sites.services import shared_link_create, shared_link_revoke
+from sites.views import OwnedSitePageMixin
 from visits.dashboard import DashboardPage
 
 GUESS_RATE = "10/m"  # guesses per link
@@ -35,13 +36,8 @@ class SharedPasswordForm(forms.Form):
     password = forms.CharField(max_length=128, widget=forms.PasswordInput)
 
 
-class SharingView(LoginRequiredMixin, View):
+class SharingView(OwnedSitePageMixin, View):
     """The owner's list of links to one site, and the form that makes a new one."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.site = get_object_or_404(site_queryset_for(user=request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk: int, form=None):
         return render(

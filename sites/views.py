@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.views.generic import (
@@ -44,6 +44,15 @@ class OwnedSiteMixin(LoginRequiredMixin):
 
     def get_queryset(self):
         return site_queryset_for(user=self.request.user)
+
+
+class OwnedSitePageMixin(LoginRequiredMixin):
+    """A page about one of the user's sites (`pk` in the URL) as `self.site`; others are 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.site = get_object_or_404(site_queryset_for(user=request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
 
 
 class SiteListView(LoginRequiredMixin, ListView):
