@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
 from visits.properties import property_rows
-from visits.sessions import ENTRY, EXIT, session_figures, sessions_of
+from visits.sessions import ENTRY, EXIT, Session, session_figures, sessions_of
 from visits.urls_parts import INTERNAL
 
 # Query parameter -> Visit field. The same names filter the dashboard and head its panels.
@@ -70,17 +70,21 @@ def daily_rows(
     dimension: str,
     by_day: bool = True,
     with_sessions: bool = False,
+    sessions: list[Session] | None = None,
 ) -> list[DailyRow]:
     """Raw visits summed per value of one dimension (or in total), per day in `tz` if `by_day`.
 
     Without `by_day` the rows cover the whole queryset and carry `day=None`; their visitors
     still equal the sum of daily visitors, since a visitor hash never spans two local days.
     Totals carry visit (session) figures when `with_sessions`; entry and exit pages always do.
+    `sessions`, when given, are the queryset's visits already formed (see `sessions_of`).
     """
     if dimension in (ENTRY, EXIT):
-        return _session_rows(queryset, tz=tz, dimension=dimension, by_day=by_day)
+        sessions = sessions_of(queryset, tz=tz) if sessions is None else sessions
+        return _session_rows(sessions, dimension=dimension, by_day=by_day)
     if dimension == TOTAL and with_sessions:
-        return _with_sessions(queryset, tz=tz, by_day=by_day)
+        sessions = sessions_of(queryset, tz=tz) if sessions is None else sessions
+        return _with_sessions(queryset, sessions, tz=tz, by_day=by_day)
     queryset = queryset.exclude(event=ENGAGEMENT)
     if dimension == PROPERTY:
         return [DailyRow(*values) for values in property_rows(queryset, tz=tz, by_day=by_day)]
@@ -120,11 +124,8 @@ def daily_rows(
     ]
 
 
-def _session_rows(
-    queryset: QuerySet[Visit], *, tz: ZoneInfo, dimension: str, by_day: bool
-) -> list[DailyRow]:
+def _session_rows(sessions: list[Session], *, dimension: str, by_day: bool) -> list[DailyRow]:
     """Visits per entry or exit page (and day)."""
-    sessions = sessions_of(queryset, tz=tz)
     grouped = session_figures(
         sessions,
         by_day=by_day,
@@ -146,10 +147,12 @@ def _session_rows(
     ]
 
 
-def _with_sessions(queryset: QuerySet[Visit], *, tz: ZoneInfo, by_day: bool) -> list[DailyRow]:
+def _with_sessions(
+    queryset: QuerySet[Visit], sessions: list[Session], *, tz: ZoneInfo, by_day: bool
+) -> list[DailyRow]:
     """Totals (per day or overall) with the visits' figures added."""
     plain = daily_rows(queryset, tz=tz, dimension=TOTAL, by_day=by_day)
-    grouped = session_figures(sessions_of(queryset, tz=tz), by_day=by_day)
+    grouped = session_figures(sessions, by_day=by_day)
     rows = []
     for row in plain:
         figures = grouped.pop((row.day, ""), None)
@@ -186,8 +189,10 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
     start, end = local_bounds(first_day, last_day, tz)
     visits = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
     rollups = []
+    # Formed once: the totals, entry pages and exit pages all read the same visits.
+    sessions = sessions_of(visits, tz=tz)
     for dimension in (TOTAL, *DIMENSIONS, *DERIVED):
-        rows = daily_rows(visits, tz=tz, dimension=dimension, with_sessions=True)
+        rows = daily_rows(visits, tz=tz, dimension=dimension, with_sessions=True, sessions=sessions)
         if dimension == TOTAL:
             # A totals row for every day, even an empty one, marks the day as done.
             seen = {row.day for row in rows}

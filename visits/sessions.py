@@ -12,7 +12,7 @@ row per visit comes back.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -125,20 +125,18 @@ class SessionFigures:
     bounces: int = 0
     duration: int = 0
     pageviews: int = 0
-    visitors_by_day: dict = None
+    visitors_by_day: dict[date, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, session: Session) -> None:
         self.sessions += 1
         self.bounces += session.bounced
         self.duration += session.seconds
         self.pageviews += session.pageviews
-        if self.visitors_by_day is None:
-            self.visitors_by_day = defaultdict(set)
         self.visitors_by_day[session.day].add(session.visitor)
 
     @property
     def visitors(self) -> int:
-        return sum(len(day) for day in (self.visitors_by_day or {}).values())
+        return sum(len(day) for day in self.visitors_by_day.values())
 
 
 def session_figures(
