@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from reports.models import SentAlert, Subscription
 from sites.models import Site
-from visits.dashboard import duration_label
+from visits.dashboard import change_percent, duration_label
 from visits.models import ENGAGEMENT, Visit
 from visits.periods import period_resolve
 from visits.stats import visit_breakdown, visit_totals
@@ -66,8 +66,6 @@ class Digest:
 
 
 def digest_build(*, site: Site, first_day: date, last_day: date, now: datetime) -> Digest:
-    from visits.dashboard import change_percent
-
     period = period_resolve(
         key="custom",
         tz_name=site.timezone,
@@ -118,6 +116,8 @@ def _send(*, subscription: Subscription, subject: str, template: str, context: d
 def digests_send(*, now: datetime) -> tuple[int, int]:
     """Send every digest that is due; return (sent, failed)."""
     sent = failed = 0
+    # Recipients of the same site and period share one digest: its figures are summed once.
+    digests: dict[tuple[int, date, date], Digest] = {}
     subscriptions = Subscription.objects.exclude(frequency=Subscription.Frequency.NONE)
     for subscription in subscriptions.select_related("site").order_by("pk"):
         site = subscription.site
@@ -125,7 +125,10 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
         first_day, last_day = digest_period(frequency=subscription.frequency, today=today)
         if subscription.last_period_sent == first_day:
             continue
-        digest = digest_build(site=site, first_day=first_day, last_day=last_day, now=now)
+        key = (site.pk, first_day, last_day)
+        if key not in digests:
+            digests[key] = digest_build(site=site, first_day=first_day, last_day=last_day, now=now)
+        digest = digests[key]
         what = "week" if subscription.frequency == Subscription.Frequency.WEEKLY else "month"
         try:
             _send(
