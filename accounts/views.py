@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, UpdateView
 
 from accounts.addresses import request_address
@@ -27,6 +28,20 @@ class RegisterView(CreateView):
             return redirect(self.success_url)
         return super().dispatch(request, *args, **kwargs)
 
+    def _next(self) -> str:
+        """Where to go after signing up (an invitation, say): only a page of this host."""
+        target = self.request.POST.get("next") or self.request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return target if safe else ""
+
+    def get_initial(self):
+        return {**super().get_initial(), "email": self.request.GET.get("email", "")[:254]}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self._next(), **kwargs)
+
     def post(self, request, *args, **kwargs):
         address = request_address(request) or "unknown"
         limit = settings.REGISTER_RATE_LIMIT
@@ -42,6 +57,9 @@ class RegisterView(CreateView):
             name=form.cleaned_data.get("name", ""),
         )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if next_page := self._next():
+            messages.success(self.request, "Welcome! Your account is ready.")
+            return redirect(next_page)
         messages.success(self.request, "Welcome! Add your first site to start counting visits.")
         return redirect(self.success_url)
 

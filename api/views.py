@@ -1,6 +1,7 @@
 """The JSON API: sites, their figures, their visits, exports and server-side events.
 
-Every queryset is the token owner's (`site_queryset_for`), so another owner's site is a 404.
+Every queryset is the token user's (`site_queryset_for`: their sites and their teams'), so
+anyone else's site is a 404; a teammate whose role falls short of a write gets a 403.
 The figures come from the same selectors as the dashboard.
 """
 
@@ -23,6 +24,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from api.serializers import (
@@ -37,6 +39,8 @@ from api.serializers import (
     StatsSerializer,
     VisitSerializer,
 )
+from sites.access import role_require
+from sites.models import OWNER, Role
 from sites.selectors import site_queryset_for
 from sites.services import goal_create, goal_delete, site_create, site_delete, site_update
 from visits.agents import agent_parse
@@ -100,6 +104,18 @@ class SiteViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return site_queryset_for(user=self.request.user).order_by("name", "id")
+
+    def get_object(self):
+        site = super().get_object()
+        role_require(site=site, role=self._role_needed())
+        return site
+
+    def _role_needed(self) -> str:
+        if self.action == "destroy":
+            return OWNER
+        # Reads are for the whole team; changing the site or its goals, or sending it events,
+        # is for managers.
+        return Role.VIEWER if self.request.method in SAFE_METHODS else Role.MANAGER
 
     def perform_create(self, serializer):
         serializer.instance = site_create(owner=self.request.user, **serializer.validated_data)

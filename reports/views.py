@@ -11,8 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from reports.models import Subscription
 from reports.services import subscription_create
-from sites.selectors import site_queryset_for
-from sites.views import OwnedSitePageMixin
+from sites.access import site_for
+from sites.models import Role
+from sites.views import SitePageMixin
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -21,7 +22,9 @@ class SubscriptionForm(forms.ModelForm):
         fields = ("email", "frequency", "alerts")
 
 
-class SubscriptionsView(OwnedSitePageMixin, View):
+class SubscriptionsView(SitePageMixin, View):
+    site_role = Role.MANAGER
+
     def get(self, request, pk: int, form=None):
         return render(
             request,
@@ -50,7 +53,7 @@ class SubscriptionsView(OwnedSitePageMixin, View):
 
 class SubscriptionDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk: int, subscription_id: int):
-        site = get_object_or_404(site_queryset_for(user=request.user), pk=pk)
+        site = site_for(user=request.user, pk=pk, role=Role.MANAGER)
         get_object_or_404(Subscription, pk=subscription_id, site=site).delete()
         messages.success(request, "Removed.")
         return redirect("reports:subscriptions", pk=site.pk)

@@ -1,4 +1,6 @@
-"""The site admin: owners see and change only their own sites; superusers see all."""
+"""The site admin: owners see their own sites and their teams' sites, with what their role
+allows (viewers read, managers also change settings and goals, owners also delete, export and
+erase); superusers see all."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -9,8 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from sites.forms import SiteForm
-from sites.models import SITE_SETTINGS, Goal, Site
-from sites.selectors import site_queryset_for
+from sites.models import OWNER, SITE_SETTINGS, Goal, Role, Site
+from sites.selectors import role_allows, site_queryset_for, site_role_of
 from sites.services import site_delete, site_save
 from visits.models import Visit
 from visits.services import visits_delete
@@ -30,7 +32,7 @@ class OwnerScopedAdminMixin:
 @admin.register(Site)
 class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     form = SiteForm
-    list_display = ("name", "base_url", "owner", "visit_count", "created_at", "reports")
+    list_display = ("name", "base_url", "owner", "role", "visit_count", "created_at", "reports")
     list_select_related = ("owner",)
     search_fields = ("name", "base_url", "owner__email")
     list_filter = ("created_at", "timezone")
@@ -39,6 +41,20 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return site_queryset_for(user=request.user).annotate(visit_count=Count("visits"))
+
+    def _may(self, request, obj, needed: str) -> bool:
+        if obj is None:
+            return True
+        # Sites from get_queryset carry the role; one just added in this request does not.
+        role = getattr(obj, "user_role", None) or site_role_of(user=request.user, site_id=obj.pk)
+        return role_allows(role=role, needed=needed)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._may(request, obj, Role.MANAGER)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may(request, obj, OWNER)
 
     def get_fields(self, request, obj=None):
         fields = list(SITE_SETTINGS)
@@ -50,6 +66,10 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return self.list_display
         return tuple(name for name in self.list_display if name != "owner")
+
+    @admin.display(description="your role")
+    def role(self, obj: Site) -> str:
+        return obj.user_role
 
     def get_list_filter(self, request):
         if request.user.is_superuser:
@@ -68,8 +88,18 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     actions = ("export_everything", "erase_visits")
 
+    def _only_owned(self, request, queryset, doing: str) -> bool:
+        """Exports and erasures are the owner's: refuse the whole action otherwise."""
+        owned = site_queryset_for(user=request.user, role=OWNER)
+        if queryset.exclude(pk__in=owned).exists():
+            self.message_user(request, f"Only a site's owner may {doing}.", messages.ERROR)
+            return False
+        return True
+
     @admin.action(description="Export everything of the selected site (JSON)")
     def export_everything(self, request, queryset):
+        if not self._only_owned(request, queryset, "export everything of it"):
+            return None
         if queryset.count() != 1:
             self.message_user(request, "Choose exactly one site to export.", messages.WARNING)
             return None
@@ -83,6 +113,8 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description="Erase all visits of the selected sites")
     def erase_visits(self, request, queryset):
         # The sites themselves stay; their visits and reports are emptied, after a confirmation.
+        if not self._only_owned(request, queryset, "erase its visits"):
+            return None
         if request.POST.get("confirmed") == "yes":
             erased = visits_delete(visits=Visit.objects.filter(site__in=queryset))
             self.message_user(request, f"Erased {erased} visits.", messages.SUCCESS)
@@ -118,7 +150,17 @@ class GoalAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(site__in=site_queryset_for(user=request.user))
 
+    def _manages(self, request, obj) -> bool:
+        role = site_role_of(user=request.user, site_id=obj.site_id) if obj else None
+        return obj is None or role_allows(role=role, needed=Role.MANAGER)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._manages(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._manages(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "site":
-            kwargs["queryset"] = site_queryset_for(user=request.user)
+            kwargs["queryset"] = site_queryset_for(user=request.user, role=Role.MANAGER)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -7,14 +7,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import CreateView
 
+from sites.access import site_for
 from sites.forms import GoalForm
-from sites.models import Goal
-from sites.selectors import site_queryset_for
+from sites.models import Goal, Role
 from sites.services import goal_create, goal_delete
-from sites.views import OwnedSitePageMixin
+from sites.views import SitePageMixin
 
 
-class GoalListView(OwnedSitePageMixin, CreateView):
+class GoalListView(SitePageMixin, CreateView):
+    site_role = Role.MANAGER
     form_class = GoalForm
     template_name = "sites/goals.html"
 
@@ -38,7 +39,7 @@ class GoalListView(OwnedSitePageMixin, CreateView):
 
 class GoalDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk: int, goal_id: int):
-        site = get_object_or_404(site_queryset_for(user=request.user), pk=pk)
+        site = site_for(user=request.user, pk=pk, role=Role.MANAGER)
         goal = get_object_or_404(Goal, pk=goal_id, site=site)
         goal_delete(goal=goal)
         messages.success(request, f"Goal “{goal.name}” removed.")

@@ -158,3 +158,76 @@ class SharedLink(models.Model):
     @property
     def has_password(self) -> bool:
         return bool(self.password)
+
+
+class Role(models.TextChoices):
+    """What a teammate may do with a site. The owner may do everything, including deleting it,
+    sharing it and choosing its team; roles are ordered, each allowing what the one before does."""
+
+    VIEWER = "viewer", "viewer"
+    MANAGER = "manager", "manager"
+
+
+OWNER = "owner"  # not a membership: the site's `owner` field
+ROLE_RANK = {Role.VIEWER: 1, Role.MANAGER: 2, OWNER: 3}
+
+
+class Membership(models.Model):
+    """A teammate's place on someone else's site."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="memberships", verbose_name="site"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="user",
+    )
+    role = models.CharField("role", max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField("member since", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "team member"
+        verbose_name_plural = "team members"
+        ordering = ["site", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "user"], name="membership_unique_per_site"),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="membership_user_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.site} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An offer, by email, to join a site's team. It expires; accepting it makes a membership."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="invitations", verbose_name="site"
+    )
+    email = models.EmailField("email")
+    role = models.CharField("role", max_length=10, choices=Role.choices, default=Role.VIEWER)
+    token = models.CharField("secret", max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="invited by",
+    )
+    created_at = models.DateTimeField("sent", auto_now_add=True)
+    expires_at = models.DateTimeField("expires")
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["site", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "email"], name="invitation_unique_per_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.site}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("invitation", kwargs={"token": self.token})

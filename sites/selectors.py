@@ -1,20 +1,54 @@
-"""Reads for sites. Every owner-facing query starts from `site_queryset_for`."""
+"""Reads for sites. Every query for a user's sites starts from `site_queryset_for`: the one place
+that says who may see a site (its owner, its team, superusers) and with which role."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import User
-from sites.models import Site
+from sites.models import OWNER, ROLE_RANK, Membership, Role, Site
 
 
-def site_queryset_for(*, user: User) -> QuerySet[Site]:
-    """The sites a user may open: their own, or every site for a superuser."""
+def role_allows(*, role: str | None, needed: str) -> bool:
+    """Whether `role` (the user's role on a site, None for none) may do what `needed` may."""
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[needed]
+
+
+def site_queryset_for(*, user: User, role: str = Role.VIEWER) -> QuerySet[Site]:
+    """The sites a user may open with at least `role`, each annotated with `user_role`:
+    their own ("owner"), those whose team they are on, or every site for a superuser."""
     if not user.is_authenticated:
         return Site.objects.none()
     if user.is_superuser:
-        return Site.objects.all()
-    return Site.objects.filter(owner=user)
+        return Site.objects.annotate(user_role=Value(OWNER, output_field=CharField()))
+    member_roles = [choice for choice in Role if role_allows(role=choice, needed=role)]
+    shared = Membership.objects.filter(user=user, role__in=member_roles).values("site_id")
+    team_role = Membership.objects.filter(site=OuterRef("pk"), user=user).values("role")[:1]
+    return Site.objects.filter(Q(owner=user) | Q(pk__in=shared)).annotate(
+        user_role=Case(
+            When(owner=user, then=Value(OWNER)),
+            default=Subquery(team_role),
+            output_field=CharField(),
+        )
+    )
 
 
-def site_list_for(*, owner: User) -> QuerySet[Site]:
-    """An owner's own sites with their visit counts, for the list page."""
-    return Site.objects.filter(owner=owner).annotate(visit_count=Count("visits")).order_by("name")
+def site_list_for(*, user: User) -> QuerySet[Site]:
+    """The user's own sites and those shared with them, with visit counts, for the list page.
+    (Superusers see everyone's sites in the admin, not here.)"""
+    shared = Membership.objects.filter(user=user).values("site_id")
+    return (
+        site_queryset_for(user=user)
+        .filter(Q(owner=user) | Q(pk__in=shared))
+        .annotate(visit_count=Count("visits"))
+        .order_by("name", "id")
+    )
+
+
+def site_team_for(*, site: Site) -> QuerySet[Membership]:
+    return site.memberships.select_related("user").order_by("user__email")
+
+
+def site_role_of(*, user: User, site_id: int) -> str | None:
+    """The user's role on one site ("owner", "manager", "viewer"), or None for a stranger."""
+    return (
+        site_queryset_for(user=user).filter(pk=site_id).values_list("user_role", flat=True).first()
+    )

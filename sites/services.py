@@ -1,14 +1,18 @@
 """Writes for sites: create, change and delete, used by the pages and the admin alike."""
 
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 
-from accounts.models import User
+from accounts.models import User, normalize_email_address
 from sites.base_urls import normalize_base_url, normalize_domains
-from sites.models import Goal, SharedLink, Site
+from sites.models import Goal, Invitation, Membership, SharedLink, Site
 from visits.rollups import rollup_forget
 from visits.site_cache import beacon_site_forget
 
@@ -119,3 +123,80 @@ def shared_link_create(*, site: Site, name: str = "", password: str = "") -> Sha
 
 def shared_link_revoke(*, link: SharedLink) -> None:
     link.delete()
+
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+@transaction.atomic
+def invitation_create(
+    *, site: Site, email: str, role: str, invited_by: User, now: datetime
+) -> Invitation:
+    """Invite someone to the site's team. Inviting the same address again renews the
+    invitation (new link, new expiry, the new role); the old link stops working."""
+    email = normalize_email_address(email)
+    if email == normalize_email_address(site.owner.email):
+        raise ValidationError(f"{email} owns this site already.")
+    if site.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError(f"{email} is on the team already; change their role in the list.")
+    invitation, _ = Invitation.objects.update_or_create(
+        site=site,
+        email=email,
+        defaults={
+            "role": role,
+            "token": secrets.token_urlsafe(24),
+            "invited_by": invited_by,
+            "expires_at": now + INVITATION_LIFETIME,
+        },
+    )
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation) -> None:
+    """Email the invitation's link (raises what the email backend raises)."""
+    context = {
+        "invitation": invitation,
+        "url": settings.PUBLIC_URL + invitation.get_absolute_url(),
+        "inviter": invitation.invited_by.name or invitation.invited_by.email,
+    }
+    send_mail(
+        subject=f"You are invited to see the visits to {invitation.site.name}",
+        message=render_to_string("sites/invitation_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User, now: datetime) -> Membership:
+    """Join the team with the invitation's role; the invitation is used up."""
+    if invitation.expires_at <= now:
+        raise ValidationError("This invitation has expired. Ask for a new one.")
+    if normalize_email_address(user.email) != invitation.email:
+        raise ValidationError(
+            f"This invitation is for {invitation.email}, and you are logged in as {user.email}."
+        )
+    if invitation.site.owner_id == user.pk:
+        raise ValidationError("You own this site already.")
+    membership, _ = Membership.objects.update_or_create(
+        site=invitation.site, user=user, defaults={"role": invitation.role}
+    )
+    invitation.delete()
+    return membership
+
+
+def membership_role_change(*, membership: Membership, role: str) -> Membership:
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Take someone off a site's team, and stop the site's emails to them: a former teammate
+    should not go on reading the figures in their inbox."""
+    from reports.models import Subscription  # reports builds on sites, not the other way round
+
+    Subscription.objects.filter(site=membership.site, email__iexact=membership.user.email).delete()
+    membership.delete()

@@ -13,10 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from accounts.ratelimits import rate_limited
-from sites.models import SharedLink
-from sites.selectors import site_queryset_for
+from sites.access import site_for
+from sites.models import OWNER, SharedLink
 from sites.services import shared_link_create, shared_link_revoke
-from sites.views import OwnedSitePageMixin
+from sites.views import SitePageMixin
 from visits.dashboard import DashboardPage
 
 GUESS_RATE = "10/m"  # guesses per link
@@ -36,8 +36,10 @@ class SharedPasswordForm(forms.Form):
     password = forms.CharField(max_length=128, widget=forms.PasswordInput)
 
 
-class SharingView(OwnedSitePageMixin, View):
+class SharingView(SitePageMixin, View):
     """The owner's list of links to one site, and the form that makes a new one."""
+
+    site_role = OWNER
 
     def get(self, request, pk: int, form=None):
         return render(
@@ -66,7 +68,7 @@ class SharingView(OwnedSitePageMixin, View):
 
 class SharedLinkRevokeView(LoginRequiredMixin, View):
     def post(self, request, pk: int, link_id: int):
-        site = get_object_or_404(site_queryset_for(user=request.user), pk=pk)
+        site = site_for(user=request.user, pk=pk, role=OWNER)
         shared_link_revoke(link=get_object_or_404(SharedLink, pk=link_id, site=site))
         messages.success(request, "The link was revoked: it no longer opens anything.")
         return redirect("sites:sharing", pk=site.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sites import goals, sharing, views
+from sites import goals, sharing, team, views
 
 app_name = "sites"
 
@@ -20,4 +20,17 @@ urlpatterns = [
         sharing.SharedLinkRevokeView.as_view(),
         name="shared_link_revoke",
     ),
+    path("<int:pk>/team/", team.TeamView.as_view(), name="team"),
+    path("<int:pk>/team/<int:member_id>/role/", team.MemberRoleView.as_view(), name="member_role"),
+    path(
+        "<int:pk>/team/<int:member_id>/remove/",
+        team.MemberRemoveView.as_view(),
+        name="member_remove",
+    ),
+    path(
+        "<int:pk>/team/invitations/<int:invitation_id>/cancel/",
+        team.InvitationCancelView.as_view(),
+        name="invitation_cancel",
+    ),
+    path("<int:pk>/leave/", team.TeamLeaveView.as_view(), name="leave"),
 ]

@@ -1,8 +1,8 @@
-"""Pages where owners manage their sites. Every query goes through `site_queryset_for`."""
+"""Pages where owners and their teams manage sites. Every lookup goes through `sites.access`."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.views.generic import (
@@ -14,9 +14,10 @@ from django.views.generic import (
     UpdateView,
 )
 
+from sites.access import site_for
 from sites.forms import SiteForm
-from sites.models import Site
-from sites.selectors import site_list_for, site_queryset_for
+from sites.models import OWNER, Role, Site
+from sites.selectors import site_list_for
 from sites.services import site_create, site_delete, site_save
 from sites.snippet import tracking_snippet
 from visits.selectors import visit_latest_for
@@ -37,21 +38,29 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
-class OwnedSiteMixin(LoginRequiredMixin):
-    """Scope every site lookup to the logged-in owner: anything else is a 404."""
+class SiteObjectMixin(LoginRequiredMixin):
+    """A generic view of one site (`pk` in the URL) that needs at least `site_role`:
+    strangers get a 404, teammates with a lesser role a 403."""
 
     model = Site
+    site_role = Role.VIEWER
 
-    def get_queryset(self):
-        return site_queryset_for(user=self.request.user)
+    def get_object(self, queryset=None):
+        return site_for(
+            user=self.request.user,
+            pk=self.kwargs[getattr(self, "pk_url_kwarg", "pk")],
+            role=self.site_role,
+        )
 
 
-class OwnedSitePageMixin(LoginRequiredMixin):
-    """A page about one of the user's sites (`pk` in the URL) as `self.site`; others are 404."""
+class SitePageMixin(LoginRequiredMixin):
+    """A page about one site (`pk` in the URL) as `self.site`, needing at least `site_role`."""
+
+    site_role = Role.VIEWER
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.site = get_object_or_404(site_queryset_for(user=request.user), pk=kwargs["pk"])
+            self.site = site_for(user=request.user, pk=kwargs["pk"], role=self.site_role)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -61,7 +70,7 @@ class SiteListView(LoginRequiredMixin, ListView):
     extra_context = {"title": "Your sites"}
 
     def get_queryset(self):
-        return site_list_for(owner=self.request.user)
+        return site_list_for(user=self.request.user)
 
 
 class SiteCreateView(LoginRequiredMixin, CreateView):
@@ -77,7 +86,7 @@ class SiteCreateView(LoginRequiredMixin, CreateView):
         return redirect(self.object)
 
 
-class SiteDetailView(OwnedSiteMixin, DetailView):
+class SiteDetailView(SiteObjectMixin, DetailView):
     template_name = "sites/site_detail.html"
     context_object_name = "site"
     latest_visit_count = 20
@@ -90,7 +99,8 @@ class SiteDetailView(OwnedSiteMixin, DetailView):
         return context
 
 
-class SiteUpdateView(OwnedSiteMixin, UpdateView):
+class SiteUpdateView(SiteObjectMixin, UpdateView):
+    site_role = Role.MANAGER
     form_class = SiteForm
     template_name = "sites/site_form.html"
 
@@ -103,7 +113,8 @@ class SiteUpdateView(OwnedSiteMixin, UpdateView):
         return redirect(self.object)
 
 
-class SiteDeleteView(OwnedSiteMixin, DeleteView):
+class SiteDeleteView(SiteObjectMixin, DeleteView):
+    site_role = OWNER
     template_name = "sites/site_confirm_delete.html"
     success_url = reverse_lazy("sites:list")
 

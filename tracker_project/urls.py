@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sites.sharing import SharedDashboardEmbedView, SharedDashboardView
+from sites.team import InvitationView
 from sites.views import HomeView, favicon
 from visits.views import healthz
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("sites/<int:site_id>/", include("visits.urls")),
     path("api/", include("api.urls")),
     path("", include("reports.urls")),
+    path("invitations/<str:token>/", InvitationView.as_view(), name="invitation"),
     path("share/<str:token>/", SharedDashboardView.as_view(), name="shared_dashboard"),
     path("share/<str:token>/embed/", SharedDashboardEmbedView.as_view(), name="shared_embed"),
     path("admin/", admin.site.urls),

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 
 from sites.admin import OwnerScopedAdminMixin
-from sites.selectors import site_queryset_for
+from sites.models import OWNER
+from sites.selectors import role_allows, site_queryset_for, site_role_of
 from visits.csv_export import csv_lines
 from visits.models import RECORDED_FIELDS, Visit
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
@@ -39,6 +40,13 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Erasing recorded visits is the site owner's decision, not a teammate's.
+        if obj is None:
+            return super().has_delete_permission(request)
+        role = site_role_of(user=request.user, site_id=obj.site_id)
+        return super().has_delete_permission(request, obj) and role_allows(role=role, needed=OWNER)
 
     def delete_model(self, request, obj):
         visits_delete(visits=Visit.objects.filter(pk=obj.pk))

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from sites.selectors import site_queryset_for
-from sites.views import OwnedSiteMixin
+from sites.views import SiteObjectMixin
 from visits.charts import chart_geometry
 from visits.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
 from visits.rollups import rollup_ensure
@@ -191,7 +191,7 @@ class DashboardPage(DetailView):
         return context
 
 
-class DashboardView(OwnedSiteMixin, DashboardPage):
+class DashboardView(SiteObjectMixin, DashboardPage):
     pk_url_kwarg = "site_id"
 
 
