@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from sites.forms import SiteForm
-from sites.models import OWNER, SITE_SETTINGS, Goal, Role, Site
+from sites.models import OWNER, SITE_SETTINGS, Goal, Invitation, Membership, Role, Site
 from sites.selectors import role_allows, site_queryset_for, site_role_of
 from sites.services import site_delete, site_save
 from visits.models import Visit
@@ -164,3 +164,24 @@ class GoalAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         if db_field.name == "site":
             kwargs["queryset"] = site_queryset_for(user=request.user, role=Role.MANAGER)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """For superusers (owners choose their teams on the site's Team page)."""
+
+    list_display = ("site", "user", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("site__name", "user__email")
+    list_select_related = ("site", "user")
+    autocomplete_fields = ("site", "user")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("site", "email", "role", "invited_by", "expires_at")
+    list_filter = ("role",)
+    search_fields = ("site__name", "email")
+    list_select_related = ("site", "invited_by")
+    readonly_fields = ("token", "created_at")
+    autocomplete_fields = ("site", "invited_by")
