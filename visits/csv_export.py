@@ -4,7 +4,7 @@ import csv
 from collections.abc import Iterable, Iterator
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
@@ -14,7 +14,7 @@ class _Echo:
 
 def defuse(value: object) -> str:
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_lines(*, header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:

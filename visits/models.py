@@ -60,6 +60,12 @@ class Visit(models.Model):
     # A keyed hash of (day's salt, site, address, user agent): the same visitor within one day
     # gives the same number, and once the salt is deleted nobody can recompute it.
     visitor_hash = models.BigIntegerField("visitor", default=0)
+    # Set on visits brought in by `import_visits`: a digest of the source row, so importing the
+    # same file again adds nothing. NULL for visits recorded here (a partial unique index
+    # then covers only imported rows).
+    import_key = models.CharField(  # noqa: DJ001
+        "import key", max_length=32, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "visit"
@@ -70,6 +76,11 @@ class Visit(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(event=""), name="visit_event_not_empty"),
+            models.UniqueConstraint(
+                fields=["site", "import_key"],
+                condition=Q(import_key__isnull=False),
+                name="visit_import_key_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(device__in=["", *Device.values]), name="visit_device_known"
             ),

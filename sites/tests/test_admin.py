@@ -1,8 +1,11 @@
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from sites.models import Goal, Site
+from accounts.services import user_register
+from sites.models import Goal, Invitation, Membership, Site
+from sites.services import invitation_create
 
 
 @pytest.mark.django_db
@@ -111,13 +114,15 @@ def _expected_status(model, kind, who):
     if kind == "add" and model in recorded:
         return 403  # recorded data: nobody adds it by hand
     if who == "owner" and model in {
+        Membership,
+        Invitation,
         Group,
         get_user_model(),
         AccessAttempt,
         AccessLog,
         AccessFailureLog,
     }:
-        return 403  # owners never see users, groups or login records
+        return 403  # owners never see users, groups, login records, or teams here
     return 200
 
 
@@ -137,7 +142,13 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
     )
     token, _ = token_create(owner=owner, name="script")
     goal = Goal.objects.create(site=site, name="Signup", kind="event", value="signup")
+    member = user_register(email="member@example.net", password="a long enough passphrase 42")
+    invitation = invitation_create(
+        site=site, email="new@example.net", role="viewer", invited_by=owner, now=timezone.now()
+    )
     objects = {
+        Membership: Membership.objects.create(site=site, user=member, role="viewer"),
+        Invitation: invitation,
         Goal: goal,
         ApiToken: token,
         Site: site,

@@ -1,0 +1,239 @@
+"""Plausible's CSV export: a zip of daily aggregates (`imported_pages_20240101_20241231.csv`,
+`imported_visitors_...`, sources, locations, browsers, operating systems, devices and custom
+events), not single visits.
+
+Each day is laid out again as visits that add up to the export's figures: the day's visitors
+become that many visitors here; each page gets exactly its pageviews, spread over exactly its
+number of visitors; and each breakdown (sources, countries, browsers, systems, devices, custom
+events) gives exactly its number of visitors its value. What the export doesn't say, it can't
+restore: which breakdown values went together (a country with a browser), the time of day
+(visits are spread evenly over the day), cities (Plausible keeps them as GeoNames ids) and so
+the exact visits, bounces and durations, which follow from the layout.
+"""
+
+import hashlib
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import BinaryIO
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from sites.models import Site
+from visits.importers.hits import (
+    FormatError,
+    ImportedHit,
+    Skipped,
+    country_name,
+    csv_records,
+    page_address,
+    region_name,
+)
+
+FILE_NAME = re.compile(r"^(?:imported_)?([a-z_]+)_\d{8}_\d{8}\.csv$")
+TABLES = (
+    "visitors", "pages", "sources", "locations", "browsers", "operating_systems", "devices",
+    "custom_events",
+)  # fmt: skip
+NUMBERS = ("visitors", "pageviews", "events", "visits")
+BROWSERS = {"Microsoft Edge": "Edge", "Samsung Internet": "Samsung Internet"}
+SYSTEMS = {"Mac": "Mac OS X", "GNU/Linux": "Linux"}
+DEVICES = {"desktop": "desktop", "laptop": "desktop", "mobile": "mobile", "tablet": "tablet"}
+DAY = timedelta(days=1)
+
+
+def looks_like(stream: BinaryIO) -> bool:
+    return zipfile.is_zipfile(stream)
+
+
+@dataclass
+class _Visitor:
+    """One laid-out visitor of one day: what the breakdowns gave them, and their hits."""
+
+    attributes: dict = field(default_factory=dict)
+    pages: list = field(default_factory=list)  # (page, how many views, key)
+    events: list = field(default_factory=list)  # (name, page, link, key)
+
+
+def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
+    try:
+        archive = zipfile.ZipFile(stream)
+    except zipfile.BadZipFile as error:
+        raise FormatError(
+            "This is not a Plausible export: Plausible exports a .zip file."
+        ) from error
+    days: dict[str, dict[date, list[dict]]] = {table: defaultdict(list) for table in TABLES}
+    for name in sorted(archive.namelist()):
+        match = FILE_NAME.match(name.rsplit("/", 1)[-1])
+        if not match or match[1] not in TABLES:
+            continue
+        with archive.open(name) as member:
+            yield from _rows_of(member, name, days[match[1]])
+    if not days["pages"]:
+        raise FormatError("This Plausible export has no imported_pages file, or it is empty.")
+    tz = ZoneInfo(site.timezone)
+    for day in sorted(days["pages"]):
+        yield from _day_hits(site, tz, day, {table: rows[day] for table, rows in days.items()})
+
+
+def _rows_of(member, name: str, into: dict[date, list[dict]]) -> Iterator[Skipped]:
+    records = csv_records(member)
+    _, header = next(records, (0, None))
+    if not header or "date" not in header:
+        yield Skipped(0, "malformed file", f"{name}: no header with a date column")
+        return
+    for line, cells in records:
+        if cells is None or len(cells) != len(header):
+            yield Skipped(line, "malformed row", f"{name}: expected {len(header)} cells")
+            continue
+        row = dict(zip(header, cells, strict=True))
+        try:
+            day = date.fromisoformat(row["date"])
+            for number in NUMBERS:
+                if number in row:
+                    row[number] = int(row[number] or 0)
+                    if row[number] < 0:
+                        raise ValueError(number)
+        except ValueError:
+            yield Skipped(line, "malformed row", f"{name}: unreadable date or count")
+            continue
+        into[day].append(row)
+
+
+def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[ImportedHit]:
+    pages = sorted(tables["pages"], key=lambda row: (-row["pageviews"], row["page"]))
+    totals = tables["visitors"][0] if tables["visitors"] else {}
+    count = totals.get("visitors") or max((row["visitors"] for row in pages), default=0)
+    if count == 0:
+        return
+    people = [_Visitor() for _ in range(count)]
+    _give(people, tables["sources"], _source)
+    _give(people, tables["locations"], _location)
+    _give(
+        people,
+        tables["browsers"],
+        lambda row: {"browser": BROWSERS.get(row["browser"], row["browser"])},
+    )
+    _give(
+        people,
+        tables["operating_systems"],
+        lambda row: {"os": SYSTEMS.get(row["operating_system"], row["operating_system"])},
+    )
+    _give(people, tables["devices"], lambda row: {"device": DEVICES.get(row["device"].lower(), "")})
+    _lay_out_pages(people, pages, day)
+    _lay_out_events(people, tables["custom_events"], day)
+    start = datetime.combine(day, time(), tz)
+    end = datetime.combine(day + DAY, time(), tz)
+    spacing = (end - start) / count
+    for number, person in enumerate(people):
+        yield from _person_hits(site, person, number, start + spacing * number, end)
+
+
+def _give(people: list[_Visitor], rows: list[dict], values: Callable[[dict], dict]) -> None:
+    """The first n visitors get the biggest row's value, the next m the next row's, and so on."""
+    position = 0
+    for row in sorted(rows, key=lambda row: -row.get("visitors", 0)):
+        for person in people[position : position + row.get("visitors", 0)]:
+            person.attributes.update(values(row))
+        position += row.get("visitors", 0)
+
+
+def _source(row: dict) -> dict:
+    referrer = row.get("referrer", "").strip()
+    campaign = {
+        name: row[name] for name in ("utm_source", "utm_medium", "utm_campaign", "utm_content",
+                                     "utm_term") if row.get(name)
+    }  # fmt: skip
+    values = {"campaign": campaign}
+    if referrer:
+        values["referrer"] = referrer if "://" in referrer else f"https://{referrer}/"
+    return values
+
+
+def _browser(row: dict) -> dict:
+    return {"browser": BROWSERS.get(row["browser"], row["browser"])}
+
+
+def _system(row: dict) -> dict:
+    return {"os": SYSTEMS.get(row["operating_system"], row["operating_system"])}
+
+
+def _device(row: dict) -> dict:
+    return {"device": DEVICES.get(row["device"].lower(), "")}
+
+
+def _location(row: dict) -> dict:
+    code = row.get("country", "").strip().upper()[:2]
+    return {
+        "country_code": code,
+        "country": country_name(code),
+        "region": region_name(row.get("region", "")),
+    }
+
+
+def _lay_out_pages(people: list[_Visitor], pages: list[dict], day: date) -> None:
+    """Each page's views go to exactly its number of visitors, taken in turn round the day's
+    visitors, so every visitor with a page is counted once."""
+    cursor = 0
+    for row in pages:
+        views = row["pageviews"]
+        viewers = min(max(row["visitors"], 1), views, len(people))
+        for index in range(viewers):
+            share = views // viewers + (1 if index < views % viewers else 0)
+            key = f"{day}|page|{row.get('hostname', '')}|{row['page']}|{index}"
+            people[(cursor + index) % len(people)].pages.append((row["page"], share, key))
+        cursor += viewers
+
+
+def _lay_out_events(people: list[_Visitor], rows: list[dict], day: date) -> None:
+    """Each event row's events go to its number of visitors, chosen among those who viewed
+    its page (or any page), so events never add visitors to a page."""
+    for row in rows:
+        events, path = row.get("events", 0), row.get("path", "")
+        viewers = [person for person in people if any(page == path for page, *_ in person.pages)]
+        candidates = viewers or [person for person in people if person.pages] or people
+        senders = min(max(row.get("visitors", 0), 1), events, len(candidates))
+        for index in range(events):
+            where = f"{row.get('link_url', '')}|{path}"
+            key = f"{day}|event|{row['name']}|{where}|{index}"
+            person = candidates[index % senders]
+            page = path or (person.pages[0][0] if person.pages else "/")
+            person.events.append((row["name"], page, row.get("link_url", ""), key))
+
+
+def _person_hits(site: Site, person: _Visitor, number: int, start: datetime, end: datetime):
+    attributes = dict(person.attributes)
+    referrer = attributes.pop("referrer", "")
+    campaign = attributes.pop("campaign", {})
+    views = [(page, key, n) for page, share, key in person.pages for n in range(share)]
+    step = min(timedelta(minutes=1), (end - start) / (len(views) + len(person.events) + 1))
+    moment = start
+    for position, (page, key, n) in enumerate(views):
+        query = urlencode(campaign) if position == 0 else ""
+        yield ImportedHit(
+            timestamp=moment,
+            key=_key(f"{key}|{n}"),
+            url=page_address(site.base_url, page or "/", query),
+            referrer=referrer if position == 0 else "",
+            visitor=f"plausible|{start.date()}|{number}",
+            **attributes,
+        )
+        moment += step
+    for name, path, link, key in person.events:
+        yield ImportedHit(
+            timestamp=moment,
+            key=_key(key),
+            url=page_address(site.base_url, path or "/"),
+            event=name,
+            props={"url": link} if link else {},
+            visitor=f"plausible|{start.date()}|{number}",
+            **attributes,
+        )
+        moment += step
+
+
+def _key(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16, person=b"plausible").hexdigest()

@@ -1,0 +1,161 @@
+"""Storing imported visits: in batches, each row once, with the days it touched rebuilt.
+
+A row's `import_key` is unique per site, so a second run of the same file finds every row
+already there and stores nothing; an interrupted run can simply be run again.
+"""
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sites.models import Site
+from visits.beacon import BeaconError, clean_text, page_url
+from visits.campaigns import campaign_from_url
+from visits.importers.hits import ImportedHit, Skipped
+from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Device, Visit
+from visits.properties import PropertyError, props_clean
+from visits.rollups import rollup_forget
+from visits.urls_parts import referrer_domain, url_path
+
+KEY_LOOKUP_CHUNK = 500
+CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+FUTURE_MARGIN = timedelta(days=1)
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    already_there: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    first_skipped: dict[str, Skipped] = field(default_factory=dict)  # per reason, for the report
+    days: set[date] = field(default_factory=set)
+
+    def skip(self, item: Skipped) -> None:
+        self.skipped[item.reason] += 1
+        self.first_skipped.setdefault(item.reason, item)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+def visits_import(
+    *,
+    site: Site,
+    items: Iterable[ImportedHit | Skipped],
+    batch_size: int = 1000,
+    dry_run: bool = False,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Store the readers' hits as the site's visits. With `dry_run`, only count."""
+    report = ImportReport()
+    tz = ZoneInfo(site.timezone)
+    latest = timezone.now() + FUTURE_MARGIN
+    batch: list[Visit] = []
+    try:
+        for item in items:
+            if isinstance(item, Skipped):
+                report.skip(item)
+                continue
+            visit = _visit(site, item, tz, latest)
+            if isinstance(visit, Skipped):
+                report.skip(visit)
+                continue
+            batch.append(visit)
+            if len(batch) >= batch_size:
+                _store(site, batch, report, tz, dry_run)
+                batch = []
+                if progress:
+                    progress(report)
+        _store(site, batch, report, tz, dry_run)
+    finally:
+        # Rollups of the touched days were made without these visits: rebuild them.
+        if report.days and not dry_run:
+            rollup_forget(site=site, days=report.days)
+    if progress:
+        progress(report)
+    return report
+
+
+def _store(site: Site, batch: list[Visit], report: ImportReport, tz, dry_run: bool) -> None:
+    if not batch:
+        return
+    keys = [visit.import_key for visit in batch]
+    existing: set[str] = set()
+    for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
+        chunk = keys[start : start + KEY_LOOKUP_CHUNK]
+        existing.update(
+            Visit.objects.filter(site=site, import_key__in=chunk).values_list(
+                "import_key", flat=True
+            )
+        )
+    new = [visit for visit in batch if visit.import_key not in existing]
+    report.already_there += len(batch) - len(new)
+    if not dry_run and new:
+        with transaction.atomic():
+            # A concurrent run of the same file may have stored some meanwhile: skip those.
+            Visit.objects.bulk_create(new, batch_size=KEY_LOOKUP_CHUNK, ignore_conflicts=True)
+    report.imported += len(new)
+    report.days.update(visit.timestamp.astimezone(tz).date() for visit in new)
+
+
+def _visit(site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime) -> Visit | Skipped:
+    if hit.timestamp > latest:
+        return Skipped(hit.line, "in the future", hit.timestamp.isoformat())
+    try:
+        url = page_url(hit.url)
+        props = props_clean(hit.props, clean=clean_text)
+    except BeaconError as error:
+        return Skipped(hit.line, "unusable page address", str(error))
+    except PropertyError as error:
+        return Skipped(hit.line, "unusable properties", str(error))
+    referrer = clean_text(hit.referrer, URL_MAX_LENGTH)
+    local_day = hit.timestamp.astimezone(tz).date()
+    return Visit(
+        site=site,
+        timestamp=hit.timestamp,
+        url=url,
+        path=url_path(url),
+        referrer=referrer,
+        referrer_domain=referrer_domain(referrer=referrer, page_url=url),
+        event=clean_text(hit.event, EVENT_MAX_LENGTH) or PAGEVIEW,
+        browser=clean_text(hit.browser, 50),
+        browser_version=clean_text(hit.browser_version, 20),
+        os=clean_text(hit.os, 50),
+        device=hit.device if hit.device in Device.values else "",
+        screen=clean_text(hit.screen, 10),
+        country_code=clean_text(hit.country_code, 2).upper(),
+        country=clean_text(hit.country, 100),
+        region=clean_text(hit.region, 100),
+        city=clean_text(hit.city, 100),
+        props=props,
+        **_campaign(hit, url),
+        visitor_hash=(
+            hit.visitor_hash
+            if hit.visitor_hash is not None
+            else _visitor_hash(site.pk, local_day, hit.visitor)
+        ),
+        import_key=hit.key,
+    )
+
+
+def _campaign(hit: ImportedHit, url: str) -> dict[str, str]:
+    if hit.campaign is None:
+        return campaign_from_url(url, clean=clean_text)
+    return {name: clean_text(hit.campaign.get(name, ""), 100) for name in CAMPAIGN_FIELDS}
+
+
+def _visitor_hash(site_id: int, local_day: date, visitor: str) -> int:
+    """Like the beacon's hash, one per visitor, site and local day; keyed with a secret of this
+    installation, since the days' salts of the past are gone."""
+    key = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32, person=b"import").digest()
+    message = f"{site_id}\n{local_day.isoformat()}\n{visitor}".encode()
+    digest = hashlib.blake2b(message, key=key, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
