@@ -10,14 +10,15 @@ from visits.models import RECORDED_FIELDS, Visit
 
 # The order of the values in a visit row, everywhere: direct inserts and the spool alike.
 COLUMNS = ("site_id", *RECORDED_FIELDS, "visitor_hash")
+IMPORT_COLUMNS = (*COLUMNS, "import_key")  # imported visits also keep their source row's digest
 MAX_ROWS_PER_STATEMENT = 500
 
 
-def visit_row(visit: Visit) -> tuple:
-    """An unsaved visit as the values of COLUMNS (properties as JSON text)."""
+def visit_row(visit: Visit, columns: Sequence[str] = COLUMNS) -> tuple:
+    """An unsaved visit as the values of `columns` (properties as JSON text)."""
     return tuple(
         props_json(visit.props) if column == "props" else getattr(visit, column)
-        for column in COLUMNS
+        for column in columns
     )
 
 
@@ -25,18 +26,18 @@ def props_json(props: dict) -> str:
     return json.dumps(props or {}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def visits_insert(rows: Sequence[tuple]) -> None:
-    """Insert visit rows (tuples of COLUMNS) in as few statements as possible."""
+def visits_insert(rows: Sequence[tuple], columns: Sequence[str] = COLUMNS) -> None:
+    """Insert visit rows (tuples of `columns`) in as few statements as possible."""
     alias = router.db_for_write(Visit)
     connection = connections[alias]
     if connection.vendor == "postgresql" and len(rows) > 1:
         # COPY adapts the values in C: a multi-row INSERT would spend the worker's GIL on it.
         with transaction.atomic(using=alias):
-            _copy_rows(connection, rows)
+            _copy_rows(connection, rows, columns)
         return
     for start in range(0, len(rows), MAX_ROWS_PER_STATEMENT):
         chunk = rows[start : start + MAX_ROWS_PER_STATEMENT]
-        sql, params = _insert_statement(connection, chunk)
+        sql, params = _insert_statement(connection, chunk, columns)
         if connection.in_atomic_block:
             # A savepoint keeps a failure from poisoning the caller's transaction.
             with transaction.atomic(using=alias), connection.cursor() as cursor:
@@ -45,22 +46,29 @@ def visits_insert(rows: Sequence[tuple]) -> None:
             _execute_reconnecting(connection, sql, params)
 
 
-def _copy_rows(connection, rows: Sequence[tuple]) -> None:
+def _copy_rows(connection, rows: Sequence[tuple], columns: Sequence[str]) -> None:
     quote = connection.ops.quote_name
     statement = "COPY {} ({}) FROM STDIN".format(
-        quote(Visit._meta.db_table), ", ".join(quote(column) for column in COLUMNS)
+        quote(Visit._meta.db_table), ", ".join(quote(column) for column in columns)
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # The driver's own cursor raises the driver's errors: make them Django's, as elsewhere.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
 
-def _insert_statement(connection, rows: Sequence[tuple]) -> tuple[str, list]:
+def _insert_statement(
+    connection, rows: Sequence[tuple], columns: Sequence[str]
+) -> tuple[str, list]:
     quote = connection.ops.quote_name
-    placeholders = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from the model, values bound)
         quote(Visit._meta.db_table),
-        ", ".join(quote(column) for column in COLUMNS),
+        ", ".join(quote(column) for column in columns),
         ", ".join([placeholders] * len(rows)),
     )
     adapt = connection.ops.adapt_datetimefield_value

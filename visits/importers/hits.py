@@ -6,6 +6,7 @@ identifies its source row, so importing the same file twice stores each visit on
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 from collections.abc import Iterator
@@ -62,6 +63,7 @@ def parse_time(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+@functools.lru_cache(maxsize=4096)
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=(code or "").upper()) if code else None
     if country is None:
@@ -69,6 +71,7 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
+@functools.lru_cache(maxsize=4096)
 def country_code_for(name: str) -> str:
     """Our CSV names countries; find the code the dashboard's flags need."""
     if not name:
@@ -79,6 +82,7 @@ def country_code_for(name: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)
 def region_name(code: str) -> str:
     """'US-CA' -> 'California'; '' when unknown."""
     if not code or "-" not in code:

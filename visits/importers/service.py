@@ -12,13 +12,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sites.models import Site
 from visits.beacon import BeaconError, clean_text, page_url
 from visits.campaigns import campaign_from_url
 from visits.importers.hits import ImportedHit, Skipped
+from visits.ingest import IMPORT_COLUMNS, visit_row, visits_insert
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Device, Visit
 from visits.properties import PropertyError, props_clean
 from visits.rollups import rollup_forget
@@ -27,6 +28,7 @@ from visits.urls_parts import referrer_domain, url_path
 KEY_LOOKUP_CHUNK = 500
 CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 FUTURE_MARGIN = timedelta(days=1)
+DEVICES = frozenset(Device.values)
 
 
 @dataclass
@@ -87,23 +89,27 @@ def visits_import(
 def _store(site: Site, batch: list[Visit], report: ImportReport, tz, dry_run: bool) -> None:
     if not batch:
         return
-    keys = [visit.import_key for visit in batch]
-    existing: set[str] = set()
-    for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
-        chunk = keys[start : start + KEY_LOOKUP_CHUNK]
-        existing.update(
-            Visit.objects.filter(site=site, import_key__in=chunk).values_list(
-                "import_key", flat=True
-            )
-        )
+    existing = _existing_keys(site, [visit.import_key for visit in batch])
     new = [visit for visit in batch if visit.import_key not in existing]
     report.already_there += len(batch) - len(new)
     if not dry_run and new:
-        with transaction.atomic():
-            # A concurrent run of the same file may have stored some meanwhile: skip those.
+        try:
+            with transaction.atomic():
+                visits_insert([visit_row(visit, IMPORT_COLUMNS) for visit in new], IMPORT_COLUMNS)
+        except IntegrityError:
+            # A concurrent run of the same file stored some meanwhile: skip those, keep the rest.
             Visit.objects.bulk_create(new, batch_size=KEY_LOOKUP_CHUNK, ignore_conflicts=True)
     report.imported += len(new)
     report.days.update(visit.timestamp.astimezone(tz).date() for visit in new)
+
+
+def _existing_keys(site: Site, keys: list[str]) -> set[str]:
+    existing: set[str] = set()
+    for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
+        chunk = keys[start : start + KEY_LOOKUP_CHUNK]
+        rows = Visit.objects.filter(site=site, import_key__in=chunk)
+        existing.update(rows.values_list("import_key", flat=True))
+    return existing
 
 
 def _visit(site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime) -> Visit | Skipped:
@@ -129,7 +135,7 @@ def _visit(site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime) -> Visi
         browser=clean_text(hit.browser, 50),
         browser_version=clean_text(hit.browser_version, 20),
         os=clean_text(hit.os, 50),
-        device=hit.device if hit.device in Device.values else "",
+        device=hit.device if hit.device in DEVICES else "",
         screen=clean_text(hit.screen, 10),
         country_code=clean_text(hit.country_code, 2).upper(),
         country=clean_text(hit.country, 100),

@@ -536,3 +536,17 @@ def test_progress_bar(site, tmp_path):
     )  # fmt: skip
     assert "Importing plausible-export.zip" in errors.getvalue()
     assert "100%" in errors.getvalue()
+
+
+def test_a_concurrent_run_of_the_same_file_stores_each_visit_once(site, tmp_path, monkeypatch):
+    from visits.importers import service
+
+    rows = [GOATCOUNTER_HEADER, *(_goat(f"/{n}", session=f"s{n}") for n in range(5))]
+    path = _write(tmp_path, "goatcounter.csv", _csv(rows))
+    _import(site, path)
+    # Another run stored them between this run's look-up and its insert: the look-up sees none.
+    monkeypatch.setattr(service, "_existing_keys", lambda site, keys: set())
+    rows.append(_goat("/new", session="s9"))
+    _import(site, _write(tmp_path, "goatcounter.csv", _csv(rows)))
+    assert Visit.objects.filter(site=site).count() == 6
+    assert Visit.objects.filter(site=site, path="/new").count() == 1
