@@ -37,6 +37,15 @@ class Agent:
     device: str = ""
     is_bot: bool = False
 
+    def visit_fields(self) -> dict[str, str]:
+        """What a visit records of its user agent (never the user agent itself)."""
+        return {
+            "browser": self.browser,
+            "browser_version": self.browser_version,
+            "os": self.os,
+            "device": self.device,
+        }
+
 
 @lru_cache(maxsize=4096)
 def agent_parse(user_agent: str) -> Agent:

@@ -30,6 +30,15 @@ class Location:
     region: str = ""
     city: str = ""
 
+    def visit_fields(self) -> dict[str, str]:
+        """What a visit records of its location."""
+        return {
+            "country_code": self.country_code,
+            "country": self.country,
+            "region": self.region,
+            "city": self.city,
+        }
+
 
 NOWHERE = Location()
 _UNOPENED = object()

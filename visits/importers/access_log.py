@@ -100,14 +100,8 @@ def _hit(number: int, line: str, match: re.Match, site: Site, keys: RowKeys):
         key=keys.key(line),
         url=page_address(site.base_url, path, query),
         referrer="" if referrer == "-" else referrer,
-        browser=agent.browser,
-        browser_version=agent.browser_version,
-        os=agent.os,
-        device=agent.device,
-        country_code=location.country_code,
-        country=location.country,
-        region=location.region,
-        city=location.city,
+        **agent.visit_fields(),
+        **location.visit_fields(),
         visitor=f"{match['address']}\n{user_agent}",
     )
 
