@@ -13,6 +13,7 @@ from sites.views import SiteObjectMixin
 from visits.charts import chart_geometry
 from visits.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
 from visits.rollups import rollup_ensure
+from visits.sessions import sessions_shared
 from visits.stats import (
     Totals,
     stats_filters_from,
@@ -118,7 +119,8 @@ class DashboardPage(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        context = self.get_context_data(object=self.object)
+        with sessions_shared():  # the headline and the entry and exit panels share visits
+            context = self.get_context_data(object=self.object)
         return self.render_to_response(context, status=400 if context["period_error"] else 200)
 
     def get_context_data(self, **kwargs):

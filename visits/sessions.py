@@ -12,6 +12,9 @@ row per visit comes back.
 """
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -147,3 +150,29 @@ def session_figures(
     for session in sessions:
         grouped[(session.day if by_day else None, key(session) if key else "")].add(session)
     return grouped
+
+
+# Within `sessions_shared()`, visits formed from the same hits are formed once: a dashboard's
+# headline, entry-page and exit-page panels all need them. Outside it nothing is kept, so a
+# long-running process never reads stale visits.
+_shared: ContextVar[dict | None] = ContextVar("shared_sessions", default=None)
+
+
+@contextmanager
+def sessions_shared() -> Iterator[None]:
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def sessions_shared_for(key: Hashable, queryset: QuerySet[Visit], *, tz: ZoneInfo):
+    """The visits of `queryset` (identified by `key`) if shared ones are kept, else None
+    (the caller forms them)."""
+    shared = _shared.get()
+    if shared is None:
+        return None
+    if key not in shared:
+        shared[key] = sessions_of(queryset, tz=tz)
+    return shared[key]

@@ -27,7 +27,7 @@ from visits.rollups import (
     local_bounds,
     rollup_ensure,
 )
-from visits.sessions import ENTRY, EXIT
+from visits.sessions import ENTRY, EXIT, sessions_shared_for
 
 DIRECT = "direct"  # the referrer filter's value for visits without a referrer
 FILTER_MAX_LENGTH = 2048
@@ -139,8 +139,17 @@ def _rows(
         visits = visits_matching(site=site, filters=filters).filter(
             timestamp__gte=start, timestamp__lt=end
         )
+        sessions = None
+        if dimension in SESSION_DIMENSIONS or (dimension == TOTAL and with_sessions):
+            key = (site.pk, tuple(sorted(filters.items())), raw_from, last_day)
+            sessions = sessions_shared_for(key, visits, tz=period.tz)
         rows += daily_rows(
-            visits, tz=period.tz, dimension=dimension, by_day=by_day, with_sessions=with_sessions
+            visits,
+            tz=period.tz,
+            dimension=dimension,
+            by_day=by_day,
+            with_sessions=with_sessions,
+            sessions=sessions,
         )
     return rows
 

@@ -181,3 +181,32 @@ def test_rollup_and_raw_agree_on_a_day_with_no_visits(ny_site, mode):
     assert current.views_per_visit == 0.0
     assert previous.sessions == 0
     assert date(2026, 3, 10) == period_of().first_day
+
+
+def test_a_dashboard_request_forms_each_periods_visits_once(owner_client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from visits.tests.factories import VisitFactory
+
+    VisitFactory(site=site, path="/a", url="https://blog.example.com/a", visitor_hash=1)
+    VisitFactory(site=site, path="/b", url="https://blog.example.com/b", visitor_hash=1)
+    # Filtered, every panel reads raw hits; the headline, entry and exit panels need visits.
+    url = f"/sites/{site.pk}/stats/?period=7d&browser={site.visits.first().browser}"
+    owner_client.get(url)  # the first request also builds the finished days' rollups
+    with CaptureQueriesContext(connection) as queries:
+        page = owner_client.get(url)
+    assert page.status_code == 200
+    formed = [query for query in queries if "WITH hits AS" in query["sql"]]
+    assert len(formed) == 2  # this period and the one before, not once per panel
+    body = page.content.decode()
+    assert "/a" in body and "/b" in body
+
+
+def test_visits_are_not_kept_between_calls(ny_site):
+    period = period_resolve(key="7d", tz_name=ny_site.timezone, now=LATER)
+    Visit.objects.create(site=ny_site, url=f"{BASE}/", path="/", timestamp=LATER, visitor_hash=1)
+    first = visit_totals(site=ny_site, period=period, filters={"page": "/"}, now=LATER)[0]
+    Visit.objects.create(site=ny_site, url=f"{BASE}/", path="/", timestamp=LATER, visitor_hash=2)
+    second = visit_totals(site=ny_site, period=period, filters={"page": "/"}, now=LATER)[0]
+    assert (first.sessions, second.sessions) == (1, 2)
