@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sites.models import Site
+from visits.management.site_argument import site_from_argument
 from visits.models import Visit
 from visits.rollups import local_bounds
 from visits.services import visits_delete
@@ -31,9 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count, erase nothing")
 
     def handle(self, *args, site_id, first, last, dry_run, **options):
-        site = Site.objects.filter(pk=site_id).first()
-        if site is None:
-            raise CommandError(f"There is no site {site_id}.")
+        site = site_from_argument(site_id)
         visits = Visit.objects.filter(site=site)
         first_day = _day(first, "--from") if first else date.min
         last_day = _day(last, "--to") if last else date.max

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sites.models import Site
+from visits.management.site_argument import site_from_argument
 from visits.site_export import EXPORT_FORMATS, site_export
 
 
@@ -15,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="a file to write (default: standard output)")
 
     def handle(self, *args, site_id, format, output, **options):
-        site = Site.objects.filter(pk=site_id).first()
-        if site is None:
-            raise CommandError(f"There is no site {site_id}.")
+        site = site_from_argument(site_id)
         pieces = site_export(site=site, kind=format)
         if not output:
             for piece in pieces:

@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from sites.models import Site
 from visits.importers import FORMAT_NAMES, READERS, format_detect
 from visits.importers.hits import FormatError
 from visits.importers.service import visits_import
+from visits.management.site_argument import site_from_argument
 
 LABELS = {
     "ours": "this app's CSV",
@@ -46,9 +46,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, site_id, path, format, batch_size, dry_run, progress, **options):
-        site = Site.objects.filter(pk=site_id).first()
-        if site is None:
-            raise CommandError(f"There is no site {site_id}.")
+        site = site_from_argument(site_id)
         if not 1 <= batch_size <= 50_000:
             raise CommandError("--batch-size must be between 1 and 50000.")
         source = Path(path)

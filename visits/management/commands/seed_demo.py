@@ -10,6 +10,7 @@ from accounts.services import user_register
 from sites.models import Site
 from sites.services import goal_create, site_create
 from visits.demo import demo_visits_create
+from visits.management.site_argument import site_from_argument
 from visits.rollups import rollup_ensure, rollup_forget
 
 DEMO_GOALS = [
@@ -36,12 +37,7 @@ class Command(BaseCommand):
             raise CommandError("--visits must be 0 or more.")
         if not 1 <= days <= 3660:
             raise CommandError("--days must be between 1 and 3660.")
-        if site is not None:
-            target = Site.objects.filter(pk=site).first()
-            if target is None:
-                raise CommandError(f"No site with id {site}.")
-        else:
-            target = self._demo_site()
+        target = site_from_argument(site) if site is not None else self._demo_site()
         started = timezone.now()
         created = demo_visits_create(site=target, visits=visits, days=days, now=started, seed=seed)
         inserted = timezone.now()
