@@ -130,3 +130,18 @@ def test_geoip_lookup_without_database_is_a_clear_error(settings, tmp_path):
     settings.GEOIP_PATH = tmp_path
     with pytest.raises(CommandError, match="No usable GeoIP database"):
         run("geoip_lookup", LONDON_V4)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["export_site", "999999"],
+        ["erase_visits", "999999"],
+        ["import_visits", "999999", "visits.csv"],
+        ["seed_demo", "--site", "999999", "--visits", "1"],
+    ],
+)
+@pytest.mark.django_db
+def test_every_command_names_an_unknown_site_alike(arguments):
+    with pytest.raises(CommandError, match=r"^There is no site 999999\.$"):
+        call_command(*arguments, stdout=io.StringIO())
