@@ -24,7 +24,8 @@ def site_save(*, site: Site) -> Site:
     """Normalise, validate and store a site that a form or the admin has filled in."""
     site.base_url = normalize_base_url(site.base_url)
     site.extra_domains = normalize_domains(site.extra_domains)
-    site.name = site.name.strip()
+    # One line: the name goes into email subjects, where a line break is refused.
+    site.name = " ".join(site.name.split())
     site.full_clean()
     timezone_changed = (
         site.pk is not None

@@ -6,6 +6,7 @@ from smtplib import SMTPException
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from accounts.ratelimits import rate_limited
 from sites.models import OWNER, Invitation, Membership, Role
 from sites.selectors import site_team_for
 from sites.services import (
@@ -71,6 +73,12 @@ class TeamView(SitePageMixin, View):
         form = InvitationForm(request.POST)
         if not form.is_valid():
             return self.get(request, pk, form=form)
+        limit = settings.INVITE_RATE_LIMIT
+        if rate_limited(request=request, group="invite", key=str(request.user.pk), rate=limit):
+            form.add_error(None, f"You have sent many invitations lately ({limit}); try later.")
+            response = self.get(request, pk, form=form)
+            response.status_code = 429
+            return response
         try:
             invitation = invitation_create(
                 site=self.site, invited_by=request.user, now=timezone.now(), **form.cleaned_data

@@ -152,6 +152,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 REGISTER_RATE_LIMIT = rate_setting("REGISTER_RATE_LIMIT", default="10/h")
+INVITE_RATE_LIMIT = rate_setting("INVITE_RATE_LIMIT", default="30/h")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "sites:list"
 LOGOUT_REDIRECT_URL = "home"

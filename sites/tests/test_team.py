@@ -230,3 +230,28 @@ def test_register_ignores_a_next_page_on_another_host(client):
         },
     )
     assert response["Location"] == "/sites/"
+
+
+@pytest.mark.django_db
+def test_invitation_emails_are_limited_per_owner(owner_client, site, settings):
+    settings.INVITE_RATE_LIMIT = "2/h"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert _invite(owner_client, site, email="a@example.net").status_code == 302
+    assert _invite(owner_client, site, email="b@example.net").status_code == 302
+    refused = _invite(owner_client, site, email="c@example.net")
+    assert refused.status_code == 429
+    assert "many invitations lately" in refused.content.decode()
+    assert [message.to for message in mail.outbox] == [["a@example.net"], ["b@example.net"]]
+    assert not Invitation.objects.filter(email="c@example.net").exists()
+
+
+@pytest.mark.django_db
+def test_a_site_name_stays_on_one_line_for_email_subjects(owner_client, site):
+    form = {"name": "Blog\r\nBcc: x@example.org", "base_url": site.base_url, "timezone": "UTC"}
+    owner_client.post(f"/sites/{site.pk}/edit/", form)
+    site.refresh_from_db()
+    assert site.name == "Blog Bcc: x@example.org"
+    assert _invite(owner_client, site).status_code == 302
+    assert mail.outbox[-1].subject == (
+        "You are invited to see the visits to Blog Bcc: x@example.org"
+    )
