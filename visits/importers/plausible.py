@@ -43,6 +43,7 @@ BROWSERS = {"Microsoft Edge": "Edge", "Samsung Internet": "Samsung Internet"}
 SYSTEMS = {"Mac": "Mac OS X", "GNU/Linux": "Linux"}
 DEVICES = {"desktop": "desktop", "laptop": "desktop", "mobile": "mobile", "tablet": "tablet"}
 DAY = timedelta(days=1)
+MAX_DAY_HITS = 5_000_000
 
 
 def looks_like(stream: BinaryIO) -> bool:
@@ -103,11 +104,20 @@ def _rows_of(member, name: str, into: dict[date, list[dict]]) -> Iterator[Skippe
         into[day].append(row)
 
 
-def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[ImportedHit]:
+def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[ImportedHit | Skipped]:
     pages = sorted(tables["pages"], key=lambda row: (-row["pageviews"], row["page"]))
     totals = tables["visitors"][0] if tables["visitors"] else {}
     count = totals.get("visitors") or max((row["visitors"] for row in pages), default=0)
     if count == 0:
+        return
+    hits = sum(row["pageviews"] for row in pages) + sum(
+        row.get("events", 0) for row in tables["custom_events"]
+    )
+    if max(count, hits) > MAX_DAY_HITS:
+        # A day is laid out in memory: refuse a figure no real export holds, not the machine.
+        yield Skipped(
+            0, "day too large to lay out", f"{day}: {max(count, hits):,} visitors or hits"
+        )
         return
     people = [_Visitor() for _ in range(count)]
     _give(people, tables["sources"], _source)

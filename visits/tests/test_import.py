@@ -550,3 +550,17 @@ def test_a_concurrent_run_of_the_same_file_stores_each_visit_once(site, tmp_path
     _import(site, _write(tmp_path, "goatcounter.csv", _csv(rows)))
     assert Visit.objects.filter(site=site).count() == 6
     assert Visit.objects.filter(site=site, path="/new").count() == 1
+
+
+def test_an_absurd_plausible_day_is_refused_not_laid_out(site, tmp_path):
+    path = tmp_path / "huge.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "imported_pages_20260301_20260319.csv",
+            _csv([["date", "hostname", "page", "visits", "visitors", "pageviews"],
+                  ["2026-03-09", "h", "/", "1", "1", "1"],
+                  ["2026-03-10", "h", "/", "1", "1", "99999999999"]]),
+        )  # fmt: skip
+    output = _import(site, path)
+    assert "Imported 1 visits" in output
+    assert "1 day too large to lay out (2026-03-10: 99,999,999,999 visitors or hits)" in output

@@ -88,8 +88,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Skipped {report.skipped_total:,}:")
             for reason, count in report.skipped.most_common():
                 first = report.first_skipped[reason]
-                where = f"first at line {first.line}" + (
-                    f": {first.detail}" if first.detail else ""
+                where = ": ".join(
+                    part
+                    for part in (first.line and f"first at line {first.line}", first.detail)
+                    if part
                 )
                 self.stdout.write(f"  {count:,} {reason} ({where})")
         if report.days and not dry_run:
