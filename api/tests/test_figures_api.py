@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from conftest import IPHONE_UA
 from visits.models import Visit
 from visits.periods import period_resolve
 from visits.stats import visit_breakdown, visit_totals
@@ -15,10 +16,7 @@ from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
-IPHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
-)
+IPHONE = IPHONE_UA
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from conftest import CHROME_UA, IPHONE_UA
 from sites.services import site_create
 from visits.models import DailyRollup, Visit
 from visits.periods import period_resolve
@@ -25,14 +26,7 @@ from visits.tests.geoip_data import LONDON_V4
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 20, 12, tzinfo=UTC)
-CHROME = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/126.0.0.0 Safari/537.36"
-)
-IPHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
-)
+CHROME, IPHONE = CHROME_UA, IPHONE_UA
 
 
 @pytest.fixture(autouse=True)
