@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from sites.models import Site
-from visits.models import Visit
+from visits.models import ENGAGEMENT, Visit
 
 # The contract's CSV header; each column is the Visit field of the same name.
 CSV_COLUMNS = (
@@ -27,8 +27,14 @@ def visit_list_for(*, site: Site) -> QuerySet[Visit]:
     return Visit.objects.filter(site=site).order_by("-timestamp", "-id")
 
 
+def visit_page_list_for(*, site: Site) -> QuerySet[Visit]:
+    """What the owner's visit lists show: pageviews and events, not the snippet's engagement
+    pings (they only time visits; the CSV and exports keep them, as recorded data)."""
+    return visit_list_for(site=site).exclude(event=ENGAGEMENT)
+
+
 def visit_latest_for(*, site: Site, limit: int = 20) -> list[Visit]:
-    return list(visit_list_for(site=site)[:limit])
+    return list(visit_page_list_for(site=site)[:limit])
 
 
 def visit_csv_rows(*, visits: QuerySet[Visit], chunk_size: int = 2000) -> Iterator[tuple]:

@@ -22,7 +22,7 @@ from visits.agents import agent_parse
 from visits.beacon import BODY_MAX_BYTES, BeaconError, BeaconHit, beacon_parse, page_on_site
 from visits.csv_export import csv_lines
 from visits.geo import geolocator
-from visits.selectors import CSV_COLUMNS, visit_csv_rows, visit_list_for
+from visits.selectors import CSV_COLUMNS, visit_csv_rows, visit_list_for, visit_page_list_for
 from visits.services import visit_record
 from visits.site_cache import beacon_site, beacon_site_forget
 
@@ -120,7 +120,7 @@ class VisitListView(LoginRequiredMixin, ListView):
         self.site = get_object_or_404(
             site_queryset_for(user=self.request.user), pk=self.kwargs["site_id"]
         )
-        return visit_list_for(site=self.site)
+        return visit_page_list_for(site=self.site)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

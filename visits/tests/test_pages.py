@@ -75,3 +75,17 @@ def test_visit_values_are_escaped_in_pages(owner_client, site):
     body = owner_client.get(f"/sites/{site.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;b&gt;x&lt;/b&gt;" in body
+
+
+def test_engagement_pings_are_left_out_of_visit_lists_but_kept_in_the_csv(owner_client, site):
+    now = timezone.now()
+    Visit.objects.create(site=site, url="https://blog.example.com/a", timestamp=now)
+    Visit.objects.create(
+        site=site, url="https://blog.example.com/a", event="engagement", timestamp=now
+    )
+    latest = owner_client.get(f"/sites/{site.pk}/").context["latest_visits"]
+    listed = owner_client.get(f"/sites/{site.pk}/visits/").context["visits"]
+    assert [visit.event for visit in latest] == ["pageview"]
+    assert [visit.event for visit in listed] == ["pageview"]
+    csv_body = b"".join(owner_client.get(f"/sites/{site.pk}/visits.csv").streaming_content)
+    assert b",engagement," in csv_body
