@@ -1,4 +1,5 @@
-"""Subscribing people to a site's emails (owners), and unsubscribing from an email (anyone)."""
+"""Subscribing people to a site's emails (owners and managers choose anyone; viewers only
+themselves), and unsubscribing from an email (anyone with its link)."""
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +14,7 @@ from reports.models import Subscription
 from reports.services import subscription_create
 from sites.access import site_for
 from sites.models import Role
+from sites.selectors import role_allows
 from sites.views import SitePageMixin
 
 
@@ -22,39 +24,59 @@ class SubscriptionForm(forms.ModelForm):
         fields = ("email", "frequency", "alerts")
 
 
+class OwnSubscriptionForm(forms.ModelForm):
+    """A viewer's: the digest and alerts for their own address only."""
+
+    class Meta:
+        model = Subscription
+        fields = ("frequency", "alerts")
+
+
+def _subscriptions_visible(site, user):
+    """Managers and owners see and manage every recipient; viewers only themselves."""
+    if role_allows(role=site.user_role, needed=Role.MANAGER):
+        return site.subscriptions.all(), SubscriptionForm
+    return site.subscriptions.filter(email__iexact=user.email), OwnSubscriptionForm
+
+
 class SubscriptionsView(SitePageMixin, View):
-    site_role = Role.MANAGER
+    site_role = Role.VIEWER
 
     def get(self, request, pk: int, form=None):
+        subscriptions, form_class = _subscriptions_visible(self.site, request.user)
         return render(
             request,
             "reports/subscriptions.html",
             {
                 "site": self.site,
                 "title": f"Email reports for {self.site.name}",
-                "subscriptions": self.site.subscriptions.order_by("email"),
-                "form": form or SubscriptionForm(initial={"email": request.user.email}),
+                "subscriptions": subscriptions.order_by("email"),
+                "own_only": form_class is OwnSubscriptionForm,
+                "form": form or form_class(initial={"email": request.user.email}),
             },
             status=400 if form else 200,
         )
 
     def post(self, request, pk: int):
-        form = SubscriptionForm(request.POST)
+        _, form_class = _subscriptions_visible(self.site, request.user)
+        form = form_class(request.POST)
         if form.is_valid():
+            chosen = {"email": request.user.email, **form.cleaned_data}
             try:
-                subscription_create(site=self.site, **form.cleaned_data)
+                subscription_create(site=self.site, **chosen)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"{form.cleaned_data['email']} will get the reports.")
+                messages.success(request, f"{chosen['email']} will get the reports.")
                 return redirect("reports:subscriptions", pk=self.site.pk)
         return self.get(request, pk, form=form)
 
 
 class SubscriptionDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk: int, subscription_id: int):
-        site = site_for(user=request.user, pk=pk, role=Role.MANAGER)
-        get_object_or_404(Subscription, pk=subscription_id, site=site).delete()
+        site = site_for(user=request.user, pk=pk, role=Role.VIEWER)
+        subscriptions, _ = _subscriptions_visible(site, request.user)
+        get_object_or_404(subscriptions, pk=subscription_id).delete()
         messages.success(request, "Removed.")
         return redirect("reports:subscriptions", pk=site.pk)
 

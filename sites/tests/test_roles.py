@@ -69,7 +69,7 @@ PAGES = {
     "/sites/{pk}/visits.csv": {"owner": 200, "manager": 200, "viewer": 200, "stranger": 404},
     "/sites/{pk}/edit/": {"owner": 200, "manager": 200, "viewer": 403, "stranger": 404},
     "/sites/{pk}/goals/": {"owner": 200, "manager": 200, "viewer": 403, "stranger": 404},
-    "/sites/{pk}/reports/": {"owner": 200, "manager": 200, "viewer": 403, "stranger": 404},
+    "/sites/{pk}/reports/": {"owner": 200, "manager": 200, "viewer": 200, "stranger": 404},
     "/sites/{pk}/sharing/": {"owner": 200, "manager": 403, "viewer": 403, "stranger": 404},
     "/sites/{pk}/team/": {"owner": 200, "manager": 403, "viewer": 403, "stranger": 404},
     "/sites/{pk}/delete/": {"owner": 200, "manager": 403, "viewer": 403, "stranger": 404},
@@ -289,3 +289,31 @@ def test_removed_member_loses_access_and_the_sites_emails(as_user, site, viewer)
     assert response.status_code == 302
     assert as_user("viewer").get(f"/sites/{site.pk}/").status_code == 404
     assert not site.subscriptions.exists()
+
+
+@pytest.mark.django_db
+def test_a_viewer_chooses_only_their_own_emails(as_user, site, viewer):
+    subscription_create(site=site, email="boss@example.com", frequency="weekly", alerts=True)
+    page = as_user("viewer").get(f"/sites/{site.pk}/reports/").content.decode()
+    assert "boss@example.com" not in page
+    assert "Your emails" in page
+    # Whatever address the form is sent with, a viewer subscribes themselves.
+    form = {"email": "someone@example.org", "frequency": "monthly", "alerts": "on"}
+    assert as_user("viewer").post(f"/sites/{site.pk}/reports/", form).status_code == 302
+    mine = site.subscriptions.get(email=viewer.email)
+    assert (mine.frequency, mine.alerts) == ("monthly", True)
+    assert not site.subscriptions.filter(email="someone@example.org").exists()
+    boss = site.subscriptions.get(email="boss@example.com")
+    client = as_user("viewer")
+    assert client.post(f"/sites/{site.pk}/reports/{boss.pk}/delete/").status_code == 404
+    assert client.post(f"/sites/{site.pk}/reports/{mine.pk}/delete/").status_code == 302
+    assert list(site.subscriptions.values_list("email", flat=True)) == ["boss@example.com"]
+
+
+@pytest.mark.django_db
+def test_a_manager_chooses_anyones_emails(as_user, site):
+    form = {"email": "someone@example.org", "frequency": "weekly"}
+    assert as_user("manager").post(f"/sites/{site.pk}/reports/", form).status_code == 302
+    assert site.subscriptions.filter(email="someone@example.org").exists()
+    page = as_user("manager").get(f"/sites/{site.pk}/reports/").content.decode()
+    assert "someone@example.org" in page
