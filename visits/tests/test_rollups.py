@@ -121,7 +121,7 @@ def test_seed_demo_fills_an_existing_site(site):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--site", "99999"], "No site"),
+        (["--site", "99999"], "There is no site"),
         (["--days", "0"], "--days"),
         (["--visits", "-1"], "--visits"),
     ],
