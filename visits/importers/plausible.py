@@ -14,7 +14,7 @@ the exact visits, bounces and durations, which follow from the layout.
 import hashlib
 import re
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -188,12 +188,15 @@ def _lay_out_pages(people: list[_Visitor], pages: list[dict], day: date) -> None
     """Each page's views go to exactly its number of visitors, taken in turn round the day's
     visitors, so every visitor with a page is counted once."""
     cursor = 0
+    seen: Counter = Counter()  # a row repeated in the export is a second row, not the same one
     for row in pages:
         views = row["pageviews"]
         viewers = min(max(row["visitors"], 1), views, len(people))
+        name = f"{day}|page|{row.get('hostname', '')}|{row['page']}"
+        seen[name] += 1
         for index in range(viewers):
             share = views // viewers + (1 if index < views % viewers else 0)
-            key = f"{day}|page|{row.get('hostname', '')}|{row['page']}|{index}"
+            key = f"{name}|{seen[name]}|{index}"
             people[(cursor + index) % len(people)].pages.append((row["page"], share, key))
         cursor += viewers
 
@@ -201,14 +204,16 @@ def _lay_out_pages(people: list[_Visitor], pages: list[dict], day: date) -> None
 def _lay_out_events(people: list[_Visitor], rows: list[dict], day: date) -> None:
     """Each event row's events go to its number of visitors, chosen among those who viewed
     its page (or any page), so events never add visitors to a page."""
+    seen: Counter = Counter()
     for row in rows:
         events, path = row.get("events", 0), row.get("path", "")
         viewers = [person for person in people if any(page == path for page, *_ in person.pages)]
         candidates = viewers or [person for person in people if person.pages] or people
         senders = min(max(row.get("visitors", 0), 1), events, len(candidates))
+        name = f"{day}|event|{row['name']}|{row.get('link_url', '')}|{path}"
+        seen[name] += 1
         for index in range(events):
-            where = f"{row.get('link_url', '')}|{path}"
-            key = f"{day}|event|{row['name']}|{where}|{index}"
+            key = f"{name}|{seen[name]}|{index}"
             person = candidates[index % senders]
             page = path or (person.pages[0][0] if person.pages else "/")
             person.events.append((row["name"], page, row.get("link_url", ""), key))

@@ -558,3 +558,16 @@ def test_an_absurd_plausible_day_is_refused_not_laid_out(site, tmp_path):
     output = _import(site, path)
     assert "Imported 1 visits" in output
     assert "1 day too large to lay out (2026-03-10: 99,999,999,999 visitors or hits)" in output
+
+
+def test_a_row_repeated_in_a_plausible_export_counts_twice(site, tmp_path):
+    path = tmp_path / "twice.zip"
+    row = ["2026-03-09", "h", "/", "1", "1", "2"]
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "imported_pages_20260301_20260319.csv",
+            _csv([["date", "hostname", "page", "visits", "visitors", "pageviews"], row, row]),
+        )
+    assert "Imported 4 visits" in _import(site, path)
+    assert "Imported 0 visits" in _import(site, path)
+    assert Visit.objects.filter(site=site).count() == 4
