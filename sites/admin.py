@@ -28,6 +28,10 @@ class OwnerScopedAdminMixin:
             raise Http404("No such object.")
         return obj
 
+    def role_allows_on_site(self, request, site_id: int, needed: str) -> bool:
+        """Whether the user's role on the site allows what `needed` may (object permissions)."""
+        return role_allows(role=site_role_of(user=request.user, site_id=site_id), needed=needed)
+
 
 @admin.register(Site)
 class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
@@ -46,8 +50,9 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         if obj is None:
             return True
         # Sites from get_queryset carry the role; one just added in this request does not.
-        role = getattr(obj, "user_role", None) or site_role_of(user=request.user, site_id=obj.pk)
-        return role_allows(role=role, needed=needed)
+        if role := getattr(obj, "user_role", None):
+            return role_allows(role=role, needed=needed)
+        return self.role_allows_on_site(request, obj.pk, needed)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -151,8 +156,7 @@ class GoalAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).filter(site__in=site_queryset_for(user=request.user))
 
     def _manages(self, request, obj) -> bool:
-        role = site_role_of(user=request.user, site_id=obj.site_id) if obj else None
-        return obj is None or role_allows(role=role, needed=Role.MANAGER)
+        return obj is None or self.role_allows_on_site(request, obj.site_id, Role.MANAGER)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._manages(request, obj)

@@ -5,7 +5,7 @@ from django.http import StreamingHttpResponse
 
 from sites.admin import OwnerScopedAdminMixin
 from sites.models import OWNER
-from sites.selectors import role_allows, site_queryset_for, site_role_of
+from sites.selectors import site_queryset_for
 from visits.csv_export import csv_lines
 from visits.models import RECORDED_FIELDS, Visit
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
@@ -45,8 +45,8 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         # Erasing recorded visits is the site owner's decision, not a teammate's.
         if obj is None:
             return super().has_delete_permission(request)
-        role = site_role_of(user=request.user, site_id=obj.site_id)
-        return super().has_delete_permission(request, obj) and role_allows(role=role, needed=OWNER)
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self.role_allows_on_site(request, obj.site_id, OWNER)
 
     def delete_model(self, request, obj):
         visits_delete(visits=Visit.objects.filter(pk=obj.pk))
