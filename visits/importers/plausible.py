@@ -204,11 +204,18 @@ def _lay_out_pages(people: list[_Visitor], pages: list[dict], day: date) -> None
 def _lay_out_events(people: list[_Visitor], rows: list[dict], day: date) -> None:
     """Each event row's events go to its number of visitors, chosen among those who viewed
     its page (or any page), so events never add visitors to a page."""
+    if not rows:
+        return
+    # Who viewed which page, found once for the day rather than once per event row.
+    viewers_of: dict[str, list[_Visitor]] = defaultdict(list)
+    for person in people:
+        for page in dict.fromkeys(page for page, *_ in person.pages):
+            viewers_of[page].append(person)
+    with_pages = [person for person in people if person.pages]
     seen: Counter = Counter()
     for row in rows:
         events, path = row.get("events", 0), row.get("path", "")
-        viewers = [person for person in people if any(page == path for page, *_ in person.pages)]
-        candidates = viewers or [person for person in people if person.pages] or people
+        candidates = viewers_of.get(path) or with_pages or people
         senders = min(max(row.get("visitors", 0), 1), events, len(candidates))
         name = f"{day}|event|{row['name']}|{row.get('link_url', '')}|{path}"
         seen[name] += 1
