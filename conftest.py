@@ -38,7 +38,7 @@ def _plain_static_storage(settings):
 @pytest.fixture(autouse=True)
 def _fresh_beacon_site_cache():
     # Test databases reuse ids; a site cached by an earlier test must not leak into the next.
-    from visits.site_cache import beacon_site_forget
+    from visits.ingest.site_cache import beacon_site_forget
 
     beacon_site_forget()
     yield
@@ -64,7 +64,7 @@ def geoip_dir(tmp_path, settings, city_database_file):
 def mode(request, monkeypatch):
     """Run a figures test twice: from rollups, and from raw visits only."""
     if request.param == "raw":
-        from visits import stats
+        from visits.stats import figures as stats
 
         monkeypatch.setattr(stats, "rollup_ensure", lambda **kwargs: date.min)
     return request.param

@@ -32,6 +32,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 def worker_exit(server, worker):
     """Store the visits this worker still has spooled before it goes."""
-    from visits.spool import spool_close
+    from visits.ingest.spool import spool_close
 
     spool_close()

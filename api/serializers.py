@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
 from sites.models import SITE_SETTINGS, Goal, Site
-from visits.beacon import clean_text
+from visits.ingest.props import PropertyError, props_clean
 from visits.models import (
     EVENT_MAX_LENGTH,
     RECORDED_FIELDS,
@@ -12,8 +12,8 @@ from visits.models import (
     USER_AGENT_MAX_LENGTH,
     Visit,
 )
-from visits.properties import PropertyError, props_clean
-from visits.stats import BREAKDOWNS
+from visits.stats.figures import BREAKDOWNS
+from visits.text import clean_text
 
 
 class SiteSerializer(serializers.ModelSerializer):

@@ -43,13 +43,12 @@ from sites.access import role_require
 from sites.models import OWNER, Role
 from sites.selectors import site_queryset_for
 from sites.services import goal_create, goal_delete, site_create, site_delete, site_update
-from visits.agents import agent_parse
-from visits.beacon import BeaconError, hit_build, page_on_site
-from visits.csv_export import csv_lines
-from visits.periods import PeriodError, period_resolve
+from visits.downloads import csv_lines
+from visits.ingest.agents import agent_parse
+from visits.ingest.parse import BeaconError, hit_build, page_on_site
+from visits.ingest.record import visit_record
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
-from visits.services import visit_record
-from visits.stats import (
+from visits.stats.figures import (
     BREAKDOWNS,
     DIMENSIONS,
     PROPERTY,
@@ -60,6 +59,7 @@ from visits.stats import (
     visit_totals,
     visits_matching,
 )
+from visits.stats.periods import PeriodError, period_resolve
 
 PERIOD_PARAMETERS = [
     OpenApiParameter(

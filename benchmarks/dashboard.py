@@ -113,9 +113,9 @@ def run_child(args) -> int:
     from sites.services import site_create
     from visits.demo import demo_visits_create
     from visits.models import Visit
-    from visits.periods import period_resolve
-    from visits.rollups import rollup_ensure
-    from visits.stats import DIMENSIONS, visit_breakdown, visit_timeseries, visit_totals
+    from visits.stats.figures import DIMENSIONS, visit_breakdown, visit_timeseries, visit_totals
+    from visits.stats.periods import period_resolve
+    from visits.stats.rollups import rollup_ensure
 
     settings.STORAGES = {
         **settings.STORAGES,

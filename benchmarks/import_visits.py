@@ -93,7 +93,7 @@ def run_child(args) -> int:
 
     from accounts.services import user_register
     from sites.services import site_create
-    from visits.ingest import visit_row, visits_insert
+    from visits.ingest.bulk import visit_row, visits_insert
     from visits.models import Visit
 
     call_command("migrate", verbosity=0)

@@ -20,10 +20,10 @@ from django.urls import reverse
 
 from reports.models import SentAlert, Subscription
 from sites.models import Site
-from visits.dashboard import change_percent, duration_label
 from visits.models import ENGAGEMENT, Visit
-from visits.periods import period_resolve
-from visits.stats import visit_breakdown, visit_totals
+from visits.stats.dashboard import change_percent, duration_label
+from visits.stats.figures import visit_breakdown, visit_totals
+from visits.stats.periods import period_resolve
 
 logger = logging.getLogger(__name__)
 SILENCE = timedelta(hours=24)

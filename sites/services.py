@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from accounts.models import User, normalize_email_address
 from sites.base_urls import normalize_base_url, normalize_domains
 from sites.models import Goal, Invitation, Membership, SharedLink, Site
-from visits.rollups import rollup_forget
-from visits.site_cache import beacon_site_forget
+from visits.ingest.site_cache import beacon_site_forget
+from visits.stats.rollups import rollup_forget
 
 UNCHANGED = object()
 

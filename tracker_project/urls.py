@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sites.sharing import SharedDashboardEmbedView, SharedDashboardView
 from sites.team import InvitationView
 from sites.views import HomeView, favicon
-from visits.views import healthz
+from visits.ingest.health import healthz
+from visits.stats.shared import SharedDashboardEmbedView, SharedDashboardView
 
 admin.site.site_header = "Tracker administration"
 admin.site.site_title = "Tracker admin"

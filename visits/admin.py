@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 from sites.admin import OwnerScopedAdminMixin
 from sites.models import OWNER
 from sites.selectors import site_queryset_for
-from visits.csv_export import csv_lines
+from visits.downloads import csv_lines
 from visits.models import RECORDED_FIELDS, Visit
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.services import visits_delete

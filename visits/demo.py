@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from sites.models import Site
+from visits.ingest.url_parts import referrer_domain
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
-from visits.urls_parts import referrer_domain
 
 PAGES = [
     ("/", 30),

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from sites.models import Site
-from visits.csv_export import csv_lines
+from visits.downloads import csv_lines
 from visits.models import RECORDED_FIELDS, Visit
 
 SITE_FIELDS = (

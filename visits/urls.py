@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from visits import dashboard, views
+from visits import views
+from visits.ingest.views import beacon
+from visits.stats import dashboard
 
 app_name = "visits"
 
 urlpatterns = [
-    path("visit", views.beacon, name="beacon"),
+    path("visit", beacon, name="beacon"),
     path("visits/", views.VisitListView.as_view(), name="list"),
     path("visits.csv", login_required(views.visits_csv), name="csv"),
     path("stats/", dashboard.DashboardView.as_view(), name="dashboard"),

@@ -10,8 +10,8 @@ import time_machine
 
 from conftest import IPHONE_UA
 from visits.models import Visit
-from visits.periods import period_resolve
-from visits.stats import visit_breakdown, visit_totals
+from visits.stats.figures import visit_breakdown, visit_totals
+from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ import pytest
 
 from sites.models import Goal
 from sites.services import MAX_GOALS_PER_SITE, goal_create
-from visits.periods import period_resolve
-from visits.stats import visit_goals, visit_totals
+from visits.stats.figures import visit_goals, visit_totals
+from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)

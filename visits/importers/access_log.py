@@ -15,8 +15,6 @@ from datetime import datetime
 from typing import BinaryIO
 
 from sites.models import Site
-from visits.agents import agent_parse
-from visits.geo import geolocator
 from visits.importers.hits import (
     FormatError,
     ImportedHit,
@@ -25,6 +23,8 @@ from visits.importers.hits import (
     page_address,
     release,
 )
+from visits.ingest.agents import agent_parse
+from visits.ingest.geo import geolocator
 
 LINE = re.compile(
     r'(?P<address>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" '

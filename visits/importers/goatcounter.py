@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from sites.models import Site
-from visits.campaigns import screen_class
 from visits.importers.hits import (
     FormatError,
     ImportedHit,
@@ -20,6 +19,7 @@ from visits.importers.hits import (
     region_name,
     split_version,
 )
+from visits.ingest.campaigns import screen_class
 
 COLUMNS = 14
 

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import pycountry
 
-from visits.csv_export import FORMULA_STARTS
+from visits.downloads import FORMULA_STARTS
 from visits.models import PAGEVIEW
 
 

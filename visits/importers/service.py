@@ -16,14 +16,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sites.models import Site
-from visits.beacon import BeaconError, clean_text, page_url
-from visits.campaigns import campaign_from_url
 from visits.importers.hits import ImportedHit, Skipped
-from visits.ingest import IMPORT_COLUMNS, visit_row, visits_insert
+from visits.ingest.bulk import IMPORT_COLUMNS, visit_row, visits_insert
+from visits.ingest.campaigns import campaign_from_url
+from visits.ingest.parse import BeaconError, page_url
+from visits.ingest.props import PropertyError, props_clean
+from visits.ingest.url_parts import referrer_domain, url_path
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Device, Visit
-from visits.properties import PropertyError, props_clean
-from visits.rollups import rollup_forget
-from visits.urls_parts import referrer_domain, url_path
+from visits.stats.rollups import rollup_forget
+from visits.text import clean_text
 
 KEY_LOOKUP_CHUNK = 500
 CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")

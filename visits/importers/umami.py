@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from sites.models import Site
-from visits.campaigns import screen_class
 from visits.importers.hits import (
     FormatError,
     ImportedHit,
@@ -17,6 +16,7 @@ from visits.importers.hits import (
     parse_time,
     region_name,
 )
+from visits.ingest.campaigns import screen_class
 
 REQUIRED = {"session_id", "url_path", "created_at", "event_type"}
 PAGEVIEW_TYPE, EVENT_TYPE = "1", "2"

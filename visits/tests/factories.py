@@ -1,8 +1,8 @@
 import factory
 from django.utils import timezone
 
+from visits.ingest.url_parts import referrer_domain, url_path
 from visits.models import Visit
-from visits.urls_parts import referrer_domain, url_path
 
 
 class VisitFactory(factory.django.DjangoModelFactory):

@@ -78,7 +78,7 @@ def test_superuser_deleting_visits_drops_their_rollups(client, superuser, site):
     from datetime import UTC, date, datetime
 
     from visits.models import DailyRollup
-    from visits.rollups import rollup_ensure
+    from visits.stats.rollups import rollup_ensure
 
     old = Visit.objects.create(
         site=site, url="https://blog.example.com/", timestamp=datetime(2026, 1, 5, 12, tzinfo=UTC)

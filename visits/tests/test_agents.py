@@ -1,6 +1,6 @@
 import pytest
 
-from visits.agents import agent_parse
+from visits.ingest.agents import agent_parse
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "

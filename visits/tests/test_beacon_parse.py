@@ -3,14 +3,8 @@
 import pytest
 
 from accounts.addresses import client_address
-from visits.beacon import (
-    BeaconError,
-    beacon_parse,
-    clean_text,
-    page_url,
-    parse_parameters,
-    skip_reason,
-)
+from visits.ingest.parse import BeaconError, beacon_parse, page_url, parse_parameters, skip_reason
+from visits.text import clean_text
 
 
 def parse(**overrides):

@@ -177,7 +177,7 @@ def test_outbound_link_download_and_engagement_pings(browser, live_server, page_
 
     from zoneinfo import ZoneInfo
 
-    from visits.sessions import sessions_of
+    from visits.stats.sessions import sessions_of
 
     (session,) = sessions_of(Visit.objects.filter(site=site), tz=ZoneInfo("UTC"))
     assert (session.pageviews, session.events, session.entry, session.exit) == (1, 2, "/", "/")

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from visits.beacon import clean_text
-from visits.campaigns import campaign_from_url, screen_class
+from visits.ingest.campaigns import campaign_from_url, screen_class
 from visits.models import Visit
+from visits.text import clean_text
 
 
 def tags(url):

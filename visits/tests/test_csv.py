@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from visits.csv_export import defuse
+from visits.downloads import defuse
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 
 from sites.services import goal_create, site_update
 from visits.models import DailyRollup, Visit
-from visits.rollups import rollup_ensure
 from visits.site_export import EXPORT_COLUMNS
+from visits.stats.rollups import rollup_ensure
 from visits.tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db

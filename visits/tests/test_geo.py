@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from visits.geo import GeoLocator, Location
+from visits.ingest.geo import GeoLocator, Location
 from visits.tests.geoip_data import (
     BERLIN_V6,
     CHANGCHUN_V4,
@@ -39,7 +39,7 @@ def test_unknown_private_and_invalid_addresses_have_no_location(locator, geoip_d
 
 def test_missing_database_gives_no_location_and_warns_once(locator, settings, tmp_path, caplog):
     settings.GEOIP_PATH = tmp_path / "nothing-here"
-    with caplog.at_level(logging.WARNING, logger="visits.geo"):
+    with caplog.at_level(logging.WARNING, logger="visits.ingest.geo"):
         assert locator.locate(LONDON_V4) == Location()
         assert locator.locate(CHANGCHUN_V4) == Location()
     assert locator.status() == "missing"
@@ -50,7 +50,7 @@ def test_corrupt_database_gives_no_location_and_warns_once(locator, settings, tm
     corrupt = tmp_path / "GeoLite2-City.mmdb"
     corrupt.write_bytes(b"this is not a maxmind database" * 100)
     settings.GEOIP_PATH = tmp_path
-    with caplog.at_level(logging.WARNING, logger="visits.geo"):
+    with caplog.at_level(logging.WARNING, logger="visits.ingest.geo"):
         assert locator.locate(LONDON_V4) == Location()
         assert locator.locate(LONDON_V4) == Location()
     assert locator.status() == "broken"

@@ -22,7 +22,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, monkeypatch):
     def broken():
         raise OperationalError("down")
 
-    monkeypatch.setattr("visits.views.connection.cursor", broken)
+    monkeypatch.setattr("visits.ingest.health.connection.cursor", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"

@@ -17,10 +17,10 @@ from django.core.management import CommandError, call_command
 from conftest import CHROME_UA, IPHONE_UA
 from sites.services import site_create
 from visits.models import DailyRollup, Visit
-from visits.periods import period_resolve
-from visits.rollups import rollup_ensure
 from visits.site_export import EXPORT_COLUMNS, site_export_csv
-from visits.stats import visit_breakdown, visit_totals
+from visits.stats.figures import visit_breakdown, visit_totals
+from visits.stats.periods import period_resolve
+from visits.stats.rollups import rollup_ensure
 from visits.tests.factories import VisitFactory
 from visits.tests.geoip_data import LONDON_V4
 

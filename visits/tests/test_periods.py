@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from visits.periods import PeriodError, period_resolve
+from visits.stats.periods import PeriodError, period_resolve
 
 NOW = datetime(2026, 3, 15, 3, 30, tzinfo=UTC)  # 23:30 on 14 March in New York
 

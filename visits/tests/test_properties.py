@@ -6,18 +6,18 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from visits.beacon import clean_text
-from visits.models import Visit
-from visits.periods import period_resolve
-from visits.properties import (
+from visits.ingest.props import (
     KEY_MAX_LENGTH,
     MAX_PROPERTIES,
     VALUE_MAX_LENGTH,
     PropertyError,
     props_clean,
 )
-from visits.stats import visit_breakdown, visit_totals
+from visits.models import Visit
+from visits.stats.figures import visit_breakdown, visit_totals
+from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
+from visits.text import clean_text
 
 pytestmark = pytest.mark.django_db
 PAGE = "https://blog.example.com/pricing"

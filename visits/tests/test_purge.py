@@ -6,7 +6,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from visits.models import DailyRollup, Visit
-from visits.rollups import rollup_ensure
+from visits.stats.rollups import rollup_ensure
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)

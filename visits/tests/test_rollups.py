@@ -7,12 +7,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sites.services import site_update
-from visits import stats
 from visits.demo import demo_visits_create
 from visits.models import DailyRollup, Visit
-from visits.periods import period_resolve
-from visits.rollups import rollup_build, rollup_ensure
-from visits.stats import visit_breakdown, visit_goals, visit_timeseries, visit_totals
+from visits.stats import figures as stats
+from visits.stats.figures import visit_breakdown, visit_goals, visit_timeseries, visit_totals
+from visits.stats.periods import period_resolve
+from visits.stats.rollups import rollup_build, rollup_ensure
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db

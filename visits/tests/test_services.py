@@ -2,10 +2,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from visits import services
-from visits.beacon import BeaconHit
+from visits.ingest import visitors
+from visits.ingest.parse import BeaconHit
+from visits.ingest.record import visit_record
+from visits.ingest.visitors import visitor_hash, visitor_salt_for
 from visits.models import Visit, VisitorSalt
-from visits.services import visit_record, visitor_hash, visitor_salt_for
 
 pytestmark = pytest.mark.django_db
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -13,9 +14,9 @@ FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.
 
 @pytest.fixture(autouse=True)
 def _fresh_salt_cache():
-    services._salt_cache.clear()
+    visitors._salt_cache.clear()
     yield
-    services._salt_cache.clear()
+    visitors._salt_cache.clear()
 
 
 def hit(**changes):
@@ -31,7 +32,7 @@ def hit(**changes):
 
 def test_salt_is_made_once_per_day_and_old_ones_are_deleted():
     first = visitor_salt_for(day=date(2026, 3, 1))
-    services._salt_cache.clear()
+    visitors._salt_cache.clear()
     assert visitor_salt_for(day=date(2026, 3, 1)) == first
     visitor_salt_for(day=date(2026, 3, 2))
     visitor_salt_for(day=date(2026, 3, 3))

@@ -15,9 +15,9 @@ import pytest
 from django.core.management import call_command
 
 from conftest import CHROME_UA
-from visits.ingest import COLUMNS, props_json
+from visits.ingest.bulk import COLUMNS, props_json
+from visits.ingest.spool import Spool, spool_recover_orphans
 from visits.models import SpoolProgress, Visit
-from visits.spool import Spool, spool_recover_orphans
 from visits.tests.servers import gunicorn, test_database_url
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -96,8 +96,8 @@ def test_orphaned_spool_of_a_killed_process_is_recovered(site, tmp_path):
     script = (
         "import os, signal, django; django.setup()\n"
         "from datetime import UTC, datetime\n"
-        "from visits.spool import Spool\n"
-        "from visits.ingest import visit_row\n"
+        "from visits.ingest.spool import Spool\n"
+        "from visits.ingest.bulk import visit_row\n"
         "from visits.models import Visit\n"
         f"spool = Spool(__import__('pathlib').Path({str(tmp_path)!r}), background=False)\n"
         "for n in range(40):\n"
@@ -188,7 +188,7 @@ def test_event_properties_survive_the_spool(site, tmp_path):
 
 
 def test_a_large_file_is_replaced_once_everything_in_it_is_stored(site, tmp_path, monkeypatch):
-    monkeypatch.setattr("visits.spool.ROTATE_BYTES", 1000)
+    monkeypatch.setattr("visits.ingest.spool.ROTATE_BYTES", 1000)
     spool = Spool(tmp_path, background=False)
     for number in range(10):
         spool.append(row(site, number))

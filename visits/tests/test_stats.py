@@ -6,8 +6,8 @@ import pytest
 
 from sites.services import site_create
 from visits.models import DailyRollup
-from visits.periods import period_resolve
-from visits.stats import visit_breakdown, visit_live, visit_timeseries, visit_totals
+from visits.stats.figures import visit_breakdown, visit_live, visit_timeseries, visit_totals
+from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)  # 11:00 on 15 March in New York (EDT)

@@ -1,6 +1,6 @@
 import pytest
 
-from visits.urls_parts import INTERNAL, referrer_domain, url_host, url_path
+from visits.ingest.url_parts import INTERNAL, referrer_domain, url_host, url_path
 
 
 @pytest.mark.parametrize(

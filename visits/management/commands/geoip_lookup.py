@@ -5,7 +5,7 @@ import ipaddress
 import geoip2.errors
 from django.core.management.base import BaseCommand, CommandError
 
-from visits.geo import geoip_database_path, open_reader
+from visits.ingest.geo import geoip_database_path, open_reader
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from visits.geoip_install import GeoIPInstallError, geoip_download, geoip_install_file
+from visits.ingest.geoip_install import GeoIPInstallError, geoip_download, geoip_install_file
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from sites.models import Site
 from sites.services import goal_create, site_create
 from visits.demo import demo_visits_create
 from visits.management.site_argument import site_from_argument
-from visits.rollups import rollup_ensure, rollup_forget
+from visits.stats.rollups import rollup_ensure, rollup_forget
 
 DEMO_GOALS = [
     ("Signed up", "event", "signup"),

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
 
 from sites.models import Site
-from visits.ingest import COLUMNS, visits_insert
+from visits.ingest.bulk import COLUMNS, visits_insert
 from visits.models import SpoolProgress
 
 logger = logging.getLogger(__name__)

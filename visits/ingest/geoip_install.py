@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from visits.geo import geoip_database_path, open_reader
+from visits.ingest.geo import geoip_database_path, open_reader
 
 DOWNLOAD_URL = "https://download.maxmind.com/geoip/databases/GeoLite2-City/download?suffix=tar.gz"
 DOWNLOAD_MAX_BYTES = 200 * 1024 * 1024

@@ -14,11 +14,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 
 from sites.models import Site
-from visits.beacon import clean_text
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
-from visits.periods import Period
-from visits.properties import prop_filter
-from visits.rollups import (
+from visits.stats.periods import Period
+from visits.stats.properties import prop_filter
+from visits.stats.rollups import (
     DIMENSIONS,
     PROPERTY,
     TOTAL,
@@ -27,7 +26,8 @@ from visits.rollups import (
     local_bounds,
     rollup_ensure,
 )
-from visits.sessions import ENTRY, EXIT, sessions_shared_for
+from visits.stats.sessions import ENTRY, EXIT, sessions_shared_for
+from visits.text import clean_text
 
 DIRECT = "direct"  # the referrer filter's value for visits without a referrer
 FILTER_MAX_LENGTH = 2048

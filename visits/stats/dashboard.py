@@ -10,11 +10,8 @@ from django.views.generic import DetailView
 
 from sites.selectors import site_queryset_for
 from sites.views import SiteObjectMixin
-from visits.charts import chart_geometry
-from visits.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
-from visits.rollups import rollup_ensure
-from visits.sessions import sessions_shared
-from visits.stats import (
+from visits.stats.charts import chart_geometry
+from visits.stats.figures import (
     Totals,
     stats_filters_from,
     visit_breakdown,
@@ -23,6 +20,9 @@ from visits.stats import (
     visit_timeseries,
     visit_totals,
 )
+from visits.stats.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
+from visits.stats.rollups import rollup_ensure
+from visits.stats.sessions import sessions_shared
 
 PANELS = (
     ("page", "Top pages", "Pageviews"),

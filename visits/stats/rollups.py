@@ -15,10 +15,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from sites.models import Site
+from visits.ingest.url_parts import INTERNAL
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
-from visits.properties import property_rows
-from visits.sessions import ENTRY, EXIT, Session, session_figures, sessions_of
-from visits.urls_parts import INTERNAL
+from visits.stats.properties import property_rows
+from visits.stats.sessions import ENTRY, EXIT, Session, session_figures, sessions_of
 
 # Query parameter -> Visit field. The same names filter the dashboard and head its panels.
 DIMENSIONS = {

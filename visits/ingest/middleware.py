@@ -2,7 +2,7 @@
 
 import re
 
-from visits.views import beacon
+from visits.ingest.views import beacon
 
 BEACON_PATH = re.compile(r"^/sites/(?P<site_id>[0-9]{1,18})/visit$")
 

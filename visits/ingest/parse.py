@@ -5,21 +5,18 @@ so it can be tested without a database. Every header and parameter is treated as
 """
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from accounts.addresses import client_address
-from visits.campaigns import screen_class
+from visits.ingest.campaigns import screen_class
+from visits.ingest.props import PropertyError, props_clean
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
-from visits.properties import PropertyError, props_clean
+from visits.text import clean_text
 
 BODY_MAX_BYTES = 64 * 1024
 MAX_FIELDS = 32
-# C0 and C1 control characters, DEL and lone surrogates (which no database encoding accepts):
-# never useful in a URL, an event name or a user agent.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _PARAMETERS = ("url", "referrer", "event", "w", "props")
 
 
@@ -42,11 +39,6 @@ class BeaconHit:
     skip_reason: str = ""
     screen: str = ""  # the viewport's size class, when the snippet sent its width
     props: dict = field(default_factory=dict)
-
-
-def clean_text(value: str, max_length: int) -> str:
-    """Drop control characters, trim surrounding spaces, cut to `max_length`."""
-    return _CONTROL_CHARACTERS.sub("", value).strip()[:max_length]
 
 
 def parse_parameters(

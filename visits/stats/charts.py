@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from visits.stats import Point
+from visits.stats.figures import Point
 
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 800, 220, 10, 24, 36
 

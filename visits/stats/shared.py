@@ -1,0 +1,80 @@
+"""The shared dashboard: read-only, behind a secret link (and optionally a password)."""
+
+from csp.decorators import csp_replace
+from django import forms
+from django.contrib.auth.hashers import check_password
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from accounts.ratelimits import rate_limited
+from sites.models import SharedLink
+from visits.stats.dashboard import DashboardPage
+
+GUESS_RATE = "10/m"  # guesses per link
+
+
+class SharedPasswordForm(forms.Form):
+    password = forms.CharField(max_length=128, widget=forms.PasswordInput)
+
+
+@method_decorator(never_cache, name="dispatch")
+class SharedDashboardView(DashboardPage):
+    """The read-only dashboard behind a secret link; an unknown or revoked link is a 404."""
+
+    embed = False
+
+    def get_object(self, queryset=None):
+        self.link = get_object_or_404(
+            SharedLink.objects.select_related("site"), token=self.kwargs["token"]
+        )
+        return self.link.site
+
+    def _unlocked(self) -> bool:
+        return not self.link.has_password or self.request.session.get(self._session_key)
+
+    @property
+    def _session_key(self) -> str:
+        return f"shared-link-{self.link.pk}"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self._unlocked():
+            return self._password_page(SharedPasswordForm())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = SharedPasswordForm(request.POST)
+        if rate_limited(
+            request=request, group="shared-password", key=self.link.token, rate=GUESS_RATE
+        ):
+            form.is_valid()
+            form.add_error(None, "Too many tries. Wait a minute and try again.")
+            return self._password_page(form, status=429)
+        if form.is_valid() and check_password(form.cleaned_data["password"], self.link.password):
+            request.session[self._session_key] = True
+            return redirect(request.get_full_path())
+        if form.is_valid():
+            form.add_error("password", "That is not the password of this link.")
+        return self._password_page(form, status=403)
+
+    def _password_page(self, form, status=200):
+        return render(
+            self.request,
+            "sites/shared_password.html",
+            {"form": form, "title": f"{self.object.name}: password", "embed": self.embed},
+            status=status,
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(shared=True, embed=self.embed, **kwargs)
+
+
+@method_decorator(xframe_options_exempt, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": ["*"]}), name="dispatch")
+class SharedDashboardEmbedView(SharedDashboardView):
+    """The same dashboard without our header and footer, allowed inside any site's iframe."""
+
+    embed = True
