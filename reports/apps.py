@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Reports by email"
+
+    def ready(self):
+        from reports import receivers  # noqa: F401 (connects the signal receivers)

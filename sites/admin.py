@@ -1,12 +1,10 @@
 """The site admin: owners see their own sites and their teams' sites, with what their role
-allows (viewers read, managers also change settings and goals, owners also delete, export and
-erase); superusers see all."""
+allows (viewers read, managers also change settings and goals, owners also delete); superusers
+see all. Exporting and erasing a site's visits are actions that `visits.admin` adds."""
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
-from django.template.response import TemplateResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -14,9 +12,6 @@ from sites.forms import SiteForm
 from sites.models import OWNER, SITE_SETTINGS, Goal, Invitation, Membership, Role, Site
 from sites.selectors import role_allows, site_queryset_for, site_role_of
 from sites.services import site_delete, site_save
-from visits.models import Visit
-from visits.services import visits_delete
-from visits.site_export import site_export_json
 
 
 class OwnerScopedAdminMixin:
@@ -89,51 +84,6 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     def reports(self, obj: Site) -> str:
         return format_html(
             '<a href="{}">Reports</a>', reverse("visits:dashboard", kwargs={"site_id": obj.pk})
-        )
-
-    actions = ("export_everything", "erase_visits")
-
-    def _only_owned(self, request, queryset, doing: str) -> bool:
-        """Exports and erasures are the owner's: refuse the whole action otherwise."""
-        owned = site_queryset_for(user=request.user, role=OWNER)
-        if queryset.exclude(pk__in=owned).exists():
-            self.message_user(request, f"Only a site's owner may {doing}.", messages.ERROR)
-            return False
-        return True
-
-    @admin.action(description="Export everything of the selected site (JSON)")
-    def export_everything(self, request, queryset):
-        if not self._only_owned(request, queryset, "export everything of it"):
-            return None
-        if queryset.count() != 1:
-            self.message_user(request, "Choose exactly one site to export.", messages.WARNING)
-            return None
-        site = queryset.get()
-        response = StreamingHttpResponse(
-            site_export_json(site=site), content_type="application/json; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="site-{site.pk}.json"'
-        return response
-
-    @admin.action(description="Erase all visits of the selected sites")
-    def erase_visits(self, request, queryset):
-        # The sites themselves stay; their visits and reports are emptied, after a confirmation.
-        if not self._only_owned(request, queryset, "erase its visits"):
-            return None
-        if request.POST.get("confirmed") == "yes":
-            erased = visits_delete(visits=Visit.objects.filter(site__in=queryset))
-            self.message_user(request, f"Erased {erased} visits.", messages.SUCCESS)
-            return None
-        return TemplateResponse(
-            request,
-            "admin/sites/site/erase_visits_confirmation.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Erase all visits?",
-                "sites": queryset.annotate(visit_count=Count("visits")),
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
         )
 
     def save_model(self, request, obj, form, change):

@@ -13,8 +13,7 @@ from django.template.loader import render_to_string
 from accounts.models import User, normalize_email_address
 from sites.base_urls import normalize_base_url, normalize_domains
 from sites.models import Goal, Invitation, Membership, SharedLink, Site
-from visits.ingest.site_cache import beacon_site_forget
-from visits.stats.rollups import rollup_forget
+from sites.signals import membership_removed, site_deleted, site_saved
 
 UNCHANGED = object()
 
@@ -32,10 +31,7 @@ def site_save(*, site: Site) -> Site:
         and Site.objects.filter(pk=site.pk).exclude(timezone=site.timezone).exists()
     )
     site.save()
-    beacon_site_forget(site_id=site.pk)
-    if timezone_changed:
-        # Rollups are per local day: a new time zone means new days.
-        rollup_forget(site=site)
+    site_saved.send(sender=Site, site=site, timezone_changed=timezone_changed)
     return site
 
 
@@ -91,7 +87,7 @@ def site_delete(*, site: Site) -> None:
     """Delete a site with all of its visits."""
     site_id = site.pk
     site.delete()
-    beacon_site_forget(site_id=site_id)
+    site_deleted.send(sender=Site, site_id=site_id)
 
 
 MAX_GOALS_PER_SITE = 20
@@ -195,9 +191,7 @@ def membership_role_change(*, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    """Take someone off a site's team, and stop the site's emails to them: a former teammate
-    should not go on reading the figures in their inbox."""
-    from reports.models import Subscription  # reports builds on sites, not the other way round
-
-    Subscription.objects.filter(site=membership.site, email__iexact=membership.user.email).delete()
+    """Take someone off a site's team. Receivers stop the site's emails to them: a former
+    teammate should not go on reading the figures in their inbox."""
+    membership_removed.send(sender=Membership, membership=membership)
     membership.delete()

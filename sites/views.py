@@ -20,7 +20,6 @@ from sites.models import OWNER, Role, Site
 from sites.selectors import site_list_for
 from sites.services import site_create, site_delete, site_save
 from sites.snippet import tracking_snippet
-from visits.selectors import visit_latest_for
 
 
 class HomeView(TemplateView):
@@ -89,13 +88,11 @@ class SiteCreateView(LoginRequiredMixin, CreateView):
 class SiteDetailView(SiteObjectMixin, DetailView):
     template_name = "sites/site_detail.html"
     context_object_name = "site"
-    latest_visit_count = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.object.name
         context["snippet"] = tracking_snippet(site=self.object, request=self.request)
-        context["latest_visits"] = visit_latest_for(site=self.object, limit=self.latest_visit_count)
         return context
 
 

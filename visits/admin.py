@@ -1,15 +1,20 @@
-"""The visit admin: recorded data, read-only, scoped to the owner's sites."""
+"""The visit admin: recorded data, read-only, scoped to the owner's sites; and the site admin's
+actions on a site's visits (export everything, erase), which are the owner's alone."""
 
-from django.contrib import admin
-from django.http import StreamingHttpResponse
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count
+from django.template.response import TemplateResponse
 
 from sites.admin import OwnerScopedAdminMixin
-from sites.models import OWNER
+from sites.admin import SiteAdmin as BaseSiteAdmin
+from sites.models import OWNER, Site
 from sites.selectors import site_queryset_for
-from visits.downloads import csv_lines
+from visits.downloads import csv_lines, download_response
 from visits.models import RECORDED_FIELDS, Visit
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.services import visits_delete
+from visits.site_export import site_export_json
 
 
 @admin.register(Visit)
@@ -60,9 +65,61 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Export selected visits as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        response = StreamingHttpResponse(
+        return download_response(
             csv_lines(header=CSV_COLUMNS, rows=visit_csv_rows(visits=queryset)),
-            content_type="text/csv; charset=utf-8",
+            filename="visits.csv",
         )
-        response["Content-Disposition"] = 'attachment; filename="visits.csv"'
-        return response
+
+
+class SiteAdmin(BaseSiteAdmin):
+    """The site admin, with the owner's actions on the site's visits."""
+
+    actions = ("export_everything", "erase_visits")
+
+    def _only_owned(self, request, queryset, doing: str) -> bool:
+        """Exports and erasures are the owner's: refuse the whole action otherwise."""
+        owned = site_queryset_for(user=request.user, role=OWNER)
+        if queryset.exclude(pk__in=owned).exists():
+            self.message_user(request, f"Only a site's owner may {doing}.", messages.ERROR)
+            return False
+        return True
+
+    @admin.action(description="Export everything of the selected site (JSON)")
+    def export_everything(self, request, queryset):
+        if not self._only_owned(request, queryset, "export everything of it"):
+            return None
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one site to export.", messages.WARNING)
+            return None
+        site = queryset.get()
+        return download_response(
+            site_export_json(site=site),
+            filename=f"site-{site.pk}.json",
+            content_type="application/json; charset=utf-8",
+        )
+
+    @admin.action(description="Erase all visits of the selected sites")
+    def erase_visits(self, request, queryset):
+        # The sites themselves stay; their visits and reports are emptied, after a confirmation.
+        if not self._only_owned(request, queryset, "erase its visits"):
+            return None
+        if request.POST.get("confirmed") == "yes":
+            erased = visits_delete(visits=Visit.objects.filter(site__in=queryset))
+            self.message_user(request, f"Erased {erased} visits.", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/sites/site/erase_visits_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Erase all visits?",
+                "sites": queryset.annotate(visit_count=Count("visits")),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+
+# The site admin with the actions on its visits: registered here, where visits are known.
+admin.site.unregister(Site)
+admin.site.register(Site, SiteAdmin)
