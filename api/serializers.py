@@ -13,7 +13,6 @@ from visits.models import (
     Visit,
 )
 from visits.stats.figures import BREAKDOWNS
-from visits.text import clean_text
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -123,7 +122,7 @@ class EventSerializer(serializers.Serializer):
 
     def validate_props(self, value: dict) -> dict:
         try:
-            return props_clean(value, clean=clean_text)
+            return props_clean(value)
         except PropertyError as error:
             raise serializers.ValidationError(str(error)) from error
 

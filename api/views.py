@@ -44,9 +44,8 @@ from sites.models import OWNER, Role
 from sites.selectors import site_queryset_for
 from sites.services import goal_create, goal_delete, site_create, site_delete, site_update
 from visits.downloads import csv_lines
-from visits.ingest.agents import agent_parse
-from visits.ingest.parse import BeaconError, hit_build, page_on_site
-from visits.ingest.record import visit_record
+from visits.ingest.accept import hit_accept
+from visits.ingest.parse import BeaconError, hit_build
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.stats.figures import (
     BREAKDOWNS,
@@ -326,18 +325,12 @@ class SiteViewSet(viewsets.ModelViewSet):
                 user_agent=data["user_agent"],
                 client_ip=data["ip"],
                 props=data["props"],
-                is_bot=lambda user_agent: agent_parse(user_agent).is_bot,
             )
+            skipped = hit_accept(site=site, hit=hit)
         except BeaconError as error:
             raise ValidationError({"url": [error.message]}) from error
-        if not page_on_site(
-            url=hit.url, domains=site.domains, allow_localhost=site.allow_localhost
-        ):
-            raise ValidationError({"url": ["This page is not on the site's domains."]})
-        if not hit.skip_reason:
-            visit_record(site=site, hit=hit)
         return Response(
-            {"stored": not hit.skip_reason, "skipped": hit.skip_reason},
+            {"stored": not skipped, "skipped": skipped},
             status=status.HTTP_202_ACCEPTED,
         )
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from sites.models import Site
 from visits.importers.hits import ImportedHit, Skipped
 from visits.ingest.bulk import IMPORT_COLUMNS, visit_row, visits_insert
-from visits.ingest.campaigns import campaign_from_url
+from visits.ingest.campaigns import CAMPAIGN_FIELDS, CAMPAIGN_MAX_LENGTH, campaign_from_url
 from visits.ingest.parse import BeaconError, page_url
 from visits.ingest.props import PropertyError, props_clean
 from visits.ingest.url_parts import referrer_domain, url_path
@@ -27,7 +27,6 @@ from visits.stats.rollups import rollup_forget
 from visits.text import clean_text
 
 KEY_LOOKUP_CHUNK = 500
-CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 FUTURE_MARGIN = timedelta(days=1)
 DEVICES = frozenset(Device.values)
 
@@ -118,7 +117,7 @@ def _visit(site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime) -> Visi
         return Skipped(hit.line, "in the future", hit.timestamp.isoformat())
     try:
         url = page_url(hit.url)
-        props = props_clean(hit.props, clean=clean_text)
+        props = props_clean(hit.props)
     except BeaconError as error:
         return Skipped(hit.line, "unusable page address", str(error))
     except PropertyError as error:
@@ -155,8 +154,11 @@ def _visit(site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime) -> Visi
 
 def _campaign(hit: ImportedHit, url: str) -> dict[str, str]:
     if hit.campaign is None:
-        return campaign_from_url(url, clean=clean_text)
-    return {name: clean_text(hit.campaign.get(name, ""), 100) for name in CAMPAIGN_FIELDS}
+        return campaign_from_url(url)
+    return {
+        name: clean_text(hit.campaign.get(name, ""), CAMPAIGN_MAX_LENGTH)
+        for name in CAMPAIGN_FIELDS
+    }
 
 
 def _visitor_hash(site_id: int, local_day: date, visitor: str) -> int:

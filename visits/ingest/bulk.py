@@ -2,7 +2,7 @@
 most of a beacon's cost, and these rows arrive by the thousand."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import InterfaceError, OperationalError, connections, router, transaction
 
@@ -14,20 +14,26 @@ IMPORT_COLUMNS = (*COLUMNS, "import_key")  # imported visits also keep their sou
 MAX_ROWS_PER_STATEMENT = 500
 
 
-def visit_row(visit: Visit, columns: Sequence[str] = COLUMNS) -> tuple:
-    """An unsaved visit as the values of `columns` (properties as JSON text)."""
-    return tuple(
-        props_json(visit.props) if column == "props" else getattr(visit, column)
+# A visit on its way to the table: column -> value, properties as JSON text. The recorder
+# makes one, the spool keeps it as it is, the insert reads its columns.
+VisitRow = Mapping[str, object]
+
+
+def visit_row(visit: Visit, columns: Sequence[str] = COLUMNS) -> dict[str, object]:
+    """An unsaved visit (as importers make them) as a named row of `columns`."""
+    return {
+        column: props_json(visit.props) if column == "props" else getattr(visit, column)
         for column in columns
-    )
+    }
 
 
 def props_json(props: dict) -> str:
     return json.dumps(props or {}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def visits_insert(rows: Sequence[tuple], columns: Sequence[str] = COLUMNS) -> None:
-    """Insert visit rows (tuples of `columns`) in as few statements as possible."""
+def visits_insert(named_rows: Sequence[VisitRow], columns: Sequence[str] = COLUMNS) -> None:
+    """Insert visit rows (each holding every one of `columns`) in as few statements as possible."""
+    rows = [tuple(row[column] for column in columns) for row in named_rows]
     alias = router.db_for_write(Visit)
     connection = connections[alias]
     if connection.vendor == "postgresql" and len(rows) > 1:
@@ -72,11 +78,12 @@ def _insert_statement(
         ", ".join([placeholders] * len(rows)),
     )
     adapt = connection.ops.adapt_datetimefield_value
+    at = columns.index("timestamp")
     params = []
     for row in rows:
-        params.append(row[0])
-        params.append(adapt(row[1]))
-        params.extend(row[2:])
+        params.extend(row[:at])
+        params.append(adapt(row[at]))
+        params.extend(row[at + 1 :])
     return sql, params
 
 

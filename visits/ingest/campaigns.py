@@ -2,6 +2,8 @@
 
 from urllib.parse import parse_qsl, urlsplit
 
+from visits.text import clean_text
+
 CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 CAMPAIGN_MAX_LENGTH = 100
 # Sources some sites use instead of utm_source (?ref=producthunt).
@@ -11,9 +13,9 @@ SCREEN_CLASSES = (("mobile", 576), ("tablet", 992), ("laptop", 1440), ("desktop"
 SCREEN_MAX_WIDTH = 100_000
 
 
-def campaign_from_url(url: str, *, clean) -> dict[str, str]:
+def campaign_from_url(url: str) -> dict[str, str]:
     """The utm_* tags of a page URL: names in any letter case, the first of duplicates,
-    values decoded and cleaned with `clean(text, max_length)`; `ref`/`source` stand in
+    values decoded and cleaned; `ref`/`source` stand in
     for a missing utm_source."""
     try:
         query = urlsplit(url).query
@@ -25,7 +27,7 @@ def campaign_from_url(url: str, *, clean) -> dict[str, str]:
     ):
         name = name.strip().lower()
         if (name in CAMPAIGN_FIELDS or name in SOURCE_ALIASES) and name not in found:
-            cleaned = clean(value, CAMPAIGN_MAX_LENGTH)
+            cleaned = clean_text(value, CAMPAIGN_MAX_LENGTH)
             if cleaned:
                 found[name] = cleaned
     if "utm_source" not in found:

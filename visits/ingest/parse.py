@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from accounts.addresses import client_address
+from visits.ingest.agents import Agent, agent_parse
 from visits.ingest.campaigns import screen_class
 from visits.ingest.props import PropertyError, props_clean
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
@@ -39,6 +40,7 @@ class BeaconHit:
     skip_reason: str = ""
     screen: str = ""  # the viewport's size class, when the snippet sent its width
     props: dict = field(default_factory=dict)
+    agent: Agent = field(default_factory=Agent)  # what the user agent says, parsed once
 
 
 def parse_parameters(
@@ -127,30 +129,6 @@ def skip_reason(*, headers: dict, respect_dnt: bool, is_bot: bool) -> str:
     return ""
 
 
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
-
-
-def _bare(host: str) -> str:
-    host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
-
-
-def page_on_site(*, url: str, domains: tuple[str, ...], allow_localhost: bool) -> bool:
-    """Whether a page belongs to the site: its domain or a subdomain of one of its domains,
-    with or without www; localhost only when the owner allows it."""
-    try:
-        host = _bare(urlsplit(url).hostname or "")
-    except ValueError:
-        return False
-    if allow_localhost and (host in LOCAL_HOSTS or host.endswith(".localhost")):
-        return True
-    for domain in domains:
-        domain = _bare(domain)
-        if domain and (host == domain or host.endswith("." + domain)):
-            return True
-    return False
-
-
 def page_url(raw: str) -> str:
     """A cleaned http(s) page URL, or BeaconError."""
     url = clean_text(raw, URL_MAX_LENGTH)
@@ -173,10 +151,9 @@ def beacon_parse(
     headers: dict,
     trusted_proxy_count: int,
     respect_dnt: bool,
-    is_bot,
     multipart: dict | None = None,
 ) -> BeaconHit:
-    """Validate a beacon request into a hit; `is_bot(user_agent)` says whether to skip it."""
+    """Validate a beacon request into a hit."""
     parameters = parse_parameters(
         method=method,
         query_string=query_string,
@@ -194,7 +171,6 @@ def beacon_parse(
             forwarded_for=headers.get("HTTP_X_FORWARDED_FOR", ""),
             trusted_proxy_count=trusted_proxy_count,
         ),
-        is_bot=is_bot,
         headers=headers,
         respect_dnt=respect_dnt,
         screen=screen_class(parameters.get("w", "")),
@@ -209,17 +185,18 @@ def hit_build(
     event: str,
     user_agent: str,
     client_ip: str | None,
-    is_bot,
     headers: dict | None = None,
     respect_dnt: bool = False,
     screen: str = "",
     props: object = None,
 ) -> BeaconHit:
     """A hit from raw values, cleaned and cut to the limits: the beacon's and the API's way in.
-    Raises BeaconError for an unusable page URL or unusable properties."""
+    The agent is parsed here, once, and travels on the hit. Raises BeaconError for an unusable
+    page URL or unusable properties."""
     user_agent = clean_text(user_agent, USER_AGENT_MAX_LENGTH)
+    agent = agent_parse(user_agent)
     try:
-        cleaned_props = props_clean(props, clean=clean_text)
+        cleaned_props = props_clean(props)
     except PropertyError as exc:
         raise BeaconError(str(exc)) from exc
     return BeaconHit(
@@ -229,8 +206,9 @@ def hit_build(
         user_agent=user_agent,
         client_ip=client_ip,
         skip_reason=skip_reason(
-            headers=headers or {}, respect_dnt=respect_dnt, is_bot=is_bot(user_agent)
+            headers=headers or {}, respect_dnt=respect_dnt, is_bot=agent.is_bot
         ),
         screen=screen,
         props=cleaned_props,
+        agent=agent,
     )

@@ -7,6 +7,8 @@ Too many properties, an unusable key or a nested value is refused; a long value 
 import json
 import re
 
+from visits.text import clean_text
+
 MAX_PROPERTIES = 10
 KEY_MAX_LENGTH = 40
 VALUE_MAX_LENGTH = 500
@@ -18,9 +20,8 @@ class PropertyError(ValueError):
     """Properties that can't be stored; the message says why, for a 400."""
 
 
-def props_clean(raw: object, *, clean) -> dict[str, str]:
-    """Validated properties from a dict or its JSON text; values cleaned with
-    `clean(text, max_length)`. Empty values are dropped."""
+def props_clean(raw: object) -> dict[str, str]:
+    """Validated properties from a dict or its JSON text, values cleaned; empty ones dropped."""
     if raw in (None, "", {}):
         return {}
     if isinstance(raw, str):
@@ -34,7 +35,7 @@ def props_clean(raw: object, *, clean) -> dict[str, str]:
         raise PropertyError(f"An event carries at most {MAX_PROPERTIES} properties.")
     props = {}
     for key, value in raw.items():
-        key = clean(str(key), KEY_MAX_LENGTH + 1)
+        key = clean_text(str(key), KEY_MAX_LENGTH + 1)
         if not key or len(key) > KEY_MAX_LENGTH or not _KEY.match(key):
             raise PropertyError(
                 f"Property names are 1 to {KEY_MAX_LENGTH} letters, digits, spaces or . : / _ -."
@@ -47,7 +48,7 @@ def props_clean(raw: object, *, clean) -> dict[str, str]:
             value = str(value)
         elif not isinstance(value, str):
             raise PropertyError(f"Property '{key}' must be a string, a number or true/false.")
-        value = clean(value, VALUE_MAX_LENGTH)
+        value = clean_text(value, VALUE_MAX_LENGTH)
         if value:
             props[key] = value
     return props

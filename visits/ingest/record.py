@@ -7,8 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sites.models import Site
-from visits.ingest.agents import agent_parse
-from visits.ingest.bulk import visit_row, visits_insert
+from visits.ingest.bulk import VisitRow, props_json, visits_insert
 from visits.ingest.campaigns import campaign_from_url
 from visits.ingest.geo import geolocator
 from visits.ingest.parse import BeaconHit
@@ -16,46 +15,42 @@ from visits.ingest.site_cache import BeaconSite
 from visits.ingest.spool import process_spool
 from visits.ingest.url_parts import referrer_domain, url_path
 from visits.ingest.visitors import visitor_hash, visitor_salt_for
-from visits.models import Visit
-from visits.text import clean_text
 
 
-def visit_record(*, site: BeaconSite | Site, hit: BeaconHit, now: datetime | None = None) -> Visit:
-    """Store one visit: the agent parsed, the address located and hashed, never kept.
+def visit_record(
+    *, site: BeaconSite | Site, hit: BeaconHit, now: datetime | None = None
+) -> VisitRow:
+    """Store one visit: the address located and hashed, never kept; the agent as parsed.
 
-    Returns once the visit is committed, or durably spooled for a bulk insert within seconds
+    Returns the row once it is committed, or durably spooled for a bulk insert within seconds
     (BEACON_WRITE_MODE); its id is not read back.
     """
     now = now or timezone.now()
-    agent = agent_parse(hit.user_agent)
-    location = geolocator.locate(hit.client_ip)
     # Salted per local day, so a visitor's hash (and so a session) changes only at midnight.
     local_day = now.astimezone(ZoneInfo(site.timezone)).date()
-    salt = visitor_salt_for(day=local_day)
-    visit = Visit(
-        site_id=site.pk,
-        timestamp=now,
-        url=hit.url,
-        path=url_path(hit.url),
-        referrer=hit.referrer,
-        referrer_domain=referrer_domain(referrer=hit.referrer, page_url=hit.url),
-        event=hit.event,
-        **agent.visit_fields(),
-        **location.visit_fields(),
-        screen=hit.screen,
-        props=hit.props,
-        **campaign_from_url(hit.url, clean=clean_text),
-        visitor_hash=visitor_hash(
-            salt=salt,
+    row = {
+        "site_id": site.pk,
+        "timestamp": now,
+        "url": hit.url,
+        "path": url_path(hit.url),
+        "referrer": hit.referrer,
+        "referrer_domain": referrer_domain(referrer=hit.referrer, page_url=hit.url),
+        "event": hit.event,
+        **hit.agent.visit_fields(),
+        **geolocator.locate(hit.client_ip).visit_fields(),
+        "screen": hit.screen,
+        "props": props_json(hit.props),
+        **campaign_from_url(hit.url),
+        "visitor_hash": visitor_hash(
+            salt=visitor_salt_for(day=local_day),
             site_id=site.pk,
             local_day=local_day,
             client_ip=hit.client_ip,
             user_agent=hit.user_agent,
         ),
-    )
-    row = visit_row(visit)
+    }
     if settings.BEACON_WRITE_MODE == "spool":
         process_spool().append(row)
     else:
         visits_insert([row])
-    return visit
+    return row

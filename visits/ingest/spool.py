@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
 
 from sites.models import Site
-from visits.ingest.bulk import COLUMNS, visits_insert
+from visits.ingest.bulk import COLUMNS, VisitRow, visits_insert
 from visits.models import SpoolProgress
 
 logger = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ class Spool:
 
     # --- writing -------------------------------------------------------------------------
 
-    def append(self, row: tuple) -> None:
-        """Queue one visit row durably; called by request threads."""
+    def append(self, row: VisitRow) -> None:
+        """Queue one named visit row durably, as it is given; called by request threads."""
         line = json.dumps(_encode(row), separators=(",", ":"), ensure_ascii=False) + "\n"
         data = line.encode()
         with self._append_lock:
@@ -140,20 +140,20 @@ class Spool:
             self.path, self._fd, self._pid = None, None, None
 
 
-def _encode(row: tuple) -> dict:
+def _encode(row: VisitRow) -> dict:
     # Named values: a line written before a new column existed still reads after it.
     return {
         column: value.isoformat() if isinstance(value, datetime) else value
-        for column, value in zip(COLUMNS, row, strict=True)
+        for column, value in row.items()
     }
 
 
-def _decode(values: dict) -> tuple:
+def _decode(values: dict) -> dict:
     row = {column: values.get(column, "") for column in COLUMNS}
     row["timestamp"] = datetime.fromisoformat(row["timestamp"])
     row["visitor_hash"] = int(row["visitor_hash"] or 0)
     row["props"] = row["props"] or "{}"
-    return tuple(row[column] for column in COLUMNS)
+    return row
 
 
 def _progress(path: Path) -> int:
@@ -185,11 +185,11 @@ def _ingest(path: Path) -> int:
             )
 
 
-def _insert_keeping_good_rows(rows: list[tuple]) -> int:
+def _insert_keeping_good_rows(rows: list[dict]) -> int:
     """Insert rows whose site still exists; a site deleted while its visits waited loses them."""
-    site_ids = {row[0] for row in rows}
+    site_ids = {row["site_id"] for row in rows}
     existing = set(Site.objects.filter(pk__in=site_ids).values_list("pk", flat=True))
-    kept = [row for row in rows if row[0] in existing]
+    kept = [row for row in rows if row["site_id"] in existing]
     if len(kept) < len(rows):
         logger.info("Dropping %d spooled visits of deleted sites", len(rows) - len(kept))
     visits_insert(kept)

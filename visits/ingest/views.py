@@ -11,9 +11,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.addresses import request_address
 from accounts.ratelimits import rate_limited
-from visits.ingest.agents import agent_parse
-from visits.ingest.parse import BODY_MAX_BYTES, BeaconError, BeaconHit, beacon_parse, page_on_site
-from visits.ingest.record import visit_record
+from visits.ingest.accept import hit_accept
+from visits.ingest.parse import BODY_MAX_BYTES, BeaconError, BeaconHit, beacon_parse
 from visits.ingest.site_cache import beacon_site, beacon_site_forget
 
 logger = logging.getLogger(__name__)
@@ -53,13 +52,9 @@ def beacon(request, site_id: int):
         site = beacon_site(site_id=site_id)
         if site is None:
             return _answer(404, "Unknown site.")
-        if not page_on_site(
-            url=hit.url, domains=site.domains, allow_localhost=site.allow_localhost
-        ):
-            return _answer(400, "This page is not on the site's domains.")
-        if hit.skip_reason:
-            return _answer(204, **{"X-Visit-Skipped": hit.skip_reason})
-        visit_record(site=site, hit=hit)
+        skipped = hit_accept(site=site, hit=hit)
+        if skipped:
+            return _answer(204, **{"X-Visit-Skipped": skipped})
     except BeaconError as error:
         return _answer(error.status, error.message)
     except IntegrityError:
@@ -90,7 +85,6 @@ def _hit_from(request) -> BeaconHit:
             headers=request.META,
             trusted_proxy_count=settings.TRUSTED_PROXY_COUNT,
             respect_dnt=settings.RESPECT_DNT,
-            is_bot=lambda user_agent: agent_parse(user_agent).is_bot,
             multipart=request.POST.dict() if is_multipart else None,
         )
     except RequestDataTooBig as exc:

@@ -299,7 +299,7 @@ def test_database_failure_is_503_json(send, monkeypatch):
     def broken(**kwargs):
         raise OperationalError("database is gone")
 
-    monkeypatch.setattr("visits.ingest.views.visit_record", broken)
+    monkeypatch.setattr("visits.ingest.accept.visit_record", broken)
     response = send(data={"url": PAGE})
     assert response.status_code == 503
     assert response.json()["error"]

@@ -15,7 +15,6 @@ def parse(**overrides):
         "headers": {"REMOTE_ADDR": "81.2.69.142", "HTTP_USER_AGENT": "Browser/1"},
         "trusted_proxy_count": 0,
         "respect_dnt": True,
-        "is_bot": lambda user_agent: False,
     }
     return beacon_parse(**{**arguments, **overrides})
 

@@ -4,11 +4,10 @@ import pytest
 
 from visits.ingest.campaigns import campaign_from_url, screen_class
 from visits.models import Visit
-from visits.text import clean_text
 
 
 def tags(url):
-    return campaign_from_url(url, clean=clean_text)
+    return campaign_from_url(url)
 
 
 def test_all_five_tags():

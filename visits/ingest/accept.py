@@ -1,0 +1,43 @@
+"""One way in for a hit, from the beacon and from the API alike: a page on the site, not one to
+skip, recorded."""
+
+from urllib.parse import urlsplit
+
+from sites.models import Site
+from visits.ingest.parse import BeaconError, BeaconHit
+from visits.ingest.record import visit_record
+from visits.ingest.site_cache import BeaconSite
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _bare(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def page_on_site(*, url: str, domains: tuple[str, ...], allow_localhost: bool) -> bool:
+    """Whether a page belongs to the site: its domain or a subdomain of one of its domains,
+    with or without www; localhost only when the owner allows it."""
+    try:
+        host = _bare(urlsplit(url).hostname or "")
+    except ValueError:
+        return False
+    if allow_localhost and (host in LOCAL_HOSTS or host.endswith(".localhost")):
+        return True
+    for domain in domains:
+        domain = _bare(domain)
+        if domain and (host == domain or host.endswith("." + domain)):
+            return True
+    return False
+
+
+def hit_accept(*, site: BeaconSite | Site, hit: BeaconHit) -> str:
+    """Record a hit for a site. Returns why it was skipped ("dnt", "bot", "prefetch"), or ""
+    when it was stored; raises BeaconError when the page is not on the site's domains."""
+    if not page_on_site(url=hit.url, domains=site.domains, allow_localhost=site.allow_localhost):
+        raise BeaconError("This page is not on the site's domains.")
+    if hit.skip_reason:
+        return hit.skip_reason
+    visit_record(site=site, hit=hit)
+    return ""
