@@ -1,10 +1,9 @@
 """API tokens in the admin: owners see and revoke their own; a new one is shown once."""
 
 from django.contrib import admin, messages
-from django.utils import timezone
 
 from api.models import ApiToken
-from api.services import token_create, token_hash
+from api.services import token_create, token_hash, token_revoke, token_update
 from sites.admin import OwnerScopedAdminMixin
 
 
@@ -34,7 +33,7 @@ class ApiTokenAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            token_update(token=obj, name=obj.name, read_only=obj.read_only)
             return
         token, plain = token_create(owner=request.user, name=obj.name, read_only=obj.read_only)
         obj.pk, obj.key_hash, obj.prefix = token.pk, token_hash(plain), token.prefix
@@ -42,5 +41,7 @@ class ApiTokenAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        messages.success(request, f"Revoked {count} tokens.")
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            token_revoke(token=token)
+        messages.success(request, f"Revoked {len(tokens)} tokens.")

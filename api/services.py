@@ -50,6 +50,15 @@ def token_authenticate(*, plain: str) -> ApiToken | None:
     return token
 
 
+def token_update(*, token: ApiToken, name: str, read_only: bool) -> ApiToken:
+    """Rename a token or change what it may do; its secret stays."""
+    token.name = name.strip() or "API token"
+    token.read_only = read_only
+    token.full_clean()
+    token.save(update_fields=["name", "read_only"])
+    return token
+
+
 def token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -39,7 +39,7 @@ from api.serializers import (
     StatsSerializer,
     VisitSerializer,
 )
-from sites.access import role_require
+from sites.access import site_for
 from sites.models import OWNER, Role
 from sites.selectors import site_queryset_for
 from sites.services import goal_create, goal_delete, site_create, site_delete, site_update
@@ -105,8 +105,8 @@ class SiteViewSet(viewsets.ModelViewSet):
         return site_queryset_for(user=self.request.user).order_by("name", "id")
 
     def get_object(self):
-        site = super().get_object()
-        role_require(site=site, role=self._role_needed())
+        site = site_for(user=self.request.user, pk=self.kwargs["pk"], role=self._role_needed())
+        self.check_object_permissions(self.request, site)
         return site
 
     def _role_needed(self) -> str:

@@ -45,6 +45,11 @@ def subscription_create(*, site: Site, email: str, frequency: str, alerts: bool)
     return subscription
 
 
+def subscription_delete(*, subscription: Subscription) -> None:
+    """Stop one recipient's emails for one site (from their page, or an email's link)."""
+    subscription.delete()
+
+
 def digest_period(*, frequency: str, today: date) -> tuple[date, date] | None:
     """The last full week or month before `today`, or None for alerts-only subscriptions."""
     if frequency == Subscription.Frequency.WEEKLY:

@@ -3,7 +3,6 @@ themselves), and unsubscribing from an email (anyone with its link)."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -11,11 +10,10 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from reports.models import Subscription
-from reports.services import subscription_create
-from sites.access import site_for
+from reports.services import subscription_create, subscription_delete
+from sites.access import SiteMixin
 from sites.models import Role
 from sites.selectors import role_allows
-from sites.views import SitePageMixin
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -39,7 +37,7 @@ def _subscriptions_visible(site, user):
     return site.subscriptions.filter(email__iexact=user.email), OwnSubscriptionForm
 
 
-class SubscriptionsView(SitePageMixin, View):
+class SubscriptionsView(SiteMixin, View):
     site_role = Role.VIEWER
 
     def get(self, request, pk: int, form=None):
@@ -72,13 +70,14 @@ class SubscriptionsView(SitePageMixin, View):
         return self.get(request, pk, form=form)
 
 
-class SubscriptionDeleteView(LoginRequiredMixin, View):
+class SubscriptionDeleteView(SiteMixin, View):
+    site_role = Role.VIEWER
+
     def post(self, request, pk: int, subscription_id: int):
-        site = site_for(user=request.user, pk=pk, role=Role.VIEWER)
-        subscriptions, _ = _subscriptions_visible(site, request.user)
-        get_object_or_404(subscriptions, pk=subscription_id).delete()
+        subscriptions, _ = _subscriptions_visible(self.site, request.user)
+        subscription_delete(subscription=get_object_or_404(subscriptions, pk=subscription_id))
         messages.success(request, "Removed.")
-        return redirect("reports:subscriptions", pk=site.pk)
+        return redirect("reports:subscriptions", pk=self.site.pk)
 
 
 # The token is the only credential, and mail clients send one-click POSTs (RFC 8058) without
@@ -95,7 +94,7 @@ class UnsubscribeView(View):
 
     def post(self, request, token: str):
         subscription = get_object_or_404(Subscription.objects.select_related("site"), token=token)
-        subscription.delete()
+        subscription_delete(subscription=subscription)
         return render(
             request,
             "reports/unsubscribe.html",

@@ -1,10 +1,12 @@
-"""Finding a site for a request, with the role the action needs.
+"""Finding a site for a request, with the role the action needs: `site_for` and, for pages,
+`SiteMixin`.
 
 A stranger gets a 404 (the site does not exist for them); a teammate whose role falls short
-gets a 403 that says which role is needed. Pages, admin and API all come through here or
-through `site_queryset_for`.
+gets a 403 that says which role is needed. Pages and API come through here; the admin through
+`site_queryset_for`, which this stands on.
 """
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -20,14 +22,25 @@ def site_for(*, user: User, pk, role: str = Role.VIEWER) -> Site:
         site = site_queryset_for(user=user).get(pk=pk)
     except (Site.DoesNotExist, ValueError, TypeError):
         raise Http404("No such site.") from None
-    role_require(site=site, role=role)
-    return site
-
-
-def role_require(*, site: Site, role: str) -> None:
-    """Refuse (403) unless the annotated `site.user_role` allows `role`."""
     if not role_allows(role=site.user_role, needed=role):
         needed = "the owner" if role == OWNER else f"{ROLE_NAMES[role]} or the owner"
         raise PermissionDenied(
             f"Only {needed} of “{site.name}” may do this; you are {ROLE_NAMES[site.user_role]}."
         )
+    return site
+
+
+class SiteMixin(LoginRequiredMixin):
+    """A page about one of the user's sites (`pk` or `site_id` in the URL), as `self.site` and
+    as a generic view's object, needing at least `site_role`."""
+
+    site_role = Role.VIEWER
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            pk = kwargs["site_id"] if "site_id" in kwargs else kwargs["pk"]
+            self.site = site_for(user=request.user, pk=pk, role=self.site_role)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return self.site

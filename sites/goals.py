@@ -1,20 +1,18 @@
 """Goal pages: an owner lists, adds and removes the goals of one of their sites."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import CreateView
 
-from sites.access import site_for
+from sites.access import SiteMixin
 from sites.forms import GoalForm
 from sites.models import Goal, Role
 from sites.services import goal_create, goal_delete
-from sites.views import SitePageMixin
 
 
-class GoalListView(SitePageMixin, CreateView):
+class GoalListView(SiteMixin, CreateView):
     site_role = Role.MANAGER
     form_class = GoalForm
     template_name = "sites/goals.html"
@@ -37,10 +35,11 @@ class GoalListView(SitePageMixin, CreateView):
         return redirect("sites:goals", pk=self.site.pk)
 
 
-class GoalDeleteView(LoginRequiredMixin, View):
+class GoalDeleteView(SiteMixin, View):
+    site_role = Role.MANAGER
+
     def post(self, request, pk: int, goal_id: int):
-        site = site_for(user=request.user, pk=pk, role=Role.MANAGER)
-        goal = get_object_or_404(Goal, pk=goal_id, site=site)
+        goal = get_object_or_404(Goal, pk=goal_id, site=self.site)
         goal_delete(goal=goal)
         messages.success(request, f"Goal “{goal.name}” removed.")
-        return redirect("sites:goals", pk=site.pk)
+        return redirect("sites:goals", pk=self.site.pk)

@@ -149,6 +149,11 @@ def invitation_create(
     return invitation
 
 
+def invitation_cancel(*, invitation: Invitation) -> None:
+    """Withdraw an invitation: its link stops working."""
+    invitation.delete()
+
+
 def invitation_send(*, invitation: Invitation) -> None:
     """Email the invitation's link (raises what the email backend raises)."""
     context = {

@@ -3,14 +3,12 @@ password) and revokes them; anyone with a link reads that dashboard, nothing els
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from sites.access import site_for
+from sites.access import SiteMixin
 from sites.models import OWNER, SharedLink
 from sites.services import shared_link_create, shared_link_revoke
-from sites.views import SitePageMixin
 
 
 class SharedLinkForm(forms.Form):
@@ -23,7 +21,7 @@ class SharedLinkForm(forms.Form):
     )
 
 
-class SharingView(SitePageMixin, View):
+class SharingView(SiteMixin, View):
     """The owner's list of links to one site, and the form that makes a new one."""
 
     site_role = OWNER
@@ -53,9 +51,10 @@ class SharingView(SitePageMixin, View):
         return redirect("sites:sharing", pk=self.site.pk)
 
 
-class SharedLinkRevokeView(LoginRequiredMixin, View):
+class SharedLinkRevokeView(SiteMixin, View):
+    site_role = OWNER
+
     def post(self, request, pk: int, link_id: int):
-        site = site_for(user=request.user, pk=pk, role=OWNER)
-        shared_link_revoke(link=get_object_or_404(SharedLink, pk=link_id, site=site))
+        shared_link_revoke(link=get_object_or_404(SharedLink, pk=link_id, site=self.site))
         messages.success(request, "The link was revoked: it no longer opens anything.")
-        return redirect("sites:sharing", pk=site.pk)
+        return redirect("sites:sharing", pk=self.site.pk)

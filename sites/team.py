@@ -16,16 +16,17 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.ratelimits import rate_limited
+from sites.access import SiteMixin
 from sites.models import OWNER, Invitation, Membership, Role
 from sites.selectors import site_team_for
 from sites.services import (
     invitation_accept,
+    invitation_cancel,
     invitation_create,
     invitation_send,
     membership_remove,
     membership_role_change,
 )
-from sites.views import SitePageMixin
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
-class TeamView(SitePageMixin, View):
+class TeamView(SiteMixin, View):
     """The owner's page of members and invitations, and the form that invites."""
 
     site_role = OWNER
@@ -100,7 +101,7 @@ class TeamView(SitePageMixin, View):
         return redirect("sites:team", pk=self.site.pk)
 
 
-class MemberRoleView(SitePageMixin, View):
+class MemberRoleView(SiteMixin, View):
     site_role = OWNER
 
     def post(self, request, pk: int, member_id: int):
@@ -114,7 +115,7 @@ class MemberRoleView(SitePageMixin, View):
         return redirect("sites:team", pk=self.site.pk)
 
 
-class MemberRemoveView(SitePageMixin, View):
+class MemberRemoveView(SiteMixin, View):
     site_role = OWNER
 
     def post(self, request, pk: int, member_id: int):
@@ -124,12 +125,12 @@ class MemberRemoveView(SitePageMixin, View):
         return redirect("sites:team", pk=self.site.pk)
 
 
-class InvitationCancelView(SitePageMixin, View):
+class InvitationCancelView(SiteMixin, View):
     site_role = OWNER
 
     def post(self, request, pk: int, invitation_id: int):
         invitation = get_object_or_404(Invitation, pk=invitation_id, site=self.site)
-        invitation.delete()
+        invitation_cancel(invitation=invitation)
         messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
         return redirect("sites:team", pk=self.site.pk)
 

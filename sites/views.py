@@ -14,9 +14,9 @@ from django.views.generic import (
     UpdateView,
 )
 
-from sites.access import site_for
+from sites.access import SiteMixin
 from sites.forms import SiteForm
-from sites.models import OWNER, Role, Site
+from sites.models import OWNER, Role
 from sites.selectors import site_list_for
 from sites.services import site_create, site_delete, site_save
 from sites.snippet import tracking_snippet
@@ -35,32 +35,6 @@ class HomeView(TemplateView):
 def favicon(request):
     """Browsers ask for /favicon.ico on every page, the admin's included."""
     return redirect(static("favicon.svg"), permanent=True)
-
-
-class SiteObjectMixin(LoginRequiredMixin):
-    """A generic view of one site (`pk` in the URL) that needs at least `site_role`:
-    strangers get a 404, teammates with a lesser role a 403."""
-
-    model = Site
-    site_role = Role.VIEWER
-
-    def get_object(self, queryset=None):
-        return site_for(
-            user=self.request.user,
-            pk=self.kwargs[getattr(self, "pk_url_kwarg", "pk")],
-            role=self.site_role,
-        )
-
-
-class SitePageMixin(LoginRequiredMixin):
-    """A page about one site (`pk` in the URL) as `self.site`, needing at least `site_role`."""
-
-    site_role = Role.VIEWER
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.site = site_for(user=request.user, pk=kwargs["pk"], role=self.site_role)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class SiteListView(LoginRequiredMixin, ListView):
@@ -85,7 +59,7 @@ class SiteCreateView(LoginRequiredMixin, CreateView):
         return redirect(self.object)
 
 
-class SiteDetailView(SiteObjectMixin, DetailView):
+class SiteDetailView(SiteMixin, DetailView):
     template_name = "sites/site_detail.html"
     context_object_name = "site"
 
@@ -96,7 +70,7 @@ class SiteDetailView(SiteObjectMixin, DetailView):
         return context
 
 
-class SiteUpdateView(SiteObjectMixin, UpdateView):
+class SiteUpdateView(SiteMixin, UpdateView):
     site_role = Role.MANAGER
     form_class = SiteForm
     template_name = "sites/site_form.html"
@@ -110,7 +84,7 @@ class SiteUpdateView(SiteObjectMixin, UpdateView):
         return redirect(self.object)
 
 
-class SiteDeleteView(SiteObjectMixin, DeleteView):
+class SiteDeleteView(SiteMixin, DeleteView):
     site_role = OWNER
     template_name = "sites/site_confirm_delete.html"
     success_url = reverse_lazy("sites:list")

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from visits import views
@@ -10,7 +9,7 @@ app_name = "visits"
 urlpatterns = [
     path("visit", beacon, name="beacon"),
     path("visits/", views.VisitListView.as_view(), name="list"),
-    path("visits.csv", login_required(views.visits_csv), name="csv"),
+    path("visits.csv", views.VisitsCsvView.as_view(), name="csv"),
     path("stats/", dashboard.DashboardView.as_view(), name="dashboard"),
-    path("stats/live", dashboard.dashboard_live, name="dashboard_live"),
+    path("stats/live", dashboard.DashboardLiveView.as_view(), name="dashboard_live"),
 ]

@@ -1,21 +1,15 @@
-"""The beacon, the owner's visit list and CSV export, and the health check."""
+"""The owner's visit list and CSV download of one site."""
 
-import logging
-
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.views import View
 from django.views.generic import ListView
 
-from sites.selectors import site_queryset_for
-from visits.downloads import csv_lines
+from sites.access import SiteMixin
+from visits.downloads import csv_lines, download_response
 from visits.selectors import CSV_COLUMNS, visit_csv_rows, visit_list_for, visit_page_list_for
 
-logger = logging.getLogger(__name__)
 
-
-class VisitListView(LoginRequiredMixin, ListView):
+class VisitListView(SiteMixin, ListView):
     """Every visit of one of the owner's sites, newest first, a page at a time."""
 
     template_name = "visits/visit_list.html"
@@ -23,9 +17,6 @@ class VisitListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.site = get_object_or_404(
-            site_queryset_for(user=self.request.user), pk=self.kwargs["site_id"]
-        )
         return visit_page_list_for(site=self.site)
 
     def get_context_data(self, **kwargs):
@@ -34,14 +25,12 @@ class VisitListView(LoginRequiredMixin, ListView):
         )
 
 
-def visits_csv(request, site_id: int):
-    """Stream every visit of the owner's site as CSV, in constant memory."""
-    site = get_object_or_404(site_queryset_for(user=request.user), pk=site_id)
-    filename = f"visits-site-{site.pk}-{timezone.now():%Y%m%d}.csv"
-    response = StreamingHttpResponse(
-        csv_lines(header=CSV_COLUMNS, rows=visit_csv_rows(visits=visit_list_for(site=site))),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+class VisitsCsvView(SiteMixin, View):
+    """Stream every visit of the site as CSV, in constant memory."""
+
+    def get(self, request, site_id: int):
+        rows = visit_csv_rows(visits=visit_list_for(site=self.site))
+        return download_response(
+            csv_lines(header=CSV_COLUMNS, rows=rows),
+            filename=f"visits-site-{self.site.pk}-{timezone.now():%Y%m%d}.csv",
+        )

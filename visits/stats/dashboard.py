@@ -3,13 +3,13 @@
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
-from sites.selectors import site_queryset_for
-from sites.views import SiteObjectMixin
+from sites.access import SiteMixin
 from visits.stats.charts import chart_geometry
 from visits.stats.figures import (
     Totals,
@@ -193,8 +193,8 @@ class DashboardPage(DetailView):
         return context
 
 
-class DashboardView(SiteObjectMixin, DashboardPage):
-    pk_url_kwarg = "site_id"
+class DashboardView(SiteMixin, DashboardPage):
+    """The dashboard of one of the user's sites."""
 
 
 def _link(state: dict, **changes) -> str:
@@ -202,10 +202,12 @@ def _link(state: dict, **changes) -> str:
     return "?" + urlencode({key: value for key, value in merged.items() if value})
 
 
-@never_cache
-def dashboard_live(request, site_id: int):
+@method_decorator(never_cache, name="dispatch")
+class DashboardLiveView(SiteMixin, View):
     """Visitors and pageviews in the last five minutes, for the dashboard's live panel."""
-    if not request.user.is_authenticated:
+
+    def handle_no_permission(self):
         return JsonResponse({"error": "Log in first."}, status=401)
-    site = get_object_or_404(site_queryset_for(user=request.user), pk=site_id)
-    return JsonResponse(visit_live(site=site, now=timezone.now()))
+
+    def get(self, request, site_id: int):
+        return JsonResponse(visit_live(site=self.site, now=timezone.now()))
