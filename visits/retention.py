@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from sites.models import Site
-from visits.models import DailyRollup, Visit
+from visits.models import Visit
+from visits.stats.rollups import rollup_forget
 
 PURGE_BATCH_SIZE = 5000
 
@@ -38,7 +39,7 @@ def visits_purge(
             deleted += Visit.objects.filter(id__in=ids).delete()[0]
     for purged_site in sites.only("id", "timezone"):
         cutoff_day = older_than.astimezone(ZoneInfo(purged_site.timezone)).date()
-        DailyRollup.objects.filter(site=purged_site, day__lte=cutoff_day).delete()
+        rollup_forget(site=purged_site, through=cutoff_day)
     return deleted
 
 

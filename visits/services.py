@@ -1,4 +1,4 @@
-"""Writes for visits: recording a beacon hit, and the daily visitor salt behind unique counts."""
+"""Writes for recorded visits: deleting some of them (the recorder is in `visits.ingest`)."""
 
 from collections import defaultdict
 from datetime import date
@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import QuerySet
 
-from visits.models import DailyRollup, Visit
+from sites.models import Site
+from visits.models import Visit
+from visits.stats.rollups import rollup_forget
 
 
 @transaction.atomic
@@ -19,6 +21,6 @@ def visits_delete(*, visits: QuerySet[Visit]) -> int:
     ).iterator(chunk_size=5000):
         days_by_site[site_id].add(timestamp.astimezone(ZoneInfo(site_timezone)).date())
     deleted, _ = visits.delete()
-    for site_id, days in days_by_site.items():
-        DailyRollup.objects.filter(site_id=site_id, day__in=days).delete()
+    for site in Site.objects.filter(pk__in=days_by_site):
+        rollup_forget(site=site, days=days_by_site[site.pk])
     return deleted

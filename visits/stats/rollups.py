@@ -218,7 +218,8 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
             )
             for row in rows
         ]
-    DailyRollup.objects.filter(site=site, day__gte=first_day, day__lte=last_day).delete()
+    day_count = (last_day - first_day).days + 1
+    rollup_forget(site=site, days={first_day + timedelta(days=n) for n in range(day_count)})
     DailyRollup.objects.bulk_create(rollups, batch_size=2000)
     return len(rollups)
 
@@ -249,10 +250,15 @@ def rollup_ensure(*, site: Site, first_day: date, last_day: date, now: datetime)
     return finished
 
 
-def rollup_forget(*, site: Site, days: set[date] | None = None) -> None:
-    """Drop rollups (all of the site's, or some days') so they are rebuilt from visits."""
+def rollup_forget(
+    *, site: Site, days: set[date] | None = None, through: date | None = None
+) -> None:
+    """Drop rollups (all of the site's, some days', or every day up to `through`) so they are
+    rebuilt from visits. Every change to past visits comes through here."""
     site.__dict__.pop("_rollups_ready", None)
     rollups = DailyRollup.objects.filter(site=site)
     if days is not None:
         rollups = rollups.filter(day__in=days)
+    if through is not None:
+        rollups = rollups.filter(day__lte=through)
     rollups.delete()
