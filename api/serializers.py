@@ -12,7 +12,7 @@ from visits.models import (
     USER_AGENT_MAX_LENGTH,
     Visit,
 )
-from visits.stats.figures import BREAKDOWNS
+from visits.stats.dimensions import BREAKDOWNS
 
 
 class SiteSerializer(serializers.ModelSerializer):

@@ -47,18 +47,12 @@ from visits.downloads import csv_lines
 from visits.ingest.accept import hit_accept
 from visits.ingest.parse import BeaconError, hit_build
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
-from visits.stats.figures import (
-    BREAKDOWNS,
-    DIMENSIONS,
-    PROPERTY,
-    stats_filters_from,
-    visit_breakdown,
-    visit_goals,
-    visit_timeseries,
-    visit_totals,
-    visits_matching,
-)
-from visits.stats.periods import PeriodError, period_resolve
+from visits.stats.breakdowns import visit_breakdown
+from visits.stats.dimensions import BREAKDOWNS, DIMENSIONS, PROPERTY
+from visits.stats.figures import visit_timeseries, visit_totals
+from visits.stats.filters import stats_filters_from, visits_matching
+from visits.stats.goals import visit_goals
+from visits.stats.periods import PeriodError, period_from_params
 
 PERIOD_PARAMETERS = [
     OpenApiParameter(
@@ -128,14 +122,9 @@ class SiteViewSet(viewsets.ModelViewSet):
     # --- figures -------------------------------------------------------------------------
 
     def _period(self, site):
-        params = self.request.query_params
         try:
-            return period_resolve(
-                key=params.get("period", ""),
-                tz_name=site.timezone,
-                now=timezone.now(),
-                start=params.get("from", ""),
-                end=params.get("to", ""),
+            return period_from_params(
+                self.request.query_params, tz_name=site.timezone, now=timezone.now()
             )
         except PeriodError as error:
             raise ValidationError({"period": [str(error)]}) from error

@@ -113,7 +113,9 @@ def run_child(args) -> int:
     from sites.services import site_create
     from visits.demo import demo_visits_create
     from visits.models import Visit
-    from visits.stats.figures import DIMENSIONS, visit_breakdown, visit_timeseries, visit_totals
+    from visits.stats.breakdowns import visit_breakdown
+    from visits.stats.dimensions import DIMENSIONS
+    from visits.stats.figures import visit_timeseries, visit_totals
     from visits.stats.periods import period_resolve
     from visits.stats.rollups import rollup_ensure
 

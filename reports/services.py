@@ -18,24 +18,28 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.models import normalize_email_address
 from reports.models import SentAlert, Subscription
 from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
-from visits.stats.dashboard import change_percent, duration_label
-from visits.stats.figures import visit_breakdown, visit_totals
-from visits.stats.periods import period_resolve
+from visits.stats.breakdowns import visit_breakdown
+from visits.stats.figures import visit_totals
+from visits.stats.headline import headline_figures
+from visits.stats.periods import period_from_params
 
 logger = logging.getLogger(__name__)
 SILENCE = timedelta(hours=24)
 SPIKE_FACTOR = 4  # an hour with this many times the hourly average of the week before
 SPIKE_MINIMUM = 50  # and at least this many hits: small sites are noisy
 TOP_ROWS = 5
+DIGEST_FIGURES = ("Unique visitors", "Visits", "Pageviews", "Bounce rate", "Visit duration")
+DIGEST_COMPARED = ("Unique visitors", "Visits", "Pageviews")
 
 
 def subscription_create(*, site: Site, email: str, frequency: str, alerts: bool) -> Subscription:
     subscription = Subscription(
         site=site,
-        email=email.strip().lower(),
+        email=normalize_email_address(email),
         frequency=frequency,
         alerts=alerts,
         token=secrets.token_urlsafe(24),
@@ -71,20 +75,17 @@ class Digest:
 
 
 def digest_build(*, site: Site, first_day: date, last_day: date, now: datetime) -> Digest:
-    period = period_resolve(
-        key="custom",
+    period = period_from_params(
+        {"period": "custom", "from": first_day.isoformat(), "to": last_day.isoformat()},
         tz_name=site.timezone,
         now=now,
-        start=first_day.isoformat(),
-        end=last_day.isoformat(),
     )
     totals, previous = visit_totals(site=site, period=period, filters={}, now=now)
+    # The dashboard's headline, less its ratios; rates and durations without a relative change.
     headline = [
-        ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
-        ("Visits", totals.sessions, change_percent(totals.sessions, previous.sessions)),
-        ("Pageviews", totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
-        ("Bounce rate", f"{totals.bounce_rate}%", None),
-        ("Visit duration", duration_label(totals.visit_duration), None),
+        (label, value, change if label in DIGEST_COMPARED else None)
+        for label, value, change in headline_figures(totals, previous)
+        if label in DIGEST_FIGURES
     ]
     panels = [
         (

@@ -4,7 +4,8 @@ import pytest
 
 from sites.models import Goal
 from sites.services import MAX_GOALS_PER_SITE, goal_create
-from visits.stats.figures import visit_goals, visit_totals
+from visits.stats.figures import visit_totals
+from visits.stats.goals import visit_goals
 from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
 

@@ -4,14 +4,13 @@ A row's `import_key` is unique per site, so a second run of the same file finds 
 already there and stores nothing; an interrupted run can simply be run again.
 """
 
-import hashlib
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from visits.ingest.campaigns import CAMPAIGN_FIELDS, CAMPAIGN_MAX_LENGTH, campai
 from visits.ingest.parse import BeaconError, page_url
 from visits.ingest.props import PropertyError, props_clean
 from visits.ingest.url_parts import referrer_domain, url_path
+from visits.ingest.visitors import visitor_hash
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Device, Visit
 from visits.stats.rollups import rollup_forget
 from visits.text import clean_text
@@ -60,13 +60,16 @@ def visits_import(
     report = ImportReport()
     tz = ZoneInfo(site.timezone)
     latest = timezone.now() + FUTURE_MARGIN
+    # The salts of past days are gone: visitors of this run are hashed with a salt of its own,
+    # kept in memory only, so no stored hash can be traced back to an address.
+    salt = secrets.token_bytes(32)
     batch: list[Visit] = []
     try:
         for item in items:
             if isinstance(item, Skipped):
                 report.skip(item)
                 continue
-            visit = _visit(site, item, tz, latest)
+            visit = _visit(site, item, tz, latest, salt)
             if isinstance(visit, Skipped):
                 report.skip(visit)
                 continue
@@ -112,7 +115,9 @@ def _existing_keys(site: Site, keys: list[str]) -> set[str]:
     return existing
 
 
-def _visit(site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime) -> Visit | Skipped:
+def _visit(
+    site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime, salt: bytes
+) -> Visit | Skipped:
     if hit.timestamp > latest:
         return Skipped(hit.line, "in the future", hit.timestamp.isoformat())
     try:
@@ -146,7 +151,13 @@ def _visit(site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime) -> Visi
         visitor_hash=(
             hit.visitor_hash
             if hit.visitor_hash is not None
-            else _visitor_hash(site.pk, local_day, hit.visitor)
+            else visitor_hash(
+                salt=salt,
+                site_id=site.pk,
+                local_day=local_day,
+                client_ip=hit.visitor,
+                user_agent="",
+            )
         ),
         import_key=hit.key,
     )
@@ -159,12 +170,3 @@ def _campaign(hit: ImportedHit, url: str) -> dict[str, str]:
         name: clean_text(hit.campaign.get(name, ""), CAMPAIGN_MAX_LENGTH)
         for name in CAMPAIGN_FIELDS
     }
-
-
-def _visitor_hash(site_id: int, local_day: date, visitor: str) -> int:
-    """Like the beacon's hash, one per visitor, site and local day; keyed with a secret of this
-    installation, since the days' salts of the past are gone."""
-    key = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32, person=b"import").digest()
-    message = f"{site_id}\n{local_day.isoformat()}\n{visitor}".encode()
-    digest = hashlib.blake2b(message, key=key, digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)

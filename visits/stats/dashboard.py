@@ -10,105 +10,22 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from sites.access import SiteMixin
+from visits.stats.breakdowns import visit_breakdown
 from visits.stats.charts import chart_geometry
-from visits.stats.figures import (
-    Totals,
-    stats_filters_from,
-    visit_breakdown,
-    visit_goals,
-    visit_live,
-    visit_timeseries,
-    visit_totals,
+from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
+from visits.stats.figures import visit_live, visit_timeseries, visit_totals
+from visits.stats.filters import stats_filters_from
+from visits.stats.goals import visit_goals
+from visits.stats.headline import LOWER_IS_BETTER, headline_figures
+from visits.stats.periods import (
+    DEFAULT_PERIOD,
+    PERIODS,
+    PeriodError,
+    period_from_params,
+    period_resolve,
 )
-from visits.stats.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
 from visits.stats.rollups import rollup_ensure
 from visits.stats.sessions import sessions_shared
-
-PANELS = (
-    ("page", "Top pages", "Pageviews"),
-    ("referrer", "Referrers", "Pageviews"),
-    ("country", "Countries", "Pageviews"),
-    ("region", "Regions", "Pageviews"),
-    ("city", "Cities", "Pageviews"),
-    ("browser", "Browsers", "Pageviews"),
-    ("os", "Operating systems", "Pageviews"),
-    ("device", "Devices", "Pageviews"),
-    ("screen", "Screen sizes", "Pageviews"),
-    ("source", "Campaign sources", "Pageviews"),
-    ("medium", "Campaign media", "Pageviews"),
-    ("campaign", "Campaigns", "Pageviews"),
-    ("event", "Custom events", "Events"),
-    ("prop", "Event properties", "Events"),
-    ("entry", "Entry pages", "Visits"),
-    ("exit", "Exit pages", "Visits"),
-)
-# Entry and exit pages filter the page they name.
-FILTER_OF_PANEL = {"entry": "page", "exit": "page"}
-FILTER_NAMES = {
-    "page": "Page",
-    "referrer": "Referrer",
-    "country": "Country",
-    "region": "Region",
-    "city": "City",
-    "browser": "Browser",
-    "os": "OS",
-    "device": "Device",
-    "event": "Event",
-    "screen": "Screen",
-    "source": "Source",
-    "medium": "Medium",
-    "campaign": "Campaign",
-    "term": "Term",
-    "content": "Content",
-    "prop": "Property",
-}
-
-
-def change_percent(current: float, previous: float) -> int | None:
-    """Percent change against the previous period; None when there is nothing to compare."""
-    if not previous:
-        return None
-    return round((current - previous) * 100 / previous)
-
-
-# Headline figures where a rise is bad news: their change is coloured the other way round.
-LOWER_IS_BETTER = ("Bounce rate",)
-
-
-def duration_label(seconds: int) -> str:
-    """'0s', '45s', '9m 18s', '1h 5m'."""
-    minutes, seconds = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours}h {minutes}m"
-    if minutes:
-        return f"{minutes}m {seconds}s"
-    return f"{seconds}s"
-
-
-def headline_figures(totals: Totals, previous: Totals) -> list[tuple[str, object, int | None]]:
-    """(label, value to show, percent change vs the previous period) for the headline cards."""
-    return [
-        ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
-        ("Visits", totals.sessions, change_percent(totals.sessions, previous.sessions)),
-        ("Pageviews", totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
-        (
-            "Views per visit",
-            totals.views_per_visit,
-            change_percent(totals.views_per_visit, previous.views_per_visit),
-        ),
-        (
-            "Bounce rate",
-            f"{totals.bounce_rate}%",
-            change_percent(totals.bounce_rate, previous.bounce_rate),
-        ),
-        (
-            "Visit duration",
-            duration_label(totals.visit_duration),
-            change_percent(totals.visit_duration, previous.visit_duration),
-        ),
-        ("Events", totals.events, change_percent(totals.events, previous.events)),
-    ]
 
 
 class DashboardPage(DetailView):
@@ -128,13 +45,7 @@ class DashboardPage(DetailView):
         site, params = self.object, self.request.GET
         period_error = ""
         try:
-            period = period_resolve(
-                key=params.get("period", ""),
-                tz_name=site.timezone,
-                now=timezone.now(),
-                start=params.get("from", ""),
-                end=params.get("to", ""),
-            )
+            period = period_from_params(params, tz_name=site.timezone, now=timezone.now())
         except PeriodError as error:
             period_error = str(error)
             period = period_resolve(key=DEFAULT_PERIOD, tz_name=site.timezone, now=timezone.now())
@@ -159,7 +70,7 @@ class DashboardPage(DetailView):
                 if key != "custom"
             ],
             filters=[
-                (FILTER_NAMES[name], value, _link(state, **{name: None}))
+                (FILTER_LABELS[name], value, _link(state, **{name: None}))
                 for name, value in filters.items()
             ],
             headline=headline_figures(totals, previous),
@@ -171,23 +82,20 @@ class DashboardPage(DetailView):
             points=points,
             panels=[
                 {
-                    "dimension": dimension,
-                    "title": panel_title,
-                    "count_label": count_label,
-                    "sessions": dimension in FILTER_OF_PANEL,
+                    "dimension": panel.name,
+                    "title": panel.panel,
+                    "count_label": panel.count_label,
+                    "sessions": panel.name in SESSION_DIMENSIONS,
                     "rows": [
-                        (
-                            row,
-                            _link(state, **{FILTER_OF_PANEL.get(dimension, dimension): row.value})
-                            if row.value
-                            else "",
-                        )
+                        (row, _link(state, **{panel.filters or panel.name: row.value}))
+                        if row.value
+                        else (row, "")
                         for row in visit_breakdown(
-                            site=site, period=period, filters=filters, dimension=dimension, now=now
+                            site=site, period=period, filters=filters, dimension=panel.name, now=now
                         )
                     ],
                 }
-                for dimension, panel_title, count_label in PANELS
+                for panel in PANELS
             ],
         )
         return context

@@ -5,36 +5,21 @@ unique visitors, as in other cookie-free analytics. Finished days are read from 
 (`visits.rollups`), the rest from raw visits; filtered views read raw visits throughout.
 """
 
-import re
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
-from visits.stats.periods import Period
-from visits.stats.properties import prop_filter
-from visits.stats.rollups import (
-    DIMENSIONS,
-    PROPERTY,
-    TOTAL,
-    DailyRow,
-    daily_rows,
-    local_bounds,
-    rollup_ensure,
-)
-from visits.stats.sessions import ENTRY, EXIT, sessions_shared_for
-from visits.text import clean_text
+from visits.stats.dimensions import SESSION_DIMENSIONS, TOTAL
+from visits.stats.filters import visits_matching
+from visits.stats.periods import Period, local_bounds
+from visits.stats.rollups import DailyRow, daily_rows, rollup_ensure
+from visits.stats.sessions import sessions_shared_for
 
-DIRECT = "direct"  # the referrer filter's value for visits without a referrer
-FILTER_MAX_LENGTH = 2048
 LIVE_WINDOW = timedelta(minutes=5)
-SESSION_DIMENSIONS = (ENTRY, EXIT)
-# Everything a breakdown can be asked for: the dimensions, properties, entry and exit pages.
-BREAKDOWNS = (*DIMENSIONS, PROPERTY, ENTRY, EXIT)
 # DailyRow's fields in order, as read from rollups.
 ROLLUP_FIGURES = (
     "day", "value", "label", "visitors", "pageviews", "events", "sessions", "bounces", "duration",
@@ -70,45 +55,13 @@ class Totals:
 
 
 @dataclass(frozen=True)
-class BreakdownRow:
-    value: str  # what the filter parameter takes
-    label: str
-    visitors: int
-    count: int  # pageviews; events for events and properties; visits for entry and exit pages
-    bounce_rate: int | None = None  # entry and exit pages only
-    visit_duration: int | None = None
-
-
-@dataclass(frozen=True)
 class Point:
     bucket: datetime
     pageviews: int
     visitors: int
 
 
-def stats_filters_from(params) -> dict[str, str]:
-    """The dashboard filters in a query dict; unknown keys and empty values are ignored."""
-    filters = {}
-    for name in (*DIMENSIONS, PROPERTY):
-        value = clean_text(params.get(name) or "", FILTER_MAX_LENGTH)
-        if value:
-            filters[name] = value
-    return filters
-
-
-def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
-    """A site's visits that match the dashboard filters (referrer=direct: no referrer)."""
-    lookups = {}
-    for name, value in filters.items():
-        if name in DIMENSIONS:
-            lookups[DIMENSIONS[name]] = "" if name == "referrer" and value == DIRECT else value
-    visits = Visit.objects.filter(site=site, **lookups)
-    if PROPERTY in filters:
-        visits = prop_filter(visits, filters[PROPERTY])
-    return visits
-
-
-def _rows(
+def figure_rows(
     *,
     site: Site,
     period: Period,
@@ -171,9 +124,11 @@ def visit_totals(
         "with_sessions": True,
     }
     return (
-        _sum(_rows(first_day=period.first_day, last_day=period.last_day, **common)),
+        _sum(figure_rows(first_day=period.first_day, last_day=period.last_day, **common)),
         _sum(
-            _rows(first_day=period.previous_first_day, last_day=period.previous_last_day, **common)
+            figure_rows(
+                first_day=period.previous_first_day, last_day=period.previous_last_day, **common
+            )
         ),
     )
 
@@ -186,7 +141,7 @@ def visit_timeseries(
         return _hourly(site=site, period=period, filters=filters)
     by_day = {
         row.day: row
-        for row in _rows(
+        for row in figure_rows(
             site=site, period=period, filters=filters, dimension=TOTAL, now=now, by_day=True
         )
     }
@@ -227,64 +182,6 @@ def _hourly(*, site: Site, period: Period, filters: dict[str, str]) -> list[Poin
     return points
 
 
-def visit_breakdown(
-    *,
-    site: Site,
-    period: Period,
-    filters: dict[str, str],
-    dimension: str,
-    now: datetime,
-    limit: int = 10,
-    property_key: str = "",
-) -> list[BreakdownRow]:
-    """The top values of one dimension by visitors, with pageviews (custom events and their
-    properties: event counts; entry and exit pages: visits, bounce rate and duration)."""
-    merged: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for row in _rows(site=site, period=period, filters=filters, dimension=dimension, now=now):
-        if property_key and not row.value.startswith(property_key + "="):
-            continue  # dimension=prop narrowed to one property's values
-        figures = merged[(row.value, row.label)]
-        figures[0] += row.visitors
-        if dimension in SESSION_DIMENSIONS:
-            figures[1] += row.sessions
-        elif dimension == "event":
-            figures[1] += row.events
-        elif dimension == PROPERTY:
-            figures[1] += row.events + row.pageviews
-        else:
-            figures[1] += row.pageviews
-        figures[2] += row.bounces
-        figures[3] += row.duration
-    ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-    rows = []
-    for (value, label), (visitors, count, bounces, duration) in ranked[:limit]:
-        row = _breakdown_row(dimension, value, label, visitors, count)
-        if dimension in SESSION_DIMENSIONS:
-            row = replace(
-                row,
-                bounce_rate=round(100 * bounces / count) if count else 0,
-                visit_duration=round(duration / count) if count else 0,
-            )
-        rows.append(row)
-    return rows
-
-
-def _breakdown_row(
-    dimension: str, value: str, label: str, visitors: int, count: int
-) -> BreakdownRow:
-    if dimension == "country":
-        text = label or value or "Unknown"
-    elif dimension == "city" and value:
-        text = f"{value}, {label}" if label else value
-    elif dimension == "referrer" and not value:
-        value, text = DIRECT, "Direct / none"
-    elif dimension in ("device", "screen") and value:
-        text = value.capitalize()
-    else:
-        text = value or "Unknown"
-    return BreakdownRow(value=value, label=text, visitors=visitors, count=count)
-
-
 def visit_live(*, site: Site, now: datetime) -> dict[str, int]:
     """Visitors and pageviews in the last five minutes."""
     return (
@@ -295,47 +192,3 @@ def visit_live(*, site: Site, now: datetime) -> dict[str, int]:
             pageviews=Count("id", filter=Q(event=PAGEVIEW)),
         )
     )
-
-
-@dataclass(frozen=True)
-class GoalRow:
-    name: str
-    kind: str
-    value: str
-    visitors: int
-    completions: int
-    rate: float  # percent of the period's unique visitors
-    id: int = 0
-
-
-def visit_goals(
-    *, site: Site, period: Period, filters: dict[str, str], now: datetime, total_visitors: int
-) -> list[GoalRow]:
-    """Visitors who reached each goal of the site, how often, and the conversion rate.
-
-    Event goals and exact pages are read like their breakdowns (rollups where they serve);
-    a path with `*` matches raw visits.
-    """
-    rows_by_dimension: dict[str, list[DailyRow]] = {}
-    result = []
-    for goal in site.goals.all():
-        if goal.kind == "event" or "*" not in goal.value:
-            dimension = "event" if goal.kind == "event" else "page"
-            if dimension not in rows_by_dimension:
-                rows_by_dimension[dimension] = _rows(
-                    site=site, period=period, filters=filters, dimension=dimension, now=now
-                )
-            matched = [row for row in rows_by_dimension[dimension] if row.value == goal.value]
-        else:
-            pattern = "^" + ".*".join(re.escape(part) for part in goal.value.split("*")) + "$"
-            visits = visits_matching(site=site, filters=filters).filter(
-                timestamp__gte=period.start, timestamp__lt=period.end, path__regex=pattern
-            )
-            matched = daily_rows(visits, tz=period.tz, dimension=TOTAL, by_day=False)
-        visitors = sum(row.visitors for row in matched)
-        completions = sum(row.events if goal.kind == "event" else row.pageviews for row in matched)
-        rate = round(100 * visitors / total_visitors, 1) if total_visitors else 0.0
-        result.append(
-            GoalRow(goal.name, goal.kind, goal.value, visitors, completions, rate, goal.pk)
-        )
-    return result

@@ -15,6 +15,8 @@ PERIODS = {
 }
 DEFAULT_PERIOD = "30d"
 CUSTOM_MAX_DAYS = 3 * 366
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
 
 
 class PeriodError(ValueError):
@@ -58,7 +60,7 @@ class Period:
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=tz)
+    return local_bounds(day, day, tz)[0]
 
 
 def _month_start(day: date, months_back: int = 0) -> date:
@@ -100,13 +102,37 @@ def period_resolve(
     return Period(key, PERIODS[key], first, last, previous_first, previous_last, tz)
 
 
+def period_from_params(params, *, tz_name: str, now: datetime) -> Period:
+    """The period a query asks for (`period`, and `from`/`to` for a custom range), as the
+    dashboard and the API read it; PeriodError when it names none."""
+    return period_resolve(
+        key=params.get("period", ""),
+        tz_name=tz_name,
+        now=now,
+        start=params.get("from", ""),
+        end=params.get("to", ""),
+    )
+
+
 def _custom_range(start: str, end: str) -> tuple[date, date]:
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
     except (TypeError, ValueError) as exc:
         raise PeriodError("A custom range needs `from` and `to` as dates like 2026-01-31.") from exc
+    if first < EARLIEST_DAY or last > LATEST_DAY:
+        # The period before it, and midnights in every time zone, must stay within what
+        # Python and the databases hold.
+        raise PeriodError(f"Dates must be between {EARLIEST_DAY} and {LATEST_DAY}.")
     if last < first:
         raise PeriodError("The range ends before it starts.")
     if (last - first).days >= CUSTOM_MAX_DAYS:
         raise PeriodError(f"A custom range can be at most {CUSTOM_MAX_DAYS} days long.")
     return first, last
+
+
+def local_bounds(first_day: date, last_day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[midnight before first_day, midnight after last_day) in `tz`."""
+    return (
+        datetime.combine(first_day, time.min, tzinfo=tz),
+        datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz),
+    )

@@ -7,7 +7,7 @@ drops the affected days.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -17,34 +17,11 @@ from django.db.models.functions import TruncDate
 from sites.models import Site
 from visits.ingest.url_parts import INTERNAL
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
+from visits.stats.dimensions import DERIVED, DIMENSIONS, PROPERTY, TAGGED_ONLY, TOTAL
+from visits.stats.periods import local_bounds
 from visits.stats.properties import property_rows
 from visits.stats.sessions import ENTRY, EXIT, Session, session_figures, sessions_of
 
-# Query parameter -> Visit field. The same names filter the dashboard and head its panels.
-DIMENSIONS = {
-    "page": "path",
-    "referrer": "referrer_domain",
-    "country": "country_code",
-    "region": "region",
-    "city": "city",
-    "browser": "browser",
-    "os": "os",
-    "device": "device",
-    "event": "event",
-    "screen": "screen",
-    "source": "utm_source",
-    "medium": "utm_medium",
-    "campaign": "utm_campaign",
-    "term": "utm_term",
-    "content": "utm_content",
-}
-# Breakdowns of these leave out visits without the tag: most visits come with no campaign.
-TAGGED_ONLY = ("source", "medium", "campaign", "term", "content")
-TOTAL = ""
-# Event properties ("key=value"), and the pages visits began and ended on: rolled up and broken
-# down like the dimensions above, though no single column holds them.
-PROPERTY = "prop"
-DERIVED = (PROPERTY, ENTRY, EXIT)
 # Rows of these dimensions also carry the country name, to label them.
 LABEL_FIELDS = {"country": "country", "city": "country"}
 GRACE = timedelta(minutes=5)
@@ -165,14 +142,6 @@ def _with_sessions(
             )
         rows.append(row)
     return rows
-
-
-def local_bounds(first_day: date, last_day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """[midnight before first_day, midnight after last_day) in `tz`."""
-    return (
-        datetime.combine(first_day, time.min, tzinfo=tz),
-        datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz),
-    )
 
 
 def last_finished_day(*, site: Site, now: datetime) -> date:

@@ -157,7 +157,7 @@ def test_dashboard_uses_a_bounded_number_of_queries(
     owner_client, visits, django_assert_max_num_queries
 ):
     owner_client.get(f"/sites/{visits.pk}/stats/?period=12mo")  # builds the rollups once
-    from visits.stats.dashboard import PANELS
+    from visits.stats.dimensions import PANELS
 
     # Per panel: finished days from rollups, today from visits; plus the headline and chart,
     # and today's visits (sessions) for the headline.

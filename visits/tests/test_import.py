@@ -18,7 +18,8 @@ from conftest import CHROME_UA, IPHONE_UA
 from sites.services import site_create
 from visits.models import DailyRollup, Visit
 from visits.site_export import EXPORT_COLUMNS, site_export_csv
-from visits.stats.figures import visit_breakdown, visit_totals
+from visits.stats.breakdowns import visit_breakdown
+from visits.stats.figures import visit_totals
 from visits.stats.periods import period_resolve
 from visits.stats.rollups import rollup_ensure
 from visits.tests.factories import VisitFactory

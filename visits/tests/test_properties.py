@@ -14,7 +14,8 @@ from visits.ingest.props import (
     props_clean,
 )
 from visits.models import Visit
-from visits.stats.figures import visit_breakdown, visit_totals
+from visits.stats.breakdowns import visit_breakdown
+from visits.stats.figures import visit_totals
 from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
 

@@ -10,7 +10,10 @@ from sites.services import site_update
 from visits.demo import demo_visits_create
 from visits.models import DailyRollup, Visit
 from visits.stats import figures as stats
-from visits.stats.figures import visit_breakdown, visit_goals, visit_timeseries, visit_totals
+from visits.stats.breakdowns import visit_breakdown
+from visits.stats.dimensions import BREAKDOWNS
+from visits.stats.figures import visit_timeseries, visit_totals
+from visits.stats.goals import visit_goals
 from visits.stats.periods import period_resolve
 from visits.stats.rollups import rollup_build, rollup_ensure
 
@@ -27,7 +30,7 @@ def figures(site, key):
             for p in visit_timeseries(site=site, period=period, filters={}, now=NOW)
         ],
     }
-    for dimension in stats.BREAKDOWNS:
+    for dimension in BREAKDOWNS:
         result[dimension] = visit_breakdown(
             site=site, period=period, filters={}, dimension=dimension, now=NOW, limit=50
         )

@@ -6,7 +6,8 @@ import pytest
 
 from sites.services import site_create
 from visits.models import DailyRollup
-from visits.stats.figures import visit_breakdown, visit_live, visit_timeseries, visit_totals
+from visits.stats.breakdowns import visit_breakdown
+from visits.stats.figures import visit_live, visit_timeseries, visit_totals
 from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from visits.management.site_argument import site_from_argument
 from visits.models import Visit
 from visits.services import visits_delete
-from visits.stats.rollups import local_bounds
+from visits.stats.periods import local_bounds
 
 
 def _day(value: str, name: str) -> date:

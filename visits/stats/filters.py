@@ -1,0 +1,36 @@
+"""The dashboard's filters: read from a query, applied to a site's visits."""
+
+from django.db.models import QuerySet
+
+from sites.models import Site
+from visits.models import Visit
+from visits.stats.dimensions import DIMENSIONS, PROPERTY
+from visits.stats.properties import prop_filter
+from visits.text import clean_text
+
+DIRECT = "direct"  # the referrer filter's value for visits without a referrer
+
+
+FILTER_MAX_LENGTH = 2048
+
+
+def stats_filters_from(params) -> dict[str, str]:
+    """The dashboard filters in a query dict; unknown keys and empty values are ignored."""
+    filters = {}
+    for name in (*DIMENSIONS, PROPERTY):
+        value = clean_text(params.get(name) or "", FILTER_MAX_LENGTH)
+        if value:
+            filters[name] = value
+    return filters
+
+
+def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
+    """A site's visits that match the dashboard filters (referrer=direct: no referrer)."""
+    lookups = {}
+    for name, value in filters.items():
+        if name in DIMENSIONS:
+            lookups[DIMENSIONS[name]] = "" if name == "referrer" and value == DIRECT else value
+    visits = Visit.objects.filter(site=site, **lookups)
+    if PROPERTY in filters:
+        visits = prop_filter(visits, filters[PROPERTY])
+    return visits

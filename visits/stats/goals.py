@@ -1,0 +1,56 @@
+"""Goals: the visitors who reached each of a site's goals in a period, and the conversion rate."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sites.models import Site
+from visits.stats.dimensions import TOTAL
+from visits.stats.figures import figure_rows
+from visits.stats.filters import visits_matching
+from visits.stats.periods import Period
+from visits.stats.rollups import DailyRow, daily_rows
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    name: str
+    kind: str
+    value: str
+    visitors: int
+    completions: int
+    rate: float  # percent of the period's unique visitors
+    id: int = 0
+
+
+def visit_goals(
+    *, site: Site, period: Period, filters: dict[str, str], now: datetime, total_visitors: int
+) -> list[GoalRow]:
+    """Visitors who reached each goal of the site, how often, and the conversion rate.
+
+    Event goals and exact pages are read like their breakdowns (rollups where they serve);
+    a path with `*` matches raw visits.
+    """
+    rows_by_dimension: dict[str, list[DailyRow]] = {}
+    result = []
+    for goal in site.goals.all():
+        if goal.kind == "event" or "*" not in goal.value:
+            dimension = "event" if goal.kind == "event" else "page"
+            if dimension not in rows_by_dimension:
+                rows_by_dimension[dimension] = figure_rows(
+                    site=site, period=period, filters=filters, dimension=dimension, now=now
+                )
+            matched = [row for row in rows_by_dimension[dimension] if row.value == goal.value]
+        else:
+            pattern = "^" + ".*".join(re.escape(part) for part in goal.value.split("*")) + "$"
+            visits = visits_matching(site=site, filters=filters).filter(
+                timestamp__gte=period.start, timestamp__lt=period.end, path__regex=pattern
+            )
+            matched = daily_rows(visits, tz=period.tz, dimension=TOTAL, by_day=False)
+        visitors = sum(row.visitors for row in matched)
+        completions = sum(row.events if goal.kind == "event" else row.pageviews for row in matched)
+        rate = round(100 * visitors / total_visitors, 1) if total_visitors else 0.0
+        result.append(
+            GoalRow(goal.name, goal.kind, goal.value, visitors, completions, rate, goal.pk)
+        )
+    return result

@@ -1,0 +1,50 @@
+"""The headline figures of a period against the one before, as dashboard and digest show them."""
+
+from visits.stats.figures import Totals
+
+
+def change_percent(current: float, previous: float) -> int | None:
+    """Percent change against the previous period; None when there is nothing to compare."""
+    if not previous:
+        return None
+    return round((current - previous) * 100 / previous)
+
+
+# Headline figures where a rise is bad news: their change is coloured the other way round.
+LOWER_IS_BETTER = ("Bounce rate",)
+
+
+def duration_label(seconds: int) -> str:
+    """'0s', '45s', '9m 18s', '1h 5m'."""
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h {minutes}m"
+    if minutes:
+        return f"{minutes}m {seconds}s"
+    return f"{seconds}s"
+
+
+def headline_figures(totals: Totals, previous: Totals) -> list[tuple[str, object, int | None]]:
+    """(label, value to show, percent change vs the previous period) for the headline cards."""
+    return [
+        ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
+        ("Visits", totals.sessions, change_percent(totals.sessions, previous.sessions)),
+        ("Pageviews", totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
+        (
+            "Views per visit",
+            totals.views_per_visit,
+            change_percent(totals.views_per_visit, previous.views_per_visit),
+        ),
+        (
+            "Bounce rate",
+            f"{totals.bounce_rate}%",
+            change_percent(totals.bounce_rate, previous.bounce_rate),
+        ),
+        (
+            "Visit duration",
+            duration_label(totals.visit_duration),
+            change_percent(totals.visit_duration, previous.visit_duration),
+        ),
+        ("Events", totals.events, change_percent(totals.events, previous.events)),
+    ]
