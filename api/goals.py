@@ -1,0 +1,61 @@
+"""A site's goals in the API: their conversions, adding and removing them."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS
+from api.serializers import GoalResultSerializer, GoalSerializer
+from sites.services import goal_create, goal_delete
+from visits.stats.figures import visit_totals
+from visits.stats.filters import stats_filters_from
+from visits.stats.goals import visit_goals
+
+
+class SiteGoalsMixin:
+    """Actions of `SiteViewSet`; `get_object` finds the site with the role it needs."""
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The site's goals with their conversions in the period",
+        parameters=PERIOD_PARAMETERS + FILTER_PARAMETERS,
+        responses=GoalResultSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a goal",
+        request=GoalSerializer,
+        responses={201: GoalSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def goals(self, request, pk=None):
+        site = self.get_object()
+        if request.method == "POST":
+            incoming = GoalSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            try:
+                goal = goal_create(site=site, **{"kind": "page", **incoming.validated_data})
+            except DjangoValidationError as error:
+                raise ValidationError(
+                    error.message_dict if hasattr(error, "error_dict") else error.messages
+                ) from error
+            return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+        period, filters = self._period(site), stats_filters_from(request.query_params)
+        now = timezone.now()
+        totals, _ = visit_totals(site=site, period=period, filters=filters, now=now)
+        rows = visit_goals(
+            site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
+        )
+        return Response(GoalResultSerializer(rows, many=True).data)
+
+    @extend_schema(summary="Remove a goal", request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"goals/(?P<goal_id>[0-9]+)")
+    def goal(self, request, pk=None, goal_id=None):
+        site = self.get_object()
+        goal_delete(goal=get_object_or_404(site.goals, pk=goal_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
