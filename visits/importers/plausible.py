@@ -17,7 +17,7 @@ import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import BinaryIO
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from visits.importers.hits import (
     page_address,
     region_name,
 )
+from visits.stats.periods import local_bounds
 
 FILE_NAME = re.compile(r"^(?:imported_)?([a-z_]+)_\d{8}_\d{8}\.csv$")
 TABLES = (
@@ -135,8 +136,7 @@ def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[Imp
     _give(people, tables["devices"], lambda row: {"device": DEVICES.get(row["device"].lower(), "")})
     _lay_out_pages(people, pages, day)
     _lay_out_events(people, tables["custom_events"], day)
-    start = datetime.combine(day, time(), tz)
-    end = datetime.combine(day + DAY, time(), tz)
+    start, end = local_bounds(day, day, tz)
     spacing = (end - start) / count
     for number, person in enumerate(people):
         yield from _person_hits(site, person, number, start + spacing * number, end)
