@@ -47,11 +47,14 @@ def beacon(request, site_id: int):
         return _answer(
             429, "Too many visits from your address; slow down.", **{"Retry-After": "60"}
         )
+    if request.method not in ("GET", "POST"):
+        return _answer(405, "Use GET or POST.")
     try:
-        hit = _hit_from(request)
+        # An unknown site is a 404 whatever else is wrong with the request.
         site = beacon_site(site_id=site_id)
         if site is None:
             return _answer(404, "Unknown site.")
+        hit = _hit_from(request)
         skipped = hit_accept(site=site, hit=hit)
         if skipped:
             return _answer(204, **{"X-Visit-Skipped": skipped})
@@ -68,8 +71,6 @@ def beacon(request, site_id: int):
 
 def _hit_from(request) -> BeaconHit:
     """The request as a BeaconHit, or BeaconError with the status to answer."""
-    if request.method not in ("GET", "POST"):
-        raise BeaconError("Use GET or POST.", status=405)
     try:
         declared_length = max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
     except ValueError as exc:

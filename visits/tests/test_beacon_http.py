@@ -204,9 +204,9 @@ def test_beacon_sets_no_cookies(send):
     assert not response.cookies
 
 
-@pytest.mark.parametrize("site_id", ["999999"])
-def test_unknown_site_is_404_json(send, site_id):
-    response = send(data={"url": PAGE}, path=f"/sites/{site_id}/visit")
+@pytest.mark.parametrize("data", [{"url": PAGE}, {}, {"url": "not a url"}])
+def test_unknown_site_is_404_json_whatever_else_the_request_lacks(send, data):
+    response = send(data=data, path="/sites/999999/visit")
     assert response.status_code == 404
     assert response.json() == {"error": "Unknown site."}
 
