@@ -7,6 +7,7 @@ The figures come from the same selectors as the dashboard.
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 
 from api.figures import SiteFiguresMixin
@@ -49,6 +50,13 @@ class SiteViewSet(SiteFiguresMixin, SiteGoalsMixin, SiteVisitsMixin, viewsets.Mo
         serializer.instance = site_create(owner=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
+        site = serializer.instance
+        retention = serializer.validated_data.get("retention_days", site.retention_days)
+        if retention != site.retention_days and site.user_role != OWNER:
+            # Retention erases visits: the owner's decision alone.
+            raise PermissionDenied(
+                f"Only the owner of “{site.name}” may change how long its visits are kept."
+            )
         serializer.instance = site_update(site=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):

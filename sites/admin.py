@@ -56,6 +56,12 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may(request, obj, OWNER)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Retention erases visits: the owner's decision alone.
+        if obj is not None and not self._may(request, obj, OWNER):
+            return (*self.readonly_fields, "retention_days")
+        return self.readonly_fields
+
     def get_fields(self, request, obj=None):
         fields = list(SITE_SETTINGS)
         if request.user.is_superuser:

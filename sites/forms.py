@@ -23,6 +23,7 @@ class SiteForm(forms.ModelForm):
         label="Time zone for reports",
         choices=timezone_choices,
         initial="UTC",
+        required=False,
         help_text="Days in reports start at midnight in this time zone.",
     )
 
@@ -31,6 +32,10 @@ class SiteForm(forms.ModelForm):
         fields = SITE_SETTINGS
         widgets = {"extra_domains": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"name": "Any name that helps you recognise it."}
+
+    def clean_timezone(self) -> str:
+        # Left out (as by scripts that send only the contract's fields): UTC, or as it was.
+        return self.cleaned_data.get("timezone") or self.instance.timezone or "UTC"
 
     def clean_base_url(self) -> str:
         return normalize_base_url(self.cleaned_data["base_url"])

@@ -75,6 +75,14 @@ class SiteUpdateView(SiteMixin, UpdateView):
     form_class = SiteForm
     template_name = "sites/site_form.html"
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.site.user_role != OWNER:
+            # Retention erases visits: the owner's decision alone.
+            form.fields["retention_days"].disabled = True
+            form.fields["retention_days"].help_text = "Only the site's owner may change this."
+        return form
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=f"Edit “{self.object.name}”", **kwargs)
 

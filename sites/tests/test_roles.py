@@ -4,12 +4,9 @@ falls short get 403s that say so."""
 
 import pytest
 from django.core import mail
-from rest_framework.test import APIClient
 
-from accounts.services import user_register
-from api.services import token_create
 from reports.services import subscription_create
-from sites.models import Goal, Membership, Role, Site
+from sites.models import Goal, Role, Site
 from sites.services import goal_create
 from visits.models import Visit
 
@@ -24,39 +21,6 @@ def goal(site):
 @pytest.fixture
 def visit(site):
     return Visit.objects.create(site=site, url="https://blog.example.com/a", event="pageview")
-
-
-def _member(email: str, site: Site, role: str | None):
-    user = user_register(email=email, password=PASSWORD)
-    if role:
-        Membership.objects.create(site=site, user=user, role=role)
-    return user
-
-
-@pytest.fixture
-def viewer(site):
-    return _member("viewer@example.net", site, Role.VIEWER)
-
-
-@pytest.fixture
-def manager(site):
-    return _member("manager@example.net", site, Role.MANAGER)
-
-
-@pytest.fixture
-def stranger(site):
-    return _member("stranger@example.net", site, None)
-
-
-@pytest.fixture
-def as_user(client, owner, viewer, manager, stranger):
-    users = {"owner": owner, "viewer": viewer, "manager": manager, "stranger": stranger}
-
-    def log_in(who: str):
-        client.force_login(users[who])
-        return client
-
-    return log_in
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -227,17 +191,6 @@ def test_admin_bulk_visit_deletion_is_refused_to_teammates(as_user, visit):
 
 
 # --- API ---------------------------------------------------------------------------------
-@pytest.fixture
-def api_as(owner, viewer, manager, stranger):
-    users = {"owner": owner, "viewer": viewer, "manager": manager, "stranger": stranger}
-
-    def client_for(who: str) -> APIClient:
-        client = APIClient()
-        token = token_create(owner=users[who], name="script", read_only=False)[1]
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        return client
-
-    return client_for
 
 
 @pytest.mark.parametrize(
