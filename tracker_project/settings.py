@@ -288,12 +288,17 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
     },
-    "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "plain"},
+    "filters": {
+        "client_errors": {"()": "tracker_project.log_filters.ClientErrorsWithoutTraceback"},
     },
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    # Logs go to stderr: stdout is for what commands print (`export_site > file` stays JSON).
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": sys.stderr, "formatter": "plain"},
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"filters": ["client_errors"]},
     },
 }
 
