@@ -161,7 +161,9 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
             place, agent, entry_referrer = profiles[visitor]
             campaign = _choices(rng, CAMPAIGNS, 1)[0][0]
             screen = SCREENS[agent[3]][visitor % len(SCREENS[agent[3]])]
-            at = slot + timedelta(seconds=rng.randrange(3600))
+            # Never in the future: the current hour is only filled up to now.
+            span = min(3600.0, (now - slot).total_seconds())
+            at = slot + timedelta(seconds=rng.random() * span)
             referrer = entry_referrer[0]
             length = rng.choices(SESSION_LENGTHS, weights=SESSION_WEIGHTS)[0]
             pages = [(page[0], PAGEVIEW, {}) for page in _choices(rng, PAGES, length)]
@@ -177,6 +179,8 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
             for path, event, props in pages:
                 if made == total:
                     return
+                if at > now:
+                    break
                 url = site.base_url + path
                 yield Visit(
                     site=site,

@@ -2,11 +2,14 @@ import base64
 import io
 import tarfile
 import threading
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
+from visits.models import Visit
 from visits.tests.geoip_data import BERLIN_V6, LONDON_V4, PRIVATE_V4, UNKNOWN_V4
 
 
@@ -145,3 +148,13 @@ def test_geoip_lookup_without_database_is_a_clear_error(settings, tmp_path):
 def test_every_command_names_an_unknown_site_alike(arguments):
     with pytest.raises(CommandError, match=r"^There is no site 999999\.$"):
         call_command(*arguments, stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("minute", [0, 1, 30, 59])
+@pytest.mark.django_db
+def test_seed_demo_writes_no_visit_after_now(site, minute):
+    now = datetime(2026, 3, 10, 14, minute, 30, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        call_command("seed_demo", "--site", str(site.pk), "--visits", "2000", "--days", "2")
+    assert Visit.objects.filter(site=site).count() == 2000
+    assert not Visit.objects.filter(site=site, timestamp__gt=now).exists()
