@@ -46,14 +46,31 @@ def request_address(request: HttpRequest) -> str | None:
     )
 
 
+def limit_key(address: str | None) -> str:
+    """What rate limits and lockouts count by: an IPv4 address, or an IPv6 address's /64
+    (one subscriber's network holds 2^64 addresses, so counting each would limit nothing)."""
+    if not address:
+        return "unknown"
+    ip = ipaddress.ip_address(address)
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+
+
+def request_limit_key(request: HttpRequest) -> str:
+    return limit_key(request_address(request))
+
+
 def pseudonymous_address(request: HttpRequest) -> str:
     """A stand-in for the client's address, for records that need one (login lockouts).
 
     An IPv6 address in the private fd00::/8 range, made from a keyed hash of today's date and
-    the real address: the same client gets the same stand-in all day, nobody can read the
-    real address from it.
+    the real address (an IPv6 client's /64): the same client gets the same stand-in all day,
+    nobody can read the real address from it.
     """
-    address = request_address(request) or "unknown"
+    address = request_limit_key(request)
     message = f"{datetime.now(UTC).date().isoformat()}|{address}".encode()
     digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
     return str(ipaddress.IPv6Address(b"\xfd" + digest[:15]))

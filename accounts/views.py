@@ -11,7 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, UpdateView
 
-from accounts.addresses import request_address
+from accounts.addresses import request_limit_key
 from accounts.forms import AccountForm, LoginForm, RegistrationForm
 from accounts.ratelimits import rate_limited
 from accounts.services import user_register
@@ -43,9 +43,9 @@ class RegisterView(CreateView):
         return super().get_context_data(next=self._next(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        address = request_address(request) or "unknown"
         limit = settings.REGISTER_RATE_LIMIT
-        if rate_limited(request=request, group="register", key=address, rate=limit):
+        key = request_limit_key(request)
+        if rate_limited(request=request, group="register", key=key, rate=limit):
             context = {"title": "Too many sign-ups", "limit": limit}
             return render(request, "accounts/rate_limited.html", context, status=429)
         return super().post(request, *args, **kwargs)

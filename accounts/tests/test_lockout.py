@@ -28,6 +28,14 @@ def test_five_failures_lock_the_account_for_that_address(client, owner, password
     assert "_auth_user_id" not in client.session
 
 
+def test_an_ipv6_network_is_locked_out_as_one_client(client, owner):
+    # Moving to another address of the same /64 does not buy fresh guesses.
+    for number in range(1, 6):
+        attempt(client, "wrong", address=f"2001:db8:1:2::{number:x}")
+    assert attempt(client, "wrong", address="2001:db8:1:2::99").status_code == 429
+    assert attempt(client, "wrong", address="2001:db8:1:3::1").status_code == 200
+
+
 def test_lockout_ends_after_the_cool_off(client, owner, password, settings):
     for _ in range(5):
         attempt(client, "wrong")

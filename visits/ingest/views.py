@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.addresses import request_address
+from accounts.addresses import request_limit_key
 from accounts.ratelimits import rate_limited
 from visits.ingest.accept import hit_accept
 from visits.ingest.parse import BODY_MAX_BYTES, BeaconError, BeaconHit, beacon_parse
@@ -42,8 +42,8 @@ def beacon(request, site_id: int):
     """Record one visit: 204 when accepted, a 4xx with a JSON error when the input is unusable."""
     if request.method == "OPTIONS":
         return _answer(204)
-    address = request_address(request) or "unknown"
-    if rate_limited(request=request, group="beacon", key=address, rate=settings.BEACON_RATE_LIMIT):
+    key = request_limit_key(request)
+    if rate_limited(request=request, group="beacon", key=key, rate=settings.BEACON_RATE_LIMIT):
         return _answer(
             429, "Too many visits from your address; slow down.", **{"Retry-After": "60"}
         )

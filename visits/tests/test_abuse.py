@@ -37,6 +37,16 @@ def test_other_addresses_are_still_counted(send, limited):
     assert send(data={"url": PAGE}, REMOTE_ADDR="175.16.199.7").status_code == 204
 
 
+def test_an_ipv6_network_is_counted_as_one_client(send, limited):
+    # Every address of one /64 belongs to one subscriber; another /64 is someone else.
+    statuses = [
+        send(data={"url": PAGE}, REMOTE_ADDR=f"2001:db8:1:2::{number:x}").status_code
+        for number in range(1, 8)
+    ]
+    assert statuses == [204] * 5 + [429] * 2
+    assert send(data={"url": PAGE}, REMOTE_ADDR="2001:db8:1:3::1").status_code == 204
+
+
 def test_rate_limit_counts_the_forwarded_client_behind_a_proxy(send, limited, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(5):
