@@ -160,6 +160,26 @@ class SharedLink(models.Model):
         return bool(self.password)
 
 
+class SharedLinkGuess(models.Model):
+    """A wrong password typed for a shared link, kept a short while to limit guessing: per
+    guesser (a daily pseudonym of their address, never the address) and per link. Kept in the
+    database so the limit holds across processes with or without Redis."""
+
+    link = models.ForeignKey(
+        SharedLink, on_delete=models.CASCADE, related_name="guesses", verbose_name="link"
+    )
+    guesser = models.CharField("guesser", max_length=64)
+    at = models.DateTimeField("time", db_index=True)
+
+    class Meta:
+        verbose_name = "shared link guess"
+        verbose_name_plural = "shared link guesses"
+        indexes = [models.Index(fields=["link", "guesser", "at"], name="guess_link_guesser_at_idx")]
+
+    def __str__(self) -> str:
+        return f"Guess at {self.link} ({self.at:%Y-%m-%d %H:%M})"
+
+
 class Role(models.TextChoices):
     """What a teammate may do with a site. The owner may do everything, including deleting it,
     sharing it and choosing its team; roles are ordered, each allowing what the one before does."""

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from accounts.models import User, normalize_email_address
 from sites.base_urls import normalize_base_url, normalize_domains
-from sites.models import Goal, Invitation, Membership, SharedLink, Site
+from sites.models import Goal, Invitation, Membership, SharedLink, SharedLinkGuess, Site
 from sites.signals import membership_removed, site_deleted, site_saved
 
 UNCHANGED = object()
@@ -120,6 +120,26 @@ def shared_link_create(*, site: Site, name: str = "", password: str = "") -> Sha
 
 def shared_link_revoke(*, link: SharedLink) -> None:
     link.delete()
+
+
+GUESS_WINDOW = timedelta(minutes=15)
+GUESSES_PER_GUESSER = 10  # in GUESS_WINDOW: one person's typos, never a dictionary
+GUESSES_PER_LINK = 100  # in GUESS_WINDOW, from everyone: many guessers at once
+
+
+def shared_link_guesses_exceeded(*, link: SharedLink, guesser: str, now: datetime) -> bool:
+    """Whether this guesser, or everyone together, has typed too many wrong passwords lately."""
+    recent = link.guesses.filter(at__gt=now - GUESS_WINDOW)
+    if recent.filter(guesser=guesser).count() >= GUESSES_PER_GUESSER:
+        return True
+    return recent.count() >= GUESSES_PER_LINK
+
+
+@transaction.atomic
+def shared_link_guess_record(*, link: SharedLink, guesser: str, now: datetime) -> None:
+    """Note a wrong password; guesses older than the window are forgotten."""
+    SharedLinkGuess.objects.filter(at__lte=now - GUESS_WINDOW).delete()
+    SharedLinkGuess.objects.create(link=link, guesser=guesser, at=now)
 
 
 INVITATION_LIFETIME = timedelta(days=7)

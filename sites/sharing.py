@@ -10,14 +10,18 @@ from sites.access import SiteMixin
 from sites.models import OWNER, SharedLink
 from sites.services import shared_link_create, shared_link_revoke
 
+PASSWORD_MIN_LENGTH = 8
+
 
 class SharedLinkForm(forms.Form):
     name = forms.CharField(max_length=100, required=False, help_text="Who it is for (optional).")
     password = forms.CharField(
+        min_length=PASSWORD_MIN_LENGTH,
         max_length=128,
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Optional. Anyone opening the link must type it.",
+        help_text=f"Optional, at least {PASSWORD_MIN_LENGTH} characters. Anyone opening the "
+        "link must type it.",
     )
 
 

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
-from sites.models import SharedLink
+from sites.models import SharedLink, SharedLinkGuess
 from sites.services import shared_link_create
 from visits.tests.factories import VisitFactory
 
@@ -90,15 +91,40 @@ def test_password_protected_link(visits):
     assert "headline" not in Client().get(f"/share/{link.token}/").context
 
 
-def test_password_guessing_is_limited(visits, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    link = shared_link_create(site=visits, password="right")
-    client = Client()
-    statuses = [
-        client.post(f"/share/{link.token}/", {"password": "wrong"}).status_code for _ in range(12)
-    ]
+def test_password_guessing_is_limited_per_guesser(visits):
+    link = shared_link_create(site=visits, password="the right one")
+    attacker, audience = Client(REMOTE_ADDR="81.2.69.142"), Client(REMOTE_ADDR="175.16.199.7")
+    url = f"/share/{link.token}/"
+    statuses = []
+    for _ in range(12):
+        statuses.append(attacker.post(url, {"password": "wrong"}).status_code)
+        cache.clear()  # the count is kept in the database, not in a process's cache
     assert statuses[:10] == [403] * 10 and statuses[10:] == [429, 429]
-    assert client.post(f"/share/{link.token}/", {"password": "right"}).status_code == 429
+    assert attacker.post(url, {"password": "the right one"}).status_code == 429
+    # The attacker's guesses do not lock out the people the link is for.
+    assert audience.post(url, {"password": "the right one"}).status_code == 302
+    assert SharedLinkGuess.objects.filter(link=link).count() == 10
+    assert not SharedLinkGuess.objects.filter(guesser__contains="81.2.69.142").exists()
+
+
+def test_many_guessers_together_are_limited_per_link(visits, monkeypatch):
+    monkeypatch.setattr("sites.services.GUESSES_PER_LINK", 5)
+    link = shared_link_create(site=visits, password="the right one")
+    url = f"/share/{link.token}/"
+    statuses = [
+        Client(REMOTE_ADDR=f"81.2.69.{number}").post(url, {"password": "wrong"}).status_code
+        for number in range(1, 8)
+    ]
+    assert statuses == [403] * 5 + [429] * 2
+
+
+def test_a_shared_link_password_has_a_minimum_length(owner_client, visits):
+    url = f"/sites/{visits.pk}/sharing/"
+    response = owner_client.post(url, {"name": "Board", "password": "short"})
+    assert response.status_code == 400
+    assert "at least 8 characters" in response.content.decode()
+    assert not visits.shared_links.exists()
+    assert owner_client.post(url, {"name": "Board", "password": "long enough"}).status_code == 302
 
 
 def test_embed_may_be_framed_and_has_no_site_chrome(visits):

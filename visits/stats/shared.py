@@ -4,15 +4,15 @@ from csp.decorators import csp_replace
 from django import forms
 from django.contrib.auth.hashers import check_password
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from accounts.ratelimits import rate_limited
+from accounts.addresses import pseudonymous_address
 from sites.models import SharedLink
+from sites.services import shared_link_guess_record, shared_link_guesses_exceeded
 from visits.stats.dashboard import DashboardPage
-
-GUESS_RATE = "10/m"  # guesses per link
 
 
 class SharedPasswordForm(forms.Form):
@@ -47,16 +47,16 @@ class SharedDashboardView(DashboardPage):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         form = SharedPasswordForm(request.POST)
-        if rate_limited(
-            request=request, group="shared-password", key=self.link.token, rate=GUESS_RATE
-        ):
+        guesser, now = pseudonymous_address(request), timezone.now()
+        if shared_link_guesses_exceeded(link=self.link, guesser=guesser, now=now):
             form.is_valid()
-            form.add_error(None, "Too many tries. Wait a minute and try again.")
+            form.add_error(None, "Too many wrong tries. Wait a few minutes and try again.")
             return self._password_page(form, status=429)
         if form.is_valid() and check_password(form.cleaned_data["password"], self.link.password):
             request.session[self._session_key] = True
             return redirect(request.get_full_path())
         if form.is_valid():
+            shared_link_guess_record(link=self.link, guesser=guesser, now=now)
             form.add_error("password", "That is not the password of this link.")
         return self._password_page(form, status=403)
 
