@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
+import idna
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -10,6 +11,19 @@ BASE_URL_MAX_LENGTH = 300
 MAX_EXTRA_DOMAINS = 20
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 _url_validator = URLValidator(schemes=["http", "https"])
+
+
+def host_ascii(host: str) -> str:
+    """A host name as browsers send it: IDNA 2008 with UTS #46 mapping (so `straße.de` is
+    `xn--strae-oqa.de`, not IDNA 2003's `strasse.de`), lower case, no trailing dot.
+    Raises UnicodeError for a name no browser would send."""
+    host = host.rstrip(".")
+    if not host or ":" in host or (host.isascii() and not re.search(r"[^a-zA-Z0-9.-]", host)):
+        return host.lower()  # plain ASCII names and IPv6 literals need no mapping
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise UnicodeError(str(exc)) from exc
 
 
 def normalize_base_url(value: str) -> str:
@@ -35,7 +49,7 @@ def normalize_base_url(value: str) -> str:
     if scheme not in ("http", "https"):
         raise ValidationError("Only http:// and https:// addresses can be tracked.")
     try:
-        host = (parts.hostname or "").encode("idna").decode("ascii")
+        host = host_ascii(parts.hostname or "")
         port = parts.port
     except (UnicodeError, ValueError) as exc:
         raise ValidationError("Enter a valid web address, like https://example.com.") from exc
@@ -62,7 +76,7 @@ def normalize_domains(value: str) -> str:
     for item in value.replace(",", " ").split():
         try:
             host = urlsplit(item if "://" in item else f"https://{item}").hostname or ""
-            host = host.encode("idna").decode("ascii")
+            host = host_ascii(host)
         except (UnicodeError, ValueError) as exc:
             raise ValidationError(f"{item!r} is not a domain name.") from exc
         if not host or ("." not in host and host != "localhost") or not _HOST.fullmatch(host):

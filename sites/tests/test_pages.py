@@ -60,6 +60,10 @@ def test_invalid_base_url_is_a_form_error(owner_client, base_url):
         ("https://example.com:8443", "https://example.com:8443"),
         ("example.com", "https://example.com"),
         ("https://bücher.example", "https://xn--bcher-kva.example"),
+        # IDNA 2008 with UTS #46, as browsers: ß and ς are letters of their own.
+        ("https://straße.de", "https://xn--strae-oqa.de"),
+        ("https://ς.gr", "https://xn--3xa.gr"),
+        ("https://STRASSE.de.", "https://strasse.de"),
         ("http://[::1]:8000/", "http://[::1]:8000"),
     ],
 )
@@ -67,6 +71,16 @@ def test_invalid_base_url_is_a_form_error(owner_client, base_url):
 def test_base_url_is_normalised(owner_client, typed, stored):
     owner_client.post("/sites/new/", {"name": "X", "base_url": typed, "timezone": "UTC"})
     assert Site.objects.get().base_url == stored
+
+
+@pytest.mark.django_db
+def test_a_site_with_an_international_name_counts_what_browsers_send(owner_client, client):
+    owner_client.post("/sites/new/", {"name": "X", "base_url": "straße.de"})
+    site = Site.objects.get()
+    beacon = f"/sites/{site.pk}/visit"
+    assert client.get(beacon, {"url": "https://xn--strae-oqa.de/"}).status_code == 204
+    assert client.get(beacon, {"url": "https://www.straße.de/a"}).status_code == 204
+    assert client.get(beacon, {"url": "https://strasse.de/"}).status_code == 400
 
 
 @pytest.mark.django_db

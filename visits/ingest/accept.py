@@ -3,6 +3,7 @@ skip, recorded."""
 
 from urllib.parse import urlsplit
 
+from sites.base_urls import host_ascii
 from sites.models import Site
 from visits.ingest.parse import BeaconError, BeaconHit
 from visits.ingest.record import visit_record
@@ -12,7 +13,10 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def _bare(host: str) -> str:
-    host = host.lower().rstrip(".")
+    try:
+        host = host_ascii(host)
+    except UnicodeError:
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 
