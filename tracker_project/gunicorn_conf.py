@@ -12,7 +12,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread" if threads > 1 else "sync"
+# Requests are read on an event loop and only complete ones take a thread: slow clients can't
+# hold the workers (tracker_project/worker.py).
+worker_class = "tracker_project.worker.Worker"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30  # a restart lets in-flight beacons finish and commit
 keepalive = 5
