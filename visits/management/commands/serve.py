@@ -44,12 +44,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="do not apply migrations first"
         )
+        parser.add_argument(
+            "--no-start",
+            action="store_true",
+            help="prepare (migrate, collect static files) and exit, e.g. when building an image",
+        )
 
-    def handle(self, *args, bind=None, wait=30, no_migrate=False, **options):
-        self._wait_for_database(wait)
+    def handle(self, *args, bind=None, wait=30, no_migrate=False, no_start=False, **options):
         if not no_migrate:
+            self._wait_for_database(wait)
             call_command("migrate", interactive=False, verbosity=max(options["verbosity"] - 1, 0))
         self._collect_static_if_changed()
+        if no_start:
+            return
         command = [
             sys.executable,
             "-m",
