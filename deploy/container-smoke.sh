@@ -20,7 +20,7 @@ git archive HEAD | tar -x -C "$work"
 ca=""
 [ -s /etc/ssl/certs/ca-certificates.crt ] && ca="-v /etc/ssl/certs/ca-certificates.crt:/run/host-ca.crt:ro"
 # shellcheck disable=SC2086
-podman build --network host $ca -t "localhost/tracker:$TAG" -t localhost/tracker -f "$work/Containerfile" "$work"
+podman build --format docker --network host $ca -t "localhost/tracker:$TAG" -t localhost/tracker -f "$work/Containerfile" "$work"
 
 wait_healthy() {
   i=0
@@ -37,6 +37,7 @@ podman run -d --name tracker-smoke -p 127.0.0.1:8078:8000 \
   -e SECRET_KEY="$SECRET" -e HTTPS=False "localhost/tracker:$TAG" >/dev/null
 wait_healthy http://127.0.0.1:8078 tracker-smoke
 python3 deploy/smoke.py http://127.0.0.1:8078 || { podman logs tracker-smoke; exit 1; }
+podman healthcheck run tracker-smoke && echo "ok   the image's HEALTHCHECK passes"
 podman exec tracker-smoke tracker spool_flush
 podman rm -f -v -t0 tracker-smoke >/dev/null
 

@@ -18,8 +18,8 @@ worker_class = "tracker_project.worker.Worker"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30  # a restart lets in-flight beacons finish and commit
 keepalive = 5
-max_requests = 10_000  # recycle workers now and then, staggered by the jitter
-max_requests_jitter = 1_000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))  # recycle now and then
+max_requests_jitter = max_requests // 10  # staggered
 limit_request_line = 8190
 limit_request_fields = 100
 # Heartbeat files in memory, so a slow disk never makes a worker look dead.

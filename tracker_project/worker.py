@@ -12,6 +12,7 @@ and `worker_exit` hook work as before.
 import asyncio
 import logging
 import os
+import signal
 import time
 
 from a2wsgi import WSGIMiddleware
@@ -68,6 +69,10 @@ class BufferedWSGI:
 
     def __init__(self, app, *, threads: int):
         self.app = WSGIMiddleware(app, workers=threads)
+
+    def close(self) -> None:
+        """Wait for the requests still running in threads (uvicorn may be done with them)."""
+        self.app.executor.shutdown(wait=True)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -149,3 +154,17 @@ class Worker(UvicornWorker):
     def load_wsgi(self):
         super().load_wsgi()
         self.wsgi = BufferedWSGI(self.wsgi, threads=max(self.cfg.threads, 1))
+
+    def init_signals(self):
+        super().init_signals()
+        # uvicorn stops gracefully on these, then raises them again once done: they must then
+        # end the process through gunicorn's exit path (worker_exit), not kill it outright.
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop, lambda signum, frame: None)
+
+    def run(self):
+        try:
+            super().run()
+        finally:
+            # Before gunicorn's worker_exit hook closes the spool: every visit answered is in it.
+            self.wsgi.close()
