@@ -14,9 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
-	DEBUG=$${DEBUG:-True} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-True} $(BIN)/python manage.py runserver 127.0.0.1:8000
+# Local development settings, so that every command in the README works in the checkout.
+.env:
+	printf '# Written by make run for local development; see .env.example.\nDEBUG=True\n' > .env
+
+run: install .env
+	$(BIN)/tracker migrate --noinput
+	$(BIN)/tracker runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/pytest
@@ -30,4 +34,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) var/static staticfiles .pytest_cache .ruff_cache .coverage htmlcov

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import rjsmin
 
-SNIPPET = Path(__file__).resolve().parent.parent / "static" / "js" / "tracker.js"
+SNIPPET = (
+    Path(__file__).resolve().parent.parent / "tracker_project" / "static" / "js" / "tracker.js"
+)
 GOAL_GZIPPED = 1536
 
 

@@ -3,6 +3,7 @@
 Every name here that operators set is listed in the README's configuration table.
 """
 
+import contextlib
 import re
 import sys
 from datetime import timedelta
@@ -12,12 +13,39 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The package carries what it serves (templates/, static/); BASE_DIR is the checkout when run
+# from one (it holds manage.py), otherwise the folder the package is installed in.
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+CHECKOUT = (BASE_DIR / "manage.py").is_file()
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(BASE_DIR / ".env" if CHECKOUT else Path.cwd() / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+
+# Everything the app writes lives in one folder: the SQLite database, the GeoIP database, the
+# beacon spool and the collected static files. A checkout keeps it in var/; an installed
+# package in the user's data folder, whichever folder it is started from.
+DATA_DIR = Path(
+    env.str(
+        "DATA_DIR",
+        default=str(
+            BASE_DIR / "var"
+            if CHECKOUT
+            else Path(env.str("XDG_DATA_HOME", default=str(Path.home() / ".local" / "share")))
+            / "tracker"
+        ),
+    )
+)
+with contextlib.suppress(OSError):  # unwritable: the command that needs it says so
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def data_path(name: str) -> Path:
+    """A place in DATA_DIR, or where a checkout kept it before DATA_DIR when it is still there."""
+    legacy = BASE_DIR / name
+    return legacy if CHECKOUT and legacy.exists() else DATA_DIR / name
 
 
 def rate_setting(name: str, default: str) -> str:
@@ -69,6 +97,8 @@ MIDDLEWARE = [
     # The beacon takes every page view of every site: it is answered before the rest.
     "visits.ingest.middleware.BeaconFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The tracking script at its stable address (and every hashed one it had), before WhiteNoise.
+    "sites.script.TrackerScriptMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,7 +117,7 @@ WSGI_APPLICATION = "tracker_project.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -101,7 +131,7 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------------------
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{data_path('db.sqlite3')}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -181,12 +211,14 @@ USE_TZ = True
 # --- Static files ------------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "tracker_project.staticfiles.CollectedOrSourceStorage"},
 }
+# Until `collectstatic` has run, WhiteNoise serves the files from the package itself.
+WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "staticfiles.json").is_file()
 
 # --- Security ----------------------------------------------------------------------------
 
@@ -267,7 +299,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Analytics ---------------------------------------------------------------------------
 
-GEOIP_PATH = Path(env.str("GEOIP_PATH", default=str(BASE_DIR / "geoip")))
+GEOIP_PATH = Path(env.str("GEOIP_PATH", default=str(data_path("geoip"))))
 MAXMIND_ACCOUNT_ID = env.str("MAXMIND_ACCOUNT_ID", default="")
 MAXMIND_LICENSE_KEY = env.str("MAXMIND_LICENSE_KEY", default="")
 RESPECT_DNT = env.bool("RESPECT_DNT", default=True)
@@ -277,7 +309,7 @@ BEACON_RATE_LIMIT = rate_setting("BEACON_RATE_LIMIT", default="120/m")
 BEACON_WRITE_MODE = env.str("BEACON_WRITE_MODE", default="spool")
 if BEACON_WRITE_MODE not in ("spool", "direct"):
     raise ImproperlyConfigured("BEACON_WRITE_MODE must be 'spool' or 'direct'.")
-BEACON_SPOOL_DIR = Path(env.str("BEACON_SPOOL_DIR", default=str(BASE_DIR / "var" / "spool")))
+BEACON_SPOOL_DIR = Path(env.str("BEACON_SPOOL_DIR", default=str(DATA_DIR / "spool")))
 
 # --- Logging: everything to stdout, where gunicorn, systemd and containers collect it -------
 

@@ -86,3 +86,47 @@ def test_a_malformed_rate_is_a_clear_error(name):
     result = manage("check", env={"DEBUG": "True", name: "lots"})
     assert result.returncode != 0
     assert f"{name} must look like 120/m" in result.stderr
+
+
+PLACES = "DATA_DIR", "DATABASES['default']['NAME']", "GEOIP_PATH", "BEACON_SPOOL_DIR", "STATIC_ROOT"
+
+
+@pytest.fixture
+def no_places_set(monkeypatch):
+    for name in ("DATA_DIR", "DATABASE_URL", "GEOIP_PATH", "BEACON_SPOOL_DIR", "STATIC_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def places(env: dict[str, str]) -> list[str]:
+    script = "from django.conf import settings as s; " + "; ".join(
+        f"print('place', s.{place})" for place in PLACES
+    )
+    result = manage("shell", "-c", script, env={"DEBUG": "True", **env})
+    assert result.returncode == 0, result.stderr
+    return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("place ")]
+
+
+def test_every_place_the_app_writes_defaults_into_data_dir(tmp_path, no_places_set):
+    data_dir, database, geoip, spool, static = places({"DATA_DIR": str(tmp_path / "data")})
+    assert data_dir == str(tmp_path / "data")
+    assert database == str(tmp_path / "data" / "db.sqlite3")
+    assert geoip == str(tmp_path / "data" / "geoip")
+    assert spool == str(tmp_path / "data" / "spool")
+    assert static == str(tmp_path / "data" / "static")
+    assert (tmp_path / "data").is_dir()  # created, so SQLite can open its file
+
+
+def test_a_checkout_keeps_its_data_in_var(no_places_set):
+    data_dir, database, *_ = places({})
+    assert data_dir == str(PROJECT / "var")
+    assert database in (str(PROJECT / "var" / "db.sqlite3"), str(PROJECT / "db.sqlite3"))
+
+
+def test_a_checkouts_database_from_before_data_dir_is_still_used(tmp_path, monkeypatch):
+    from tracker_project import settings
+
+    monkeypatch.setattr(settings, "BASE_DIR", tmp_path)
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path / "var")
+    assert settings.data_path("db.sqlite3") == tmp_path / "var" / "db.sqlite3"
+    (tmp_path / "db.sqlite3").touch()
+    assert settings.data_path("db.sqlite3") == tmp_path / "db.sqlite3"

@@ -1,7 +1,8 @@
-"""The health check: is the database answering, and what state is GeoIP in."""
+"""The health check: do the database and the pages' static files answer; what state is GeoIP in."""
 
 import logging
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -15,14 +16,28 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers; GeoIP state is reported but never makes us unhealthy."""
+    """200 when the database answers and pages can link their static files; GeoIP state is
+    reported but never makes us unhealthy."""
     database = _database_state()
+    static = _static_state()
+    healthy = database == "ok" and static == "ok"
     body = {
-        "status": "ok" if database == "ok" else "error",
+        "status": "ok" if healthy else "error",
         "database": database,
+        "static": static,
         "geoip": geolocator.status(),
     }
-    return JsonResponse(body, status=200 if database == "ok" else 503)
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _static_state() -> str:
+    # Every page links its stylesheet through the storage: if this fails, so do they.
+    try:
+        staticfiles_storage.url("css/app.css")
+    except ValueError:
+        logger.exception("Health check: static files are missing")
+        return "missing"
+    return "ok"
 
 
 def _database_state() -> str:

@@ -3,6 +3,7 @@
 import json
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 from conftest import CHROME_UA
@@ -11,13 +12,13 @@ from visits.tests.servers import gunicorn
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def get(url: str) -> tuple[int, dict, str]:
+def get(url: str) -> tuple[int, Message, str]:  # headers case-insensitive
     request = urllib.request.Request(url, headers={"User-Agent": CHROME_UA})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode()
+            return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+        return error.code, error.headers, error.read().decode()
 
 
 def test_unreachable_database_gives_503_json_not_a_traceback(tmp_path):
@@ -32,6 +33,7 @@ def test_unreachable_database_gives_503_json_not_a_traceback(tmp_path):
         assert json.loads(body) == {
             "status": "error",
             "database": "unavailable",
+            "static": "ok",
             "geoip": "missing",
         }
 

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_ok_with_geoip(client, geoip_dir):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "geoip": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "static": "ok", "geoip": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
