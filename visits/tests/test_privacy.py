@@ -2,6 +2,7 @@
 
 import io
 import json
+import socket
 import urllib.request
 from pathlib import Path
 
@@ -82,3 +83,18 @@ def test_gunicorn_access_log_has_no_client_address(site, tmp_path):
     assert "/sites/" in output  # the access log was written
     assert LONDON_V4 not in output
     assert Visit.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_server_logs_no_address_for_a_broken_request(tmp_path):
+    log_path = tmp_path / "server.log"
+    with gunicorn(env={"DATABASE_URL": test_database_url()}, log_path=log_path) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            client_port = connection.getsockname()[1]
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nNot a header line\r\n\r\n")
+            assert connection.recv(1024).startswith(b"HTTP/1.1 400 ")
+    output = log_path.read_text()
+    assert "Invalid" in output  # the broken request was logged
+    assert f":{client_port}" not in output
+    assert "ip=" not in output
