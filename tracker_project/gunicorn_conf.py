@@ -33,6 +33,24 @@ access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
+def post_worker_init(worker):
+    """Expire old visitor salts and, in spool mode, start the flusher now: it recovers the
+    files of killed processes within seconds of a start, with or without traffic."""
+    from django.conf import settings
+    from django.db import DatabaseError
+
+    from visits.ingest.spool import spool_start
+    from visits.ingest.visitors import visitor_salts_expire
+
+    try:
+        visitor_salts_expire()
+    except DatabaseError:
+        server_log = worker.log
+        server_log.exception("Old visitor salts not expired at start (the database did not answer)")
+    if settings.BEACON_WRITE_MODE == "spool":
+        spool_start()
+
+
 def worker_exit(server, worker):
     """Store the visits this worker still has spooled before it goes."""
     from visits.ingest.spool import spool_close

@@ -13,7 +13,7 @@ from sites.selectors import site_queryset_for
 from visits.downloads import csv_lines, download_response
 from visits.models import RECORDED_FIELDS, Visit
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
-from visits.services import visits_delete
+from visits.services import visits_delete, visits_erase
 from visits.site_export import site_export_json
 
 
@@ -104,7 +104,7 @@ class SiteAdmin(BaseSiteAdmin):
         if not self._only_owned(request, queryset, "erase its visits"):
             return None
         if request.POST.get("confirmed") == "yes":
-            erased = visits_delete(visits=Visit.objects.filter(site__in=queryset))
+            erased = sum(visits_erase(site=site) for site in queryset)
             self.message_user(request, f"Erased {erased} visits.", messages.SUCCESS)
             return None
         return TemplateResponse(

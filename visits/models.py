@@ -1,5 +1,7 @@
 """Visits recorded by the beacon, and the daily salt that keeps unique visitors untraceable."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -158,3 +160,43 @@ class SpoolProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.offset}"
+
+
+class DatabaseIdentity(models.Model):
+    """This database's random name, made once: spool files carry it, so a file is only ever
+    stored into the database it was written for (never one that merely shares the directory)."""
+
+    key = models.UUIDField("identity", unique=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = "database identity"
+        verbose_name_plural = "database identity"
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
+class SpoolErasure(models.Model):
+    """An erasure of a site's visits from `start` to `end`, at `erased_at`: spooled lines it
+    covers that are still waiting in any process's file are dropped when they are ingested."""
+
+    site_id = models.BigIntegerField("site")
+    start = models.DateTimeField("first moment erased", null=True, blank=True)
+    end = models.DateTimeField("end of the erased span", null=True, blank=True)
+    erased_at = models.DateTimeField("erased at", default=timezone.now)
+
+    class Meta:
+        verbose_name = "spool erasure"
+        verbose_name_plural = "spool erasures"
+        indexes = [models.Index(fields=["site_id"], name="spoolerasure_site_idx")]
+
+    def __str__(self) -> str:
+        return f"site {self.site_id} erased at {self.erased_at:%Y-%m-%d %H:%M}"
+
+    def covers(self, *, site_id: int, timestamp) -> bool:
+        return (
+            site_id == self.site_id
+            and timestamp < self.erased_at
+            and (self.start is None or timestamp >= self.start)
+            and (self.end is None or timestamp < self.end)
+        )

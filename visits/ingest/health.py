@@ -1,7 +1,9 @@
-"""The health check: do the database and the pages' static files answer; what state is GeoIP in."""
+"""The health check: do the database and the pages' static files answer, can the spool be
+written, what state is GeoIP in."""
 
 import logging
 
+from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -9,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from visits.ingest.geo import geolocator
+from visits.ingest.spool import spool_status
 
 logger = logging.getLogger(__name__)
 
@@ -16,8 +19,9 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers and pages can link their static files; GeoIP state is
-    reported but never makes us unhealthy."""
+    """200 when the database answers, pages can link their static files and, in spool mode,
+    the spool can be written (503 and "degraded" with the reason when it cannot); GeoIP state
+    is reported but never makes us unhealthy."""
     database = _database_state()
     static = _static_state()
     healthy = database == "ok" and static == "ok"
@@ -27,7 +31,11 @@ def healthz(request):
         "static": static,
         "geoip": geolocator.status(),
     }
-    return JsonResponse(body, status=200 if healthy else 503)
+    if settings.BEACON_WRITE_MODE == "spool" and database == "ok":
+        body["spool"] = spool_status()
+        if body["spool"]["error"] and healthy:
+            body["status"] = "degraded"
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
 
 
 def _static_state() -> str:

@@ -7,6 +7,12 @@ inserts new lines in bulk every `FLUSH_SECONDS` and records, in the same transac
 it got (`SpoolProgress`), so every line is stored exactly once. Each process holds an exclusive
 `flock` on its own file; a file nobody holds belongs to a process that died, and any process
 (or `manage.py spool_flush`) ingests the rest of it and deletes it.
+
+A file's name carries the identity of the database it was written for (`DatabaseIdentity`), so
+it is only ever stored there; files of other databases sharing the directory are left alone and
+counted. A write that fails (a full disk) leaves no partial line: the file is cut back to its
+last full line and retired, and the next visit starts a new file. Lines of visits erased while
+they waited (`SpoolErasure`) are dropped when they are ingested.
 """
 
 import atexit
@@ -25,7 +31,8 @@ from django.db import DatabaseError, close_old_connections, transaction
 
 from sites.models import Site
 from visits.ingest.bulk import COLUMNS, VisitRow, visits_insert
-from visits.models import SpoolProgress
+from visits.ingest.visitors import visitor_salts_expire
+from visits.models import DatabaseIdentity, SpoolErasure, SpoolProgress
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +40,32 @@ FLUSH_SECONDS = 1.0
 READ_BYTES = 4 * 1024 * 1024
 ROTATE_BYTES = 16 * 1024 * 1024
 ORPHAN_CHECK_EVERY = 10  # flushes
+HOUSEKEEPING_EVERY = 3600  # flushes: expire old visitor salts about hourly
 
 
 def spool_directory() -> Path:
     return Path(settings.BEACON_SPOOL_DIR)
+
+
+def database_identity() -> str:
+    """The random identity of the default database, made on first use."""
+    record = DatabaseIdentity.objects.order_by("pk").first()
+    if record is None:
+        with transaction.atomic():
+            DatabaseIdentity.objects.get_or_create(pk=1)
+        record = DatabaseIdentity.objects.order_by("pk").first()
+    return record.key.hex
+
+
+def _prefix(identity: str) -> str:
+    return f"spool-{identity}-"
+
+
+def spool_foreign_files(*, directory: Path | None = None) -> list[Path]:
+    """Spool files in the directory that belong to another database (or name none)."""
+    directory = directory or spool_directory()
+    own = _prefix(database_identity())
+    return [path for path in directory.glob("spool-*.jsonl") if not path.name.startswith(own)]
 
 
 class Spool:
@@ -51,7 +80,10 @@ class Spool:
         self._thread: threading.Thread | None = None
         self._fd: int | None = None
         self._pid: int | None = None
+        self._size = 0
+        self._retired: list[tuple[Path, int]] = []
         self.path: Path | None = None
+        self.failure = ""  # why the last append failed, until one succeeds
 
     # --- writing -------------------------------------------------------------------------
 
@@ -60,23 +92,55 @@ class Spool:
         line = json.dumps(_encode(row), separators=(",", ":"), ensure_ascii=False) + "\n"
         data = line.encode()
         with self._append_lock:
-            if self._pid != os.getpid():
-                self._open()
-            written = os.write(self._fd, data)
-            if written != len(data):
-                raise OSError(f"short write to the spool ({written} of {len(data)} bytes)")
+            try:
+                if self._pid != os.getpid():
+                    self._open()
+                self._write(data)
+            except OSError as error:
+                self.failure = f"cannot write to the spool: {error}"
+                raise
+            self.failure = ""
+        self.start()
+
+    def start(self) -> None:
+        """Start the background thread, if this spool has one and it is not running."""
         if self.background and (self._thread is None or not self._thread.is_alive()):
             self._start_thread()
 
+    def _write(self, data: bytes) -> None:
+        try:
+            written = os.write(self._fd, data)
+            if written != len(data):
+                raise OSError(f"short write ({written} of {len(data)} bytes)")
+        except OSError:
+            self._retire()
+            raise
+        self._size += written
+
+    def _retire(self) -> None:
+        """Cut the file back to its last full line and leave it to the flusher; the next visit
+        opens a new file, so no partial line ever joins a later one."""
+        try:
+            os.ftruncate(self._fd, self._size)
+        except OSError:
+            logger.exception("Spool: could not cut %s back to its last full line", self.path)
+        self._retired.append((self.path, self._fd))
+        self.path, self._fd, self._pid = None, None, None
+
     def _open(self) -> None:
-        """A new file for this process (first use, or after a fork or rotation)."""
+        """A new file for this process (first use, or after a fork, rotation or failure)."""
+        if self._pid is not None and self._pid != os.getpid():
+            # After a fork: the parent's files and thread are the parent's.
+            self._retired, self._thread = [], None
+        identity = database_identity()
         self.directory.mkdir(parents=True, exist_ok=True)
-        name = f"spool-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.jsonl"
-        self.path = self.directory / name
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        name = (
+            f"{_prefix(identity)}{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.jsonl"
+        )
+        path = self.directory / name
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._pid = os.getpid()
-        self._thread = None
+        self.path, self._size, self._pid = path, 0, os.getpid()
 
     # --- flushing ------------------------------------------------------------------------
 
@@ -90,24 +154,42 @@ class Spool:
     def _run(self) -> None:
         rounds = 0
         while not self._stop.wait(FLUSH_SECONDS):
-            rounds += 1
             try:
+                # Orphans and old salts are seen to in the first round: right after a start.
+                if rounds % HOUSEKEEPING_EVERY == 0:
+                    visitor_salts_expire()
                 self.flush(orphans=rounds % ORPHAN_CHECK_EVERY == 0)
             except Exception:  # the thread must live on: the lines wait safely in the file
                 logger.exception("Spool flush failed; will retry")
             finally:
                 close_old_connections()
+            rounds += 1
 
     def flush(self, *, orphans: bool = False) -> int:
         """Insert what this process has spooled (and, if asked, dead processes' files)."""
         with self._flush_lock:
-            stored = 0
+            stored = self._flush_retired()
             if self.path is not None and self._pid == os.getpid():
                 stored += _ingest(self.path)
                 self._rotate_if_large()
             if orphans:
                 stored += spool_recover_orphans(directory=self.directory)
             return stored
+
+    def _flush_retired(self) -> int:
+        stored = 0
+        with self._append_lock:
+            retired, self._retired = self._retired, []
+        for position, (path, fd) in enumerate(retired):
+            try:
+                stored += _ingest(path)
+                _forget(path)
+            except Exception:
+                with self._append_lock:
+                    self._retired[:0] = retired[position:]
+                raise
+            os.close(fd)
+        return stored
 
     def _rotate_if_large(self) -> None:
         with self._append_lock:
@@ -127,6 +209,12 @@ class Spool:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=FLUSH_SECONDS * 5)
+        with self._flush_lock:
+            try:
+                self._flush_retired()
+            except DatabaseError:
+                logger.exception("Spool not flushed at shutdown; its file will be recovered")
+                return
         with self._flush_lock, self._append_lock:
             if self.path is None or self._pid != os.getpid():
                 return
@@ -179,10 +267,29 @@ def _ingest(path: Path) -> int:
             except (ValueError, TypeError, KeyError, AttributeError):
                 logger.error("Skipping an unreadable spool line in %s", path.name)
         with transaction.atomic():
-            stored += _insert_keeping_good_rows(rows)
+            stored += _insert_keeping_good_rows(_without_erased(rows))
             SpoolProgress.objects.update_or_create(
                 name=path.name, defaults={"offset": offset + end}
             )
+
+
+def _without_erased(rows: list[dict]) -> list[dict]:
+    """The rows no erasure recorded since they were spooled covers."""
+    site_ids = {row["site_id"] for row in rows}
+    erasures = list(SpoolErasure.objects.filter(site_id__in=site_ids))
+    if not erasures:
+        return rows
+    kept = [
+        row
+        for row in rows
+        if not any(
+            erasure.covers(site_id=row["site_id"], timestamp=row["timestamp"])
+            for erasure in erasures
+        )
+    ]
+    if len(kept) < len(rows):
+        logger.info("Dropping %d spooled visits that were erased", len(rows) - len(kept))
+    return kept
 
 
 def _insert_keeping_good_rows(rows: list[dict]) -> int:
@@ -202,10 +309,11 @@ def _forget(path: Path) -> None:
 
 
 def spool_recover_orphans(*, directory: Path | None = None) -> int:
-    """Ingest and delete the spool files of processes that are gone; return visits stored."""
+    """Ingest and delete the spool files of this database's processes that are gone; return
+    visits stored. Files of other databases are left alone (see `spool_foreign_files`)."""
     directory = directory or spool_directory()
     stored = 0
-    for path in sorted(directory.glob("spool-*.jsonl")):
+    for path in sorted(directory.glob(f"{_prefix(database_identity())}*.jsonl")):
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
@@ -234,6 +342,23 @@ def process_spool() -> Spool:
             _process_spool = Spool(spool_directory())
             atexit.register(_process_spool.close)
         return _process_spool
+
+
+def spool_start() -> None:
+    """Start this process's flusher at once (gunicorn's post_worker_init hook calls it in spool
+    mode), so a restarted server recovers orphaned files without waiting for traffic."""
+    process_spool().start()
+
+
+def spool_status() -> dict:
+    """The spool as the health check reports it: why it cannot be written, if it cannot, and
+    how many files of other databases wait in the directory."""
+    directory = spool_directory()
+    failure = _process_spool.failure if _process_spool is not None else ""
+    if not failure and directory.exists() and not os.access(directory, os.W_OK):
+        failure = f"the spool directory {directory} is not writable"
+    foreign = len(spool_foreign_files(directory=directory)) if directory.is_dir() else 0
+    return {"status": "error" if failure else "ok", "error": failure, "foreign_files": foreign}
 
 
 def spool_close() -> None:

@@ -66,6 +66,10 @@ def beacon(request, site_id: int):
     except DatabaseError:
         logger.exception("Beacon: the database is unavailable")
         return _answer(503, "Temporarily unavailable, try again later.")
+    except OSError:
+        # The spool cannot be written (a full disk): the visit is not stored, so say so.
+        logger.exception("Beacon: the spool cannot be written")
+        return _answer(503, "Temporarily unavailable, try again later.")
     return _answer(204)
 
 

@@ -6,6 +6,7 @@ import threading
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from visits.models import VisitorSalt
 
@@ -39,6 +40,18 @@ def visitor_salt_for(*, day: date) -> bytes:
             del _salt_cache[old]
         _salt_cache[day] = salt
     return salt
+
+
+def visitor_salts_expire(*, today: date | None = None) -> int:
+    """Delete the salts of days no site is in any more (older than yesterday in UTC), with or
+    without traffic; the spool's flusher, start-up and `purge_visits` call it. Returns how many."""
+    today = today or timezone.now().date()
+    oldest_in_use = today - timedelta(days=1)  # the site furthest behind UTC is a day behind
+    with _salt_lock:
+        deleted, _ = VisitorSalt.objects.filter(day__lt=oldest_in_use).delete()
+        for old in [cached for cached in _salt_cache if cached < oldest_in_use]:
+            del _salt_cache[old]
+    return deleted
 
 
 def visitor_hash(

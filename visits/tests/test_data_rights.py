@@ -11,10 +11,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sites.services import goal_create, site_update
+from visits.ingest.spool import Spool
 from visits.models import DailyRollup, Visit
 from visits.site_export import EXPORT_COLUMNS
 from visits.stats.rollups import rollup_ensure
 from visits.tests.factories import VisitFactory
+from visits.tests.test_spool import row as spool_row
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 20, 12, tzinfo=UTC)
@@ -160,3 +162,13 @@ def test_admin_erases_visits_after_confirmation(owner_client, ny_visits, other_s
     assert b"Erased 3 visits." in done.content
     assert not ny_visits.visits.exists()
     assert other_site.visits.count() == 1
+
+
+def test_admin_erasure_reaches_the_spool(owner_client, site, other_site, tmp_path):
+    spool = Spool(tmp_path, background=False)
+    spool.append(spool_row(site, 1))
+    spool.append(spool_row(other_site, 2))
+    selected = {"action": "erase_visits", "_selected_action": [site.pk], "confirmed": "yes"}
+    owner_client.post("/admin/sites/site/", selected, follow=True)
+    assert spool.flush() == 1
+    assert list(Visit.objects.values_list("visitor_hash", flat=True)) == [2]

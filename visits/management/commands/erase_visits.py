@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from visits.management.site_argument import site_from_argument
 from visits.models import Visit
-from visits.services import visits_delete
+from visits.services import visits_erase
 from visits.stats.periods import local_bounds
 
 
@@ -32,19 +32,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, site_id, first, last, dry_run, **options):
         site = site_from_argument(site_id)
-        visits = Visit.objects.filter(site=site)
         first_day = _day(first, "--from") if first else date.min
         last_day = _day(last, "--to") if last else date.max
         if first_day > last_day:
             raise CommandError("--from must not be after --to.")
         tz = ZoneInfo(site.timezone)
-        if first:
-            visits = visits.filter(timestamp__gte=local_bounds(first_day, first_day, tz)[0])
-        if last:
-            visits = visits.filter(timestamp__lt=local_bounds(last_day, last_day, tz)[1])
+        start = local_bounds(first_day, first_day, tz)[0] if first else None
+        end = local_bounds(last_day, last_day, tz)[1] if last else None
         span = f"from {first or 'the start'} to {last or 'today'}"
         if dry_run:
+            visits = Visit.objects.filter(site=site)
+            if start is not None:
+                visits = visits.filter(timestamp__gte=start)
+            if end is not None:
+                visits = visits.filter(timestamp__lt=end)
             self.stdout.write(f"Would erase {visits.count()} visits of site {site.pk} {span}.")
             return
-        erased = visits_delete(visits=visits)
+        erased = visits_erase(site=site, start=start, end=end)
         self.stdout.write(f"Erased {erased} visits of site {site.pk} ({site.name}) {span}.")

@@ -5,13 +5,14 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from visits.ingest.visitors import visitor_salts_expire
 from visits.retention import PURGE_BATCH_SIZE, visits_purge, visits_purge_by_retention
 
 
 class Command(BaseCommand):
     help = (
         "Delete visits older than --days N (all sites) and those past each site's own retention "
-        "period, in batches. --dry-run only counts them."
+        "period, in batches, and expire visitor salts of past days. --dry-run only counts them."
     )
 
     def add_arguments(self, parser):
@@ -43,3 +44,7 @@ class Command(BaseCommand):
             )
         if days is None and not by_site:
             self.stdout.write("Nothing to do: no --days given and no site has a retention period.")
+        if not dry_run:
+            expired = visitor_salts_expire()
+            if expired:
+                self.stdout.write(f"Expired {expired} visitor salts of past days.")

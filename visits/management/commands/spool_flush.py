@@ -2,16 +2,24 @@
 
 from django.core.management.base import BaseCommand
 
-from visits.ingest.spool import spool_directory, spool_recover_orphans
+from visits.ingest.spool import spool_directory, spool_foreign_files, spool_recover_orphans
 
 
 class Command(BaseCommand):
     help = (
         "Insert the visits waiting in spool files of beacon processes that are no longer "
         "running (after a crash or a kill), then delete those files. Running workers do this "
-        "by themselves every few seconds; use this when no worker is left to do it."
+        "by themselves every few seconds; use this when no worker is left to do it. Files "
+        "written for another database are left alone and counted."
     )
 
     def handle(self, *args, **options):
         stored = spool_recover_orphans()
-        self.stdout.write(f"Stored {stored} spooled visits from {spool_directory()}.")
+        directory = spool_directory()
+        self.stdout.write(f"Stored {stored} spooled visits from {directory}.")
+        foreign = spool_foreign_files(directory=directory) if directory.is_dir() else []
+        if foreign:
+            self.stdout.write(
+                f"Left {len(foreign)} spool files of another database alone: "
+                + ", ".join(path.name for path in sorted(foreign))
+            )
