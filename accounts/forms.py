@@ -39,6 +39,18 @@ class LoginForm(AuthenticationForm):
 
 
 class AccountForm(EmailUniqueMixin, forms.ModelForm):
+    """The name is saved at once; a new email only once its confirmation link is opened."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="A new address gets a link to confirm it; until then you keep this one.",
+    )
+
     class Meta:
         model = User
-        fields = ("name", "email")
+        fields = ("name",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = self.instance.email

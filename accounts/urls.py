@@ -9,5 +9,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", views.AccountView.as_view(), name="account"),
+    path("email/<str:token>/", views.EmailConfirmView.as_view(), name="email_confirm"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

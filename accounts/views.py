@@ -6,15 +6,17 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import CreateView, UpdateView
 
 from accounts.addresses import request_limit_key
 from accounts.forms import AccountForm, LoginForm, RegistrationForm
 from accounts.ratelimits import rate_limited
-from accounts.services import user_register
+from accounts.services import email_change_confirm, email_change_request, user_register
 
 
 class RegisterView(CreateView):
@@ -87,6 +89,30 @@ class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tokens=self.request.user.api_tokens.all(), **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        email = form.cleaned_data["email"]
+        if email != self.request.user.email:
+            email_change_request(user=self.request.user, email=email)
+            messages.info(
+                self.request,
+                f"We sent a link to {email}: your email changes when you open it.",
+            )
+        return response
+
+
+class EmailConfirmView(LoginRequiredMixin, View):
+    """The link in an email-change email: opened by the logged-in account, it changes the email."""
+
+    def get(self, request, token: str):
+        try:
+            user = email_change_confirm(user=request.user, token=token)
+        except ValidationError as error:
+            context = {"title": "Email not changed", "problem": " ".join(error.messages)}
+            return render(request, "accounts/email_confirm.html", context, status=400)
+        messages.success(request, f"Your email is now {user.email}.")
+        return redirect("accounts:account")
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

@@ -1,6 +1,8 @@
 """Who gets a site's figures by email, and which alerts have gone out (so none goes twice)."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from sites.models import Site
 
@@ -14,7 +16,20 @@ class Subscription(models.Model):
     site = models.ForeignKey(
         Site, on_delete=models.CASCADE, related_name="subscriptions", verbose_name="site"
     )
-    email = models.EmailField("email")
+    # A teammate's emails follow their account to its current (confirmed) address; an outside
+    # recipient, whom owners and managers may add, is only an address.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name="account",
+        help_text="Set for a user's own emails: they go to the account's current address.",
+    )
+    email = models.EmailField(
+        "email", help_text="The outside recipient's address; for an account, its address then."
+    )
     frequency = models.CharField(
         "digest", max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
     )
@@ -30,11 +45,27 @@ class Subscription(models.Model):
         verbose_name = "email subscription"
         verbose_name_plural = "email subscriptions"
         constraints = [
-            models.UniqueConstraint(fields=["site", "email"], name="subscription_unique_email")
+            models.UniqueConstraint(
+                fields=["site", "email"],
+                condition=Q(user__isnull=True),
+                name="subscription_unique_email",
+                violation_error_message="This address gets the site's emails already.",
+            ),
+            models.UniqueConstraint(
+                fields=["site", "user"],
+                condition=Q(user__isnull=False),
+                name="subscription_unique_user",
+                violation_error_message="This account gets the site's emails already.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.email} ({self.get_frequency_display()})"
+        return f"{self.recipient} ({self.get_frequency_display()})"
+
+    @property
+    def recipient(self) -> str:
+        """Where the emails go: the account's address now, or the outside address."""
+        return self.user.email if self.user_id else self.email
 
 
 class SentAlert(models.Model):

@@ -1,5 +1,6 @@
 """What reports does when someone leaves a site's team (a signal sent by `sites.services`)."""
 
+from django.db.models import Q
 from django.dispatch import receiver
 
 from reports.models import Subscription
@@ -10,4 +11,7 @@ from sites.signals import membership_removed
 @receiver(membership_removed, sender=Membership)
 def _membership_removed(*, membership: Membership, **kwargs) -> None:
     # A former teammate should not go on reading the figures in their inbox.
-    Subscription.objects.filter(site=membership.site, email__iexact=membership.user.email).delete()
+    # Theirs are bound to their account; an outside address that is theirs goes too.
+    user = membership.user
+    theirs = Q(user=user) | Q(user__isnull=True, email__iexact=user.email)
+    Subscription.objects.filter(theirs, site=membership.site).delete()

@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.models import normalize_email_address
+from accounts.models import User, normalize_email_address
 from reports.models import SentAlert, Subscription
 from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
@@ -36,10 +36,18 @@ DIGEST_FIGURES = ("Unique visitors", "Visits", "Pageviews", "Bounce rate", "Visi
 DIGEST_COMPARED = ("Unique visitors", "Visits", "Pageviews")
 
 
-def subscription_create(*, site: Site, email: str, frequency: str, alerts: bool) -> Subscription:
+def subscription_create(
+    *, site: Site, frequency: str, alerts: bool, email: str = "", user: User | None = None
+) -> Subscription:
+    """Subscribe a user (to their account, wherever its address goes) or an address. An
+    address of an account is bound to that account, so it leaves with them."""
+    email = normalize_email_address(user.email if user else email)
+    if user is None:
+        user = User.objects.filter(email__iexact=email).first() if email else None
     subscription = Subscription(
         site=site,
-        email=normalize_email_address(email),
+        user=user,
+        email=email,
         frequency=frequency,
         alerts=alerts,
         token=secrets.token_urlsafe(24),
@@ -111,7 +119,7 @@ def _send(*, subscription: Subscription, subject: str, template: str, context: d
     EmailMessage(
         subject=subject,
         body=body,
-        to=[subscription.email],
+        to=[subscription.recipient],
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -125,7 +133,7 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
     # Recipients of the same site and period share one digest: its figures are summed once.
     digests: dict[tuple[int, date, date], Digest] = {}
     subscriptions = Subscription.objects.exclude(frequency=Subscription.Frequency.NONE)
-    for subscription in subscriptions.select_related("site").order_by("pk"):
+    for subscription in subscriptions.select_related("site", "user").order_by("pk"):
         site = subscription.site
         today = now.astimezone(ZoneInfo(site.timezone)).date()
         first_day, last_day = digest_period(frequency=subscription.frequency, today=today)
@@ -199,7 +207,7 @@ def alerts_send(*, now: datetime) -> tuple[int, int]:
                     record = SentAlert.objects.create(site=site, kind=kind, key=key)
             except IntegrityError:
                 continue  # this event was announced already
-            recipients = site.subscriptions.filter(alerts=True)
+            recipients = site.subscriptions.filter(alerts=True).select_related("user")
             errors = 0
             for subscription in recipients:
                 try:

@@ -4,6 +4,7 @@ themselves), and unsubscribing from an email (anyone with its link)."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -23,7 +24,7 @@ class SubscriptionForm(forms.ModelForm):
 
 
 class OwnSubscriptionForm(forms.ModelForm):
-    """A viewer's: the digest and alerts for their own address only."""
+    """A viewer's: the digest and alerts for their own account only."""
 
     class Meta:
         model = Subscription
@@ -31,10 +32,14 @@ class OwnSubscriptionForm(forms.ModelForm):
 
 
 def _subscriptions_visible(site, user):
-    """Managers and owners see and manage every recipient; viewers only themselves."""
+    """Managers and owners see and manage every recipient; viewers only their account's (never
+    by address: an address is what anyone can type)."""
+    subscriptions = site.subscriptions.select_related("user").annotate(
+        address=Coalesce("user__email", "email")
+    )
     if role_allows(role=site.user_role, needed=Role.MANAGER):
-        return site.subscriptions.all(), SubscriptionForm
-    return site.subscriptions.filter(email__iexact=user.email), OwnSubscriptionForm
+        return subscriptions, SubscriptionForm
+    return subscriptions.filter(user=user), OwnSubscriptionForm
 
 
 class SubscriptionsView(SiteMixin, View):
@@ -48,7 +53,7 @@ class SubscriptionsView(SiteMixin, View):
             {
                 "site": self.site,
                 "title": f"Email reports for {self.site.name}",
-                "subscriptions": subscriptions.order_by("email"),
+                "subscriptions": subscriptions.order_by("address"),
                 "own_only": form_class is OwnSubscriptionForm,
                 "form": form or form_class(initial={"email": request.user.email}),
             },
@@ -59,13 +64,14 @@ class SubscriptionsView(SiteMixin, View):
         _, form_class = _subscriptions_visible(self.site, request.user)
         form = form_class(request.POST)
         if form.is_valid():
-            chosen = {"email": request.user.email, **form.cleaned_data}
+            # A viewer's form has no address: they subscribe their account.
+            recipient = {} if "email" in form.cleaned_data else {"user": request.user}
             try:
-                subscription_create(site=self.site, **chosen)
+                subscription = subscription_create(site=self.site, **recipient, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"{chosen['email']} will get the reports.")
+                messages.success(request, f"{subscription.recipient} will get the reports.")
                 return redirect("reports:subscriptions", pk=self.site.pk)
         return self.get(request, pk, form=form)
 
@@ -85,7 +91,9 @@ class SubscriptionDeleteView(SiteMixin, View):
 @method_decorator(csrf_exempt, name="dispatch")
 class UnsubscribeView(View):
     def get(self, request, token: str):
-        subscription = get_object_or_404(Subscription.objects.select_related("site"), token=token)
+        subscription = get_object_or_404(
+            Subscription.objects.select_related("site", "user"), token=token
+        )
         return render(
             request,
             "reports/unsubscribe.html",
@@ -93,7 +101,9 @@ class UnsubscribeView(View):
         )
 
     def post(self, request, token: str):
-        subscription = get_object_or_404(Subscription.objects.select_related("site"), token=token)
+        subscription = get_object_or_404(
+            Subscription.objects.select_related("site", "user"), token=token
+        )
         subscription_delete(subscription=subscription)
         return render(
             request,

@@ -191,7 +191,9 @@ def invitation_send(*, invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User, now: datetime) -> Membership:
-    """Join the team with the invitation's role; the invitation is used up."""
+    """Join the team with the invitation's role; the invitation is used up. Only the invited
+    address's account may: an account's email changes only by a link sent to the new address,
+    so holding that address means holding its inbox."""
     if invitation.expires_at <= now:
         raise ValidationError("This invitation has expired. Ask for a new one.")
     if normalize_email_address(user.email) != invitation.email:

@@ -255,3 +255,42 @@ def test_a_site_name_stays_on_one_line_for_email_subjects(owner_client, site):
     assert mail.outbox[-1].subject == (
         "You are invited to see the visits to Blog Bcc: x@example.org"
     )
+
+
+@pytest.mark.django_db
+def test_changing_ones_email_to_the_invited_address_does_not_join(owner_client, client, site):
+    _invite(owner_client, site)
+    invitation_link = _link_in_last_email()
+    impostor = user_register(email="impostor@example.org", password=PASSWORD)
+    client.force_login(impostor)
+
+    changed = client.post("/accounts/", {"name": "", "email": "colleague@example.net"})
+    joined = client.post(invitation_link)
+
+    assert changed.status_code == 302
+    assert mail.outbox[-1].to == ["colleague@example.net"]  # the link goes to the invitee
+    impostor.refresh_from_db()
+    assert impostor.email == "impostor@example.org"
+    assert joined.status_code == 403
+    assert not Membership.objects.exists()
+    colleague = Client()
+    form = {"email": "colleague@example.net", "password1": PASSWORD, "password2": PASSWORD}
+    assert colleague.post("/accounts/register/", {"name": "", **form}).status_code == 302
+    assert colleague.post(invitation_link).status_code == 302
+    assert Membership.objects.get().user.email == "colleague@example.net"
+
+
+@pytest.mark.django_db
+def test_an_invitee_may_move_an_account_to_the_invited_address_by_its_link(
+    owner_client, client, site
+):
+    _invite(owner_client, site)
+    invitation_link = _link_in_last_email()
+    colleague = user_register(email="old@example.org", password=PASSWORD)
+    client.force_login(colleague)
+    client.post("/accounts/", {"name": "", "email": "colleague@example.net"})
+    confirm_link = re.search(r"http://testserver(/accounts/email/\S+/)", mail.outbox[-1].body)
+
+    assert client.get(confirm_link.group(1)).status_code == 302
+    assert client.post(invitation_link).status_code == 302
+    assert Membership.objects.get().user == colleague
