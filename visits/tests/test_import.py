@@ -572,3 +572,39 @@ def test_a_row_repeated_in_a_plausible_export_counts_twice(site, tmp_path):
     assert "Imported 4 visits" in _import(site, path)
     assert "Imported 0 visits" in _import(site, path)
     assert Visit.objects.filter(site=site).count() == 4
+
+
+def test_imported_visitors_are_hashed_with_a_salt_of_the_run_never_a_lasting_key(
+    site, other_site, tmp_path
+):
+    lines = [
+        _log(LONDON_V4, "07/Mar/2026:10:00:00 +0000", "GET / HTTP/1.1", 200),
+        _log(LONDON_V4, "07/Mar/2026:10:10:00 +0000", "GET /blog/ HTTP/1.1", 200),
+    ]
+    path = _write(tmp_path, "access.log", "\n".join(lines))
+    _import(site, path)
+    _import(other_site, path)
+    first = set(Visit.objects.filter(site=site).values_list("visitor_hash", flat=True))
+    second = set(Visit.objects.filter(site=other_site).values_list("visitor_hash", flat=True))
+    assert len(first) == 1  # one visitor within a run
+    # Run again with the same file, key and day: the hash is not derived from anything kept,
+    # so nobody holding SECRET_KEY can test addresses against it.
+    Visit.objects.filter(site=other_site).delete()
+    _import(other_site, path)
+    third = set(Visit.objects.filter(site=other_site).values_list("visitor_hash", flat=True))
+    assert len(second) == len(third) == 1 and second != third
+    assert first != second
+
+
+@pytest.mark.parametrize("dates", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
+def test_dates_beyond_what_is_held_are_a_clear_error(owner_client, site, dates):
+    from sites.services import shared_link_create
+
+    query = {"period": "custom", "from": dates[0], "to": dates[1]}
+    page = owner_client.get(f"/sites/{site.pk}/stats/", query)
+    assert page.status_code == 400 and "between 1900-01-01 and 2999-12-31" in page.content.decode()
+    api = owner_client.get(f"/api/v1/sites/{site.pk}/stats/", query)
+    assert api.status_code == 400 and "period" in api.json()
+    link = shared_link_create(site=site)
+    shared = owner_client.get(f"/share/{link.token}/", query)
+    assert shared.status_code == 400
