@@ -26,46 +26,27 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections
 
-from sites.models import Site
-from visits.ingest.bulk import COLUMNS, VisitRow, visits_insert
+from visits.ingest.bulk import VisitRow
+from visits.ingest.spool_store import (
+    database_identity,
+    file_forget,
+    file_ingest,
+    file_prefix,
+    file_progress,
+    spool_directory,
+    spool_foreign_files,
+    spool_recover_orphans,
+)
 from visits.ingest.visitors import visitor_salts_expire
-from visits.models import DatabaseIdentity, SpoolErasure, SpoolProgress
 
 logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 1.0
-READ_BYTES = 4 * 1024 * 1024
 ROTATE_BYTES = 16 * 1024 * 1024
 ORPHAN_CHECK_EVERY = 10  # flushes
 HOUSEKEEPING_EVERY = 3600  # flushes: expire old visitor salts about hourly
-
-
-def spool_directory() -> Path:
-    return Path(settings.BEACON_SPOOL_DIR)
-
-
-def database_identity() -> str:
-    """The random identity of the default database, made on first use."""
-    record = DatabaseIdentity.objects.order_by("pk").first()
-    if record is None:
-        with transaction.atomic():
-            DatabaseIdentity.objects.get_or_create(pk=1)
-        record = DatabaseIdentity.objects.order_by("pk").first()
-    return record.key.hex
-
-
-def _prefix(identity: str) -> str:
-    return f"spool-{identity}-"
-
-
-def spool_foreign_files(*, directory: Path | None = None) -> list[Path]:
-    """Spool files in the directory that belong to another database (or name none)."""
-    directory = directory or spool_directory()
-    own = _prefix(database_identity())
-    return [path for path in directory.glob("spool-*.jsonl") if not path.name.startswith(own)]
 
 
 class Spool:
@@ -134,9 +115,8 @@ class Spool:
             self._retired, self._thread = [], None
         identity = database_identity()
         self.directory.mkdir(parents=True, exist_ok=True)
-        name = (
-            f"{_prefix(identity)}{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.jsonl"
-        )
+        unique = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        name = f"{file_prefix(identity)}{unique}.jsonl"
         path = self.directory / name
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -170,7 +150,7 @@ class Spool:
         with self._flush_lock:
             stored = self._flush_retired()
             if self.path is not None and self._pid == os.getpid():
-                stored += _ingest(self.path)
+                stored += file_ingest(self.path)
                 self._rotate_if_large()
             if orphans:
                 stored += spool_recover_orphans(directory=self.directory)
@@ -182,8 +162,8 @@ class Spool:
             retired, self._retired = self._retired, []
         for position, (path, fd) in enumerate(retired):
             try:
-                stored += _ingest(path)
-                _forget(path)
+                stored += file_ingest(path)
+                file_forget(path)
             except Exception:
                 with self._append_lock:
                     self._retired[:0] = retired[position:]
@@ -196,12 +176,12 @@ class Spool:
             if self.path is None or self.path.stat().st_size < ROTATE_BYTES:
                 return
             # Lines written since this round's insert wait for the next round.
-            if _progress(self.path) < self.path.stat().st_size:
+            if file_progress(self.path) < self.path.stat().st_size:
                 return
             old_path, old_fd = self.path, self._fd
             self._open()
             os.close(old_fd)
-            _forget(old_path)
+            file_forget(old_path)
 
     def close(self) -> None:
         """Stop the thread, store everything spooled so far and remove the file (graceful
@@ -219,8 +199,8 @@ class Spool:
             if self.path is None or self._pid != os.getpid():
                 return
             try:
-                _ingest(self.path)
-                _forget(self.path)
+                file_ingest(self.path)
+                file_forget(self.path)
             except DatabaseError:
                 logger.exception("Spool not flushed at shutdown; its file will be recovered")
                 return
@@ -234,101 +214,6 @@ def _encode(row: VisitRow) -> dict:
         column: value.isoformat() if isinstance(value, datetime) else value
         for column, value in row.items()
     }
-
-
-def _decode(values: dict) -> dict:
-    row = {column: values.get(column, "") for column in COLUMNS}
-    row["timestamp"] = datetime.fromisoformat(row["timestamp"])
-    row["visitor_hash"] = int(row["visitor_hash"] or 0)
-    row["props"] = row["props"] or "{}"
-    return row
-
-
-def _progress(path: Path) -> int:
-    record = SpoolProgress.objects.filter(name=path.name).values_list("offset", flat=True).first()
-    return record or 0
-
-
-def _ingest(path: Path) -> int:
-    """Insert the complete lines after the recorded offset, in one transaction per read."""
-    stored = 0
-    while True:
-        offset = _progress(path)
-        with open(path, "rb") as spool_file:
-            spool_file.seek(offset)
-            data = spool_file.read(READ_BYTES)
-        end = data.rfind(b"\n") + 1  # a line still being written waits for the next round
-        if end == 0:
-            return stored
-        rows = []
-        for line in data[:end].splitlines():
-            try:
-                rows.append(_decode(json.loads(line)))
-            except (ValueError, TypeError, KeyError, AttributeError):
-                logger.error("Skipping an unreadable spool line in %s", path.name)
-        with transaction.atomic():
-            stored += _insert_keeping_good_rows(_without_erased(rows))
-            SpoolProgress.objects.update_or_create(
-                name=path.name, defaults={"offset": offset + end}
-            )
-
-
-def _without_erased(rows: list[dict]) -> list[dict]:
-    """The rows no erasure recorded since they were spooled covers."""
-    site_ids = {row["site_id"] for row in rows}
-    erasures = list(SpoolErasure.objects.filter(site_id__in=site_ids))
-    if not erasures:
-        return rows
-    kept = [
-        row
-        for row in rows
-        if not any(
-            erasure.covers(site_id=row["site_id"], timestamp=row["timestamp"])
-            for erasure in erasures
-        )
-    ]
-    if len(kept) < len(rows):
-        logger.info("Dropping %d spooled visits that were erased", len(rows) - len(kept))
-    return kept
-
-
-def _insert_keeping_good_rows(rows: list[dict]) -> int:
-    """Insert rows whose site still exists; a site deleted while its visits waited loses them."""
-    site_ids = {row["site_id"] for row in rows}
-    existing = set(Site.objects.filter(pk__in=site_ids).values_list("pk", flat=True))
-    kept = [row for row in rows if row["site_id"] in existing]
-    if len(kept) < len(rows):
-        logger.info("Dropping %d spooled visits of deleted sites", len(rows) - len(kept))
-    visits_insert(kept)
-    return len(kept)
-
-
-def _forget(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    SpoolProgress.objects.filter(name=path.name).delete()
-
-
-def spool_recover_orphans(*, directory: Path | None = None) -> int:
-    """Ingest and delete the spool files of this database's processes that are gone; return
-    visits stored. Files of other databases are left alone (see `spool_foreign_files`)."""
-    directory = directory or spool_directory()
-    stored = 0
-    for path in sorted(directory.glob(f"{_prefix(database_identity())}*.jsonl")):
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)  # a live process owns it
-            continue
-        try:
-            stored += _ingest(path)
-            _forget(path)
-        finally:
-            os.close(fd)
-    return stored
 
 
 _process_spool: Spool | None = None

@@ -17,7 +17,8 @@ from django.core.management import call_command
 
 from conftest import CHROME_UA
 from visits.ingest.bulk import COLUMNS, props_json
-from visits.ingest.spool import Spool, spool_recover_orphans
+from visits.ingest.spool import Spool
+from visits.ingest.spool_store import spool_recover_orphans
 from visits.models import SpoolProgress, Visit
 from visits.tests.servers import gunicorn, test_database_url
 

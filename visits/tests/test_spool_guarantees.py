@@ -17,7 +17,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from conftest import CHROME_UA
-from visits.ingest.spool import Spool, spool_recover_orphans
+from visits.ingest.spool import Spool
+from visits.ingest.spool_store import spool_recover_orphans
 from visits.models import Visit, VisitorSalt
 from visits.tests.servers import gunicorn, test_database_url
 from visits.tests.test_spool import row

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from visits.ingest.spool import spool_directory, spool_foreign_files, spool_recover_orphans
+from visits.ingest.spool_store import spool_directory, spool_foreign_files, spool_recover_orphans
 
 
 class Command(BaseCommand):

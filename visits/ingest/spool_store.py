@@ -1,0 +1,140 @@
+"""Moving spooled visits into the database: each file read on from its recorded offset, in one
+transaction per read, without the rows of erased spans or deleted sites; the files of processes
+that died recovered; and which files belong to this database at all."""
+
+import fcntl
+import json
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from sites.models import Site
+from visits.ingest.bulk import COLUMNS, visits_insert
+from visits.models import DatabaseIdentity, SpoolErasure, SpoolProgress
+
+logger = logging.getLogger(__name__)
+READ_BYTES = 4 * 1024 * 1024
+
+
+def spool_directory() -> Path:
+    return Path(settings.BEACON_SPOOL_DIR)
+
+
+def database_identity() -> str:
+    """The random identity of the default database, made on first use."""
+    record = DatabaseIdentity.objects.order_by("pk").first()
+    if record is None:
+        with transaction.atomic():
+            DatabaseIdentity.objects.get_or_create(pk=1)
+        record = DatabaseIdentity.objects.order_by("pk").first()
+    return record.key.hex
+
+
+def file_prefix(identity: str) -> str:
+    return f"spool-{identity}-"
+
+
+def spool_foreign_files(*, directory: Path | None = None) -> list[Path]:
+    """Spool files in the directory that belong to another database (or name none)."""
+    directory = directory or spool_directory()
+    own = file_prefix(database_identity())
+    return [path for path in directory.glob("spool-*.jsonl") if not path.name.startswith(own)]
+
+
+def line_decode(values: dict) -> dict:
+    row = {column: values.get(column, "") for column in COLUMNS}
+    row["timestamp"] = datetime.fromisoformat(row["timestamp"])
+    row["visitor_hash"] = int(row["visitor_hash"] or 0)
+    row["props"] = row["props"] or "{}"
+    return row
+
+
+def file_progress(path: Path) -> int:
+    record = SpoolProgress.objects.filter(name=path.name).values_list("offset", flat=True).first()
+    return record or 0
+
+
+def file_ingest(path: Path) -> int:
+    """Insert the complete lines after the recorded offset, in one transaction per read."""
+    stored = 0
+    while True:
+        offset = file_progress(path)
+        with open(path, "rb") as spool_file:
+            spool_file.seek(offset)
+            data = spool_file.read(READ_BYTES)
+        end = data.rfind(b"\n") + 1  # a line still being written waits for the next round
+        if end == 0:
+            return stored
+        rows = []
+        for line in data[:end].splitlines():
+            try:
+                rows.append(line_decode(json.loads(line)))
+            except (ValueError, TypeError, KeyError, AttributeError):
+                logger.error("Skipping an unreadable spool line in %s", path.name)
+        with transaction.atomic():
+            stored += _insert_keeping_good_rows(_without_erased(rows))
+            SpoolProgress.objects.update_or_create(
+                name=path.name, defaults={"offset": offset + end}
+            )
+
+
+def _without_erased(rows: list[dict]) -> list[dict]:
+    """The rows no erasure recorded since they were spooled covers."""
+    site_ids = {row["site_id"] for row in rows}
+    erasures = list(SpoolErasure.objects.filter(site_id__in=site_ids))
+    if not erasures:
+        return rows
+    kept = [
+        row
+        for row in rows
+        if not any(
+            erasure.covers(site_id=row["site_id"], timestamp=row["timestamp"])
+            for erasure in erasures
+        )
+    ]
+    if len(kept) < len(rows):
+        logger.info("Dropping %d spooled visits that were erased", len(rows) - len(kept))
+    return kept
+
+
+def _insert_keeping_good_rows(rows: list[dict]) -> int:
+    """Insert rows whose site still exists; a site deleted while its visits waited loses them."""
+    site_ids = {row["site_id"] for row in rows}
+    existing = set(Site.objects.filter(pk__in=site_ids).values_list("pk", flat=True))
+    kept = [row for row in rows if row["site_id"] in existing]
+    if len(kept) < len(rows):
+        logger.info("Dropping %d spooled visits of deleted sites", len(rows) - len(kept))
+    visits_insert(kept)
+    return len(kept)
+
+
+def file_forget(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    SpoolProgress.objects.filter(name=path.name).delete()
+
+
+def spool_recover_orphans(*, directory: Path | None = None) -> int:
+    """Ingest and delete the spool files of this database's processes that are gone; return
+    visits stored. Files of other databases are left alone (see `spool_foreign_files`)."""
+    directory = directory or spool_directory()
+    stored = 0
+    for path in sorted(directory.glob(f"{file_prefix(database_identity())}*.jsonl")):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)  # a live process owns it
+            continue
+        try:
+            stored += file_ingest(path)
+            file_forget(path)
+        finally:
+            os.close(fd)
+    return stored
