@@ -6,6 +6,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from visits.models import DatabaseIdentity, SpoolErasure, SpoolProgress
 
 logger = logging.getLogger(__name__)
 READ_BYTES = 4 * 1024 * 1024
+_NAMED = re.compile(r"^spool-[0-9a-f]{32}-")
 
 
 def spool_directory() -> Path:
@@ -117,12 +119,21 @@ def file_forget(path: Path) -> None:
     SpoolProgress.objects.filter(name=path.name).delete()
 
 
-def spool_recover_orphans(*, directory: Path | None = None) -> int:
+def _names_no_database(path: Path) -> bool:
+    # Files written before spool files carried their database's identity.
+    return not _NAMED.match(path.name)
+
+
+def spool_recover_orphans(*, directory: Path | None = None, adopt_unnamed: bool = False) -> int:
     """Ingest and delete the spool files of this database's processes that are gone; return
-    visits stored. Files of other databases are left alone (see `spool_foreign_files`)."""
+    visits stored. Files of other databases are left alone (see `spool_foreign_files`); files
+    that name no database (written by an older version) are stored here only when asked."""
     directory = directory or spool_directory()
     stored = 0
-    for path in sorted(directory.glob(f"{file_prefix(database_identity())}*.jsonl")):
+    paths = set(directory.glob(f"{file_prefix(database_identity())}*.jsonl"))
+    if adopt_unnamed:
+        paths |= {path for path in directory.glob("spool-*.jsonl") if _names_no_database(path)}
+    for path in sorted(paths):
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:

@@ -1,5 +1,6 @@
 """The spool: every visit answered 204 is stored exactly once, even when its worker is killed."""
 
+import io
 import json
 import os
 import signal
@@ -229,3 +230,25 @@ def test_graceful_stops_and_recycled_workers_lose_no_visit_they_answered(site, t
     # Stopped with SIGTERM: no spool_flush, every answered visit must already be stored.
     assert answered > 300
     assert Visit.objects.filter(site=site).count() == answered
+
+
+def test_files_from_before_they_named_a_database_are_adopted_when_asked(site, settings, tmp_path):
+    settings.BEACON_SPOOL_DIR = tmp_path
+    line = {
+        "site_id": site.pk,
+        "timestamp": "2026-03-01T12:00:00+00:00",
+        "url": "https://blog.example.com/old",
+        "event": "pageview",
+        "visitor_hash": 7,
+    }
+    legacy = tmp_path / "spool-oldhost-123-abcdef01.jsonl"
+    legacy.write_text(json.dumps(line) + "\n")
+    out = io.StringIO()
+    call_command("spool_flush", stdout=out)
+    assert "Stored 0 " in out.getvalue() and legacy.name in out.getvalue()
+    assert legacy.exists() and not Visit.objects.exists()
+    out = io.StringIO()
+    call_command("spool_flush", "--adopt-unnamed", stdout=out)
+    assert "Stored 1 " in out.getvalue()
+    assert not legacy.exists()
+    assert Visit.objects.get().url == "https://blog.example.com/old"

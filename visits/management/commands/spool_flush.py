@@ -13,8 +13,17 @@ class Command(BaseCommand):
         "written for another database are left alone and counted."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--adopt-unnamed",
+            action="store_true",
+            help="Also store files that name no database (written by a version before spool "
+            "files carried one) into this database. Use it once, after an upgrade, against the "
+            "database those files were written for.",
+        )
+
     def handle(self, *args, **options):
-        stored = spool_recover_orphans()
+        stored = spool_recover_orphans(adopt_unnamed=options["adopt_unnamed"])
         directory = spool_directory()
         self.stdout.write(f"Stored {stored} spooled visits from {directory}.")
         foreign = spool_foreign_files(directory=directory) if directory.is_dir() else []
