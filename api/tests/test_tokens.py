@@ -93,8 +93,9 @@ def test_admin_creates_token_shows_it_once_and_scopes_list(owner_client, owner, 
     assert "From admin" in listing and "theirs" not in listing
 
 
-def test_throttling_per_token(api, settings):
-    settings.API_RATE_LIMIT = "3/m"
+@pytest.mark.parametrize("rate", ["3/m", "3/2m", "3/1h"])
+def test_throttling_per_token(api, settings, rate):
+    settings.API_RATE_LIMIT = rate
     cache.clear()
     statuses = [api.get("/api/v1/sites/").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
