@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from accounts.models import User, normalize_email_address
+from accounts.services import email_check_free
 
 
 class EmailUniqueMixin:
@@ -11,11 +12,7 @@ class EmailUniqueMixin:
 
     def clean_email(self):
         email = normalize_email_address(self.cleaned_data.get("email", ""))
-        others = User.objects.filter(email__iexact=email)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError("An account with this email address already exists.")
+        email_check_free(email=email, user=self.instance)
         return email
 
 

@@ -28,8 +28,12 @@ def user_register(*, email: str, password: str, name: str = "") -> User:
     return user
 
 
-def _ensure_email_free(*, email: str, user: User) -> None:
-    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+def email_check_free(*, email: str, user: User | None = None) -> None:
+    """Refuse an email that another account already uses, in any letter case."""
+    others = User.objects.filter(email__iexact=email)
+    if user is not None and user.pk:
+        others = others.exclude(pk=user.pk)
+    if others.exists():
         raise ValidationError("An account with this email address already exists.")
 
 
@@ -37,7 +41,7 @@ def email_change_request(*, user: User, email: str) -> None:
     """Email a link to `email`; the account's address becomes it only when the link is opened.
     Invitations and email reports are bound to the address, so it must be proven, not typed."""
     email = normalize_email_address(email)
-    _ensure_email_free(email=email, user=user)
+    email_check_free(email=email, user=user)
     # The old address in the link makes it single use: once the email changed, it is stale.
     token = signing.TimestampSigner(salt=_EMAIL_CHANGE_SALT).sign_object(
         {"user": user.pk, "old": user.email, "new": email}
@@ -74,7 +78,7 @@ def email_change_confirm(*, user: User, token: str) -> User:
         raise ValidationError("This link is for another account: log in with that one.")
     if change["old"] != user.email:
         raise ValidationError("This link was used already, or your email changed since.")
-    _ensure_email_free(email=change["new"], user=user)
+    email_check_free(email=change["new"], user=user)
     old = user.email
     user.email = change["new"]
     user.save(update_fields=["email"])

@@ -90,10 +90,11 @@ class SubscriptionDeleteView(SiteMixin, View):
 # any cookie: no CSRF token to check. A GET only asks, since link scanners follow links.
 @method_decorator(csrf_exempt, name="dispatch")
 class UnsubscribeView(View):
+    def _subscription(self, token: str) -> Subscription:
+        return get_object_or_404(Subscription.objects.select_related("site", "user"), token=token)
+
     def get(self, request, token: str):
-        subscription = get_object_or_404(
-            Subscription.objects.select_related("site", "user"), token=token
-        )
+        subscription = self._subscription(token)
         return render(
             request,
             "reports/unsubscribe.html",
@@ -101,9 +102,7 @@ class UnsubscribeView(View):
         )
 
     def post(self, request, token: str):
-        subscription = get_object_or_404(
-            Subscription.objects.select_related("site", "user"), token=token
-        )
+        subscription = self._subscription(token)
         subscription_delete(subscription=subscription)
         return render(
             request,

@@ -311,7 +311,7 @@ if BEACON_WRITE_MODE not in ("spool", "direct"):
     raise ImproperlyConfigured("BEACON_WRITE_MODE must be 'spool' or 'direct'.")
 BEACON_SPOOL_DIR = Path(env.str("BEACON_SPOOL_DIR", default=str(DATA_DIR / "spool")))
 
-# --- Logging: everything to stdout, where gunicorn, systemd and containers collect it -------
+# --- Logging: everything to stderr, where gunicorn, systemd and containers collect it -------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -11,8 +11,6 @@ from django.utils import timezone
 from visits.models import VisitorSalt
 
 _salt_cache: dict[date, bytes] = {}
-
-
 _salt_lock = threading.Lock()
 
 
