@@ -331,6 +331,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "django.request": {"filters": ["client_errors"]},
+        # Its start-up banner would open every command's output; its lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 

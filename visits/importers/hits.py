@@ -84,10 +84,13 @@ def country_code_for(name: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def region_name(code: str) -> str:
-    """'US-CA' -> 'California'; '' when unknown."""
+    """'US-CA' -> 'California'; '' when unknown. A lower subdivision gives its first-level one
+    ('GB-BNE', the London borough of Barnet -> 'England'), as the beacon records regions."""
     if not code or "-" not in code:
         return ""
     subdivision = pycountry.subdivisions.get(code=code.upper())
+    while subdivision is not None and subdivision.parent_code:
+        subdivision = pycountry.subdivisions.get(code=subdivision.parent_code)
     return subdivision.name if subdivision else ""
 
 

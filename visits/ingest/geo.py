@@ -6,6 +6,7 @@ stops ingestion: lookups then return no location, and a warning is logged once p
 """
 
 import ipaddress
+import itertools
 import logging
 import os
 import threading
@@ -21,6 +22,10 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 DATABASE_FILENAMES = ("GeoLite2-City.mmdb", "GeoIP2-City.mmdb")
+# Records decoded when a database is opened: a damaged data section fails here, at once, rather
+# than on the first visitor whose address lands in it.
+_PROBED_RECORDS = 200
+LOOKUP_ERRORS = (maxminddb.InvalidDatabaseError, ValueError, TypeError, KeyError)
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,11 @@ def geoip_database_path(configured: Path | str | None = None) -> Path:
 def open_reader(path: Path) -> geoip2.database.Reader:
     """Open a city database, or raise ValueError saying why it can't be used."""
     try:
+        with maxminddb.open_database(str(path)) as probe:
+            for _ in itertools.islice(probe, _PROBED_RECORDS):
+                pass
         reader = geoip2.database.Reader(str(path))
-    except (OSError, maxminddb.InvalidDatabaseError, ValueError) as exc:
+    except (OSError, *LOOKUP_ERRORS) as exc:
         raise ValueError(f"cannot open {path}: {exc}") from exc
     database_type = reader.metadata().database_type
     if "City" not in database_type:
@@ -145,16 +153,28 @@ class GeoLocator:
             record = reader.city(ip)
         except geoip2.errors.AddressNotFoundError:
             return NOWHERE
-        except (maxminddb.InvalidDatabaseError, ValueError, TypeError, KeyError) as exc:
-            logger.warning("GeoIP lookup failed: %s", type(exc).__name__)
+        except LOOKUP_ERRORS as exc:
+            # The file opened but part of it is damaged: say so once, and in the health check.
+            if self.state != "broken":
+                logger.warning(
+                    "GeoIP database damaged (%s): visits are stored without location",
+                    type(exc).__name__,
+                )
+            self.state = "broken"
             return NOWHERE
-        subdivision = record.subdivisions.most_specific
-        return Location(
-            country_code=(record.country.iso_code or "")[:2],
-            country=(record.country.name or "")[:100],
-            region=(subdivision.name or "")[:100],
-            city=(record.city.name or "")[:100],
-        )
+        return location_of(record)
+
+
+def location_of(record) -> Location:
+    """What a visit records of a city record. The region is the first-level subdivision
+    (England, Bavaria, California), as peers and their exports show it; the city stays."""
+    region = record.subdivisions[0].name if record.subdivisions else ""
+    return Location(
+        country_code=(record.country.iso_code or "")[:2],
+        country=(record.country.name or "")[:100],
+        region=(region or "")[:100],
+        city=(record.city.name or "")[:100],
+    )
 
 
 geolocator = GeoLocator()

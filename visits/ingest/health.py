@@ -20,8 +20,9 @@ logger = logging.getLogger(__name__)
 @require_safe
 def healthz(request):
     """200 when the database answers, pages can link their static files and, in spool mode,
-    the spool can be written (503 and "degraded" with the reason when it cannot); GeoIP state
-    is reported but never makes us unhealthy."""
+    the spool can be written (503 and "degraded" with the reason when it cannot). A broken or
+    unreadable GeoIP database is "degraded" too, but 200: visits are still stored, only
+    without location, so a load balancer should keep sending them here."""
     database = _database_state()
     static = _static_state()
     healthy = database == "ok" and static == "ok"
@@ -31,11 +32,17 @@ def healthz(request):
         "static": static,
         "geoip": geolocator.status(),
     }
+    if healthy and body["geoip"] == "broken":
+        body["status"] = "degraded"
     if settings.BEACON_WRITE_MODE == "spool" and database == "ok":
         body["spool"] = spool_status()
         if body["spool"]["error"] and healthy:
             body["status"] = "degraded"
-    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+    return JsonResponse(body, status=503 if _unavailable(body) else 200)
+
+
+def _unavailable(body: dict) -> bool:
+    return body["status"] == "error" or bool(body.get("spool", {}).get("error"))
 
 
 def _static_state() -> str:

@@ -104,3 +104,20 @@ def test_file_is_looked_at_no_more_than_once_a_second(geoip_dir, monkeypatch):
     for _ in range(100):
         assert locator.locate(LONDON_V4).city == "London"
     assert looks == []
+
+
+@pytest.mark.parametrize(
+    ("code", "region"),
+    [
+        ("GB-BNE", "England"),  # a London borough
+        ("ES-M", "Madrid, Comunidad de"),  # a province
+        ("FR-75C", "Île-de-France"),
+        ("US-CA", "California"),  # already first-level
+        ("XX-YY", ""),
+        ("", ""),
+    ],
+)
+def test_imported_regions_are_first_level_subdivisions_like_the_beacons(code, region):
+    from visits.importers.hits import region_name
+
+    assert region_name(code) == region

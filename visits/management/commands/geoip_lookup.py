@@ -5,7 +5,7 @@ import ipaddress
 import geoip2.errors
 from django.core.management.base import BaseCommand, CommandError
 
-from visits.ingest.geo import geoip_database_path, open_reader
+from visits.ingest.geo import LOOKUP_ERRORS, geoip_database_path, location_of, open_reader
 
 
 class Command(BaseCommand):
@@ -29,12 +29,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"{address}: a private or reserved address, no location")
                 return
             try:
-                record = reader.city(address)
+                location = location_of(reader.city(address))
             except geoip2.errors.AddressNotFoundError:
                 self.stdout.write(f"{address}: not in the database")
                 return
+            except LOOKUP_ERRORS as exc:
+                raise CommandError(f"The GeoIP database {path} is damaged: {exc}") from exc
         self.stdout.write(
-            f"{address}: country={record.country.name or '-'} ({record.country.iso_code or '-'}), "
-            f"region={record.subdivisions.most_specific.name or '-'}, "
-            f"city={record.city.name or '-'}"
+            f"{address}: country={location.country or '-'} ({location.country_code or '-'}), "
+            f"region={location.region or '-'}, city={location.city or '-'}"
         )
