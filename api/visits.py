@@ -1,12 +1,14 @@
 """A site's visits in the API: read a page at a time, exported, and recorded from a server."""
 
 import json
+import logging
 
+from django.db import DatabaseError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -17,6 +19,15 @@ from visits.ingest.accept import hit_accept
 from visits.ingest.parse import BeaconError, hit_build
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.stats.filters import stats_filters_from, visits_matching
+
+logger = logging.getLogger(__name__)
+
+
+class StorageUnavailable(APIException):
+    # The beacon's answer for the same case: the event is not stored and may be sent again.
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Temporarily unavailable, try again later."
+    default_code = "unavailable"
 
 
 class VisitCursorPagination(CursorPagination):
@@ -89,6 +100,7 @@ class SiteVisitsMixin:
         responses={
             202: EventResultSerializer,
             400: OpenApiResponse(description="unusable input, or a page off the site"),
+            503: OpenApiResponse(description="not stored: the database or spool is unavailable"),
         },
     )
     @action(detail=True, methods=["post"])
@@ -109,6 +121,9 @@ class SiteVisitsMixin:
             skipped = hit_accept(site=site, hit=hit)
         except BeaconError as error:
             raise ValidationError({"url": [error.message]}) from error
+        except (DatabaseError, OSError) as error:
+            logger.exception("API events: the visit could not be stored")
+            raise StorageUnavailable from error
         return Response(
             {"stored": not skipped, "skipped": skipped},
             status=status.HTTP_202_ACCEPTED,

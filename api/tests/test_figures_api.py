@@ -371,3 +371,19 @@ def test_goals_of_another_owners_site_are_404(api, other_site):
         api.post(url, {"name": "x", "kind": "event", "value": "x"}, format="json").status_code
         == 404
     )
+
+
+def test_events_that_cannot_be_spooled_are_503_json_and_not_stored(api, site, settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    settings.BEACON_WRITE_MODE = "spool"
+    settings.BEACON_SPOOL_DIR = blocker / "spool"
+
+    response = api.post(
+        f"/api/v1/sites/{site.pk}/events/",
+        {"url": "https://blog.example.com/", "user_agent": IPHONE},
+        format="json",
+    )
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Temporarily unavailable, try again later."}
+    assert not Visit.objects.exists()
