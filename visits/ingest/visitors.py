@@ -18,7 +18,8 @@ def visitor_salt_for(*, day: date) -> bytes:
     """The salt of a site-local day, made on first use.
 
     Local days run from a day behind UTC to a day ahead, so three days are in use at once;
-    older salts are deleted when a new day's salt is made.
+    older salts are deleted when a new day's salt is made, by the rule `visitor_salts_expire`
+    applies.
     """
     salt = _salt_cache.get(day)
     if salt is not None:
@@ -31,11 +32,10 @@ def visitor_salt_for(*, day: date) -> bytes:
                 )
         except IntegrityError:
             record, created = VisitorSalt.objects.get(day=day), False
-        if created:
-            VisitorSalt.objects.filter(day__lt=day - timedelta(days=2)).delete()
         salt = bytes(record.salt)
-        for old in [cached for cached in _salt_cache if cached < day - timedelta(days=2)]:
-            del _salt_cache[old]
+        if created:
+            # Never the day just asked for, even from a clock behind the others.
+            _salts_delete_before(min(_oldest_in_use(timezone.now().date()), day))
         _salt_cache[day] = salt
     return salt
 
@@ -43,12 +43,19 @@ def visitor_salt_for(*, day: date) -> bytes:
 def visitor_salts_expire(*, today: date | None = None) -> int:
     """Delete the salts of days no site is in any more (older than yesterday in UTC), with or
     without traffic; the spool's flusher, start-up and `purge_visits` call it. Returns how many."""
-    today = today or timezone.now().date()
-    oldest_in_use = today - timedelta(days=1)  # the site furthest behind UTC is a day behind
     with _salt_lock:
-        deleted, _ = VisitorSalt.objects.filter(day__lt=oldest_in_use).delete()
-        for old in [cached for cached in _salt_cache if cached < oldest_in_use]:
-            del _salt_cache[old]
+        return _salts_delete_before(_oldest_in_use(today or timezone.now().date()))
+
+
+def _oldest_in_use(today: date) -> date:
+    return today - timedelta(days=1)  # the site furthest behind UTC is a day behind
+
+
+def _salts_delete_before(oldest: date) -> int:
+    # Called with _salt_lock held.
+    deleted, _ = VisitorSalt.objects.filter(day__lt=oldest).delete()
+    for old in [cached for cached in _salt_cache if cached < oldest]:
+        del _salt_cache[old]
     return deleted
 
 

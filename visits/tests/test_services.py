@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 
 from visits.ingest import visitors
 from visits.ingest.parse import hit_build
@@ -31,6 +32,8 @@ def hit(**changes):
 
 
 def test_salt_is_made_once_per_day_and_old_ones_are_deleted():
+    clock = time_machine.travel(datetime(2026, 3, 2, 12, tzinfo=UTC), tick=False)
+    clock.start()
     first = visitor_salt_for(day=date(2026, 3, 1))
     visitors._salt_cache.clear()
     assert visitor_salt_for(day=date(2026, 3, 1)) == first
@@ -42,7 +45,10 @@ def test_salt_is_made_once_per_day_and_old_ones_are_deleted():
         date(2026, 3, 2),
         date(2026, 3, 3),
     }
-    fourth = visitor_salt_for(day=date(2026, 3, 4))
+    clock.stop()
+    # A day later in UTC, 1 March is over everywhere: one rule with `visitor_salts_expire`.
+    with time_machine.travel(datetime(2026, 3, 3, 12, tzinfo=UTC), tick=False):
+        fourth = visitor_salt_for(day=date(2026, 3, 4))
     assert set(VisitorSalt.objects.values_list("day", flat=True)) == {
         date(2026, 3, 2),
         date(2026, 3, 3),
