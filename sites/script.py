@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import re
 
+import rjsmin
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, HttpResponseNotModified
@@ -19,14 +20,21 @@ SCRIPT_PATHS = re.compile(r"/static/js/tracker(?:\.[0-9a-f]{12})?\.js")
 MAX_AGE = 3600
 
 
+def script_bytes(source: bytes) -> tuple[bytes, bytes]:
+    """What is served for a script source: minified, and that gzipped."""
+    body = rjsmin.jsmin(source)
+    return body, gzip.compress(body, compresslevel=9, mtime=0)
+
+
 class Script:
-    """The script's bytes, gzipped copy and ETag."""
+    """The script's bytes (minified from the source, so what is served can't drift from what is
+    written), gzipped copy and ETag."""
 
     def __init__(self):
         path = finders.find("js/tracker.js")
         with open(path, "rb") as source:
-            self.body = source.read()
-        self.gzipped = gzip.compress(self.body, mtime=0)
+            self.source = source.read()
+        self.body, self.gzipped = script_bytes(self.source)
         self.etag = f'"{hashlib.sha256(self.body).hexdigest()[:20]}"'
 
 

@@ -7,21 +7,50 @@ from django.utils.html import escape
 from sites.models import Site
 from sites.script import SCRIPT_URL
 
+# What `data-track` may switch on, in the order the site page offers them.
+TRACK_OPTIONS = {
+    "outbound": "Clicks on links to other sites (event “Outbound Link: Click”)",
+    "downloads": "File downloads (event “File Download”)",
+}
+# Keeps `window.tracker(...)` calls made before the deferred script runs; the script replays them.
+QUEUE = (
+    "<script>window.tracker=window.tracker||function(){"
+    "(window.tracker.q=window.tracker.q||[]).push(arguments)}</script>"
+)
 
-def tracking_snippet(*, site: Site, request: HttpRequest) -> str:
-    """A deferred first-party script plus a `<noscript>` pixel, both aimed at the beacon.
+
+def tracking_snippet(*, site: Site, request: HttpRequest, track: tuple[str, ...] = ()) -> str:
+    """A call queue, a deferred first-party script and a `<noscript>` pixel aimed at the beacon.
 
     The script's address has no content hash: it stays the same across upgrades. URLs are
     absolute and built from the request, so they follow the host and scheme the
-    owner reached us on (a trusted proxy's HTTPS header included). The result is plain text
-    for the owner to copy; templates escape it when they show it.
+    owner reached us on (a trusted proxy's HTTPS header included). `track` names options of
+    TRACK_OPTIONS (others are left out). The result is plain text for the owner to copy;
+    templates escape it when they show it.
     """
     beacon_url = escape(
         request.build_absolute_uri(reverse("visits:beacon", kwargs={"site_id": site.pk}))
     )
     script_url = escape(request.build_absolute_uri(SCRIPT_URL))
+    words = " ".join(option for option in TRACK_OPTIONS if option in track)
+    attributes = (f'data-track="{words}" ' if words else "") + f'data-endpoint="{beacon_url}"'
     return (
-        f'<script defer src="{script_url}" data-endpoint="{beacon_url}"></script>\n'
+        f"{QUEUE}\n"
+        f'<script defer src="{script_url}" {attributes}></script>\n'
         f'<noscript><img src="{beacon_url}" alt="" width="1" height="1" '
         f'referrerpolicy="no-referrer-when-downgrade"></noscript>'
     )
+
+
+def track_options_from(params) -> tuple[str, ...]:
+    """The options a site page's switches ask for (`?track=outbound&track=downloads`)."""
+    return tuple(option for option in TRACK_OPTIONS if option in params.getlist("track"))
+
+
+def snippet_context(*, site: Site, request: HttpRequest) -> dict:
+    """What the snippet's block of a page shows: the snippet and its switches."""
+    track = track_options_from(request.GET)
+    return {
+        "snippet": tracking_snippet(site=site, request=request, track=track),
+        "track_options": [(name, label, name in track) for name, label in TRACK_OPTIONS.items()],
+    }

@@ -19,7 +19,7 @@ from sites.forms import SiteForm
 from sites.models import OWNER, Role
 from sites.selectors import site_list_for
 from sites.services import site_create, site_delete, site_save
-from sites.snippet import tracking_snippet
+from sites.snippet import snippet_context
 
 
 class HomeView(TemplateView):
@@ -66,7 +66,7 @@ class SiteDetailView(SiteMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.object.name
-        context["snippet"] = tracking_snippet(site=self.object, request=self.request)
+        context.update(snippet_context(site=self.object, request=self.request))
         return context
 
 

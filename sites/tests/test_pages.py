@@ -115,6 +115,27 @@ def test_detail_shows_snippet_with_absolute_urls(owner_client, site):
     assert "http://testserver/static/js/tracker.js" in body
     assert f"&lt;noscript&gt;&lt;img src=&quot;{beacon}&quot;" in body
     assert "No visits yet." in body
+    assert "window.tracker.q=window.tracker.q||[]" in body  # the queue comes first
+    assert "data-track" not in body.split("snippet-code")[1].split("</code>")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "attribute"),
+    [
+        ("?track=outbound", "data-track=&quot;outbound&quot;"),
+        ("?track=downloads&track=outbound", "data-track=&quot;outbound downloads&quot;"),
+        ("?track=downloads&track=<script>", "data-track=&quot;downloads&quot;"),
+    ],
+)
+def test_the_snippets_switches_rewrite_it(owner_client, site, query, attribute):
+    body = owner_client.get(f"/sites/{site.pk}/{query}").content.decode()
+    snippet = body.split('id="snippet-code">')[1].split("</code>")[0]
+    assert attribute in snippet
+    assert "<script>" not in snippet
+    for option in ("outbound", "downloads"):
+        checked = f'value="{option}" checked' in body
+        assert checked == (option in query)
 
 
 @pytest.mark.django_db

@@ -2,8 +2,10 @@
 upgrades at every address a pasted snippet may name."""
 
 import gzip
+import re
 
 import pytest
+import rjsmin
 from django.core.management import call_command
 
 from sites.models import Site
@@ -12,7 +14,9 @@ from tracker_project.settings import PACKAGE_DIR
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = (PACKAGE_DIR / "static" / "js" / "tracker.js").read_bytes()
+SOURCE = (PACKAGE_DIR / "static" / "js" / "tracker.js").read_bytes()
+SCRIPT = rjsmin.jsmin(SOURCE)  # what is served
+README = (PACKAGE_DIR.parent / "README.md").read_text()
 
 
 @pytest.fixture
@@ -98,3 +102,15 @@ def test_the_snippet_names_the_stable_address_even_once_collected(client, packag
     request = client.get("/healthz").wsgi_request
     snippet = tracking_snippet(site=Site(pk=7), request=request)
     assert 'src="http://testserver/static/js/tracker.js"' in snippet
+
+
+def test_the_served_script_is_the_minified_source_and_the_readme_says_its_size(client):
+    served = client.get("/static/js/tracker.js").content
+    assert served == SCRIPT
+    assert len(served) < len(SOURCE) * 0.8
+    assert b"/*" not in served  # comments are for the source
+    gzipped = client.get("/static/js/tracker.js", headers={"Accept-Encoding": "gzip"}).content
+    sizes = re.search(r"served minified \(([\d,]+) bytes, ([\d,]+) gzipped", README)
+    assert sizes, "the README states the served sizes"
+    assert [int(size.replace(",", "")) for size in sizes.groups()] == [len(served), len(gzipped)]
+    assert f"({len(SOURCE):,} / {len(served):,} / {len(gzipped):,} bytes)" in README

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from sites.access import SiteMixin
+from sites.snippet import snippet_context
 from visits.stats.breakdowns import visit_breakdown
 from visits.stats.charts import chart_geometry
 from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
@@ -102,7 +104,15 @@ class DashboardPage(DetailView):
 
 
 class DashboardView(SiteMixin, DashboardPage):
-    """The dashboard of one of the user's sites."""
+    """The dashboard of one of the user's sites; before its first visit, how to get one."""
+
+    def get(self, request, *args, **kwargs):
+        site = self.get_object()
+        if site.visits.exists():
+            return super().get(request, *args, **kwargs)
+        context = {"site": site, "title": f"{site.name}: waiting for the first visit"}
+        context.update(snippet_context(site=site, request=request))
+        return TemplateResponse(request, "visits/onboarding.html", context)
 
 
 def _link(state: dict, **changes) -> str:
@@ -118,4 +128,6 @@ class DashboardLiveView(SiteMixin, View):
         return JsonResponse({"error": "Log in first."}, status=401)
 
     def get(self, request, site_id: int):
-        return JsonResponse(visit_live(site=self.site, now=timezone.now()))
+        live = visit_live(site=self.site, now=timezone.now())
+        # The empty dashboard waits on this to turn into the real one.
+        return JsonResponse({**live, "has_visits": self.site.visits.exists()})

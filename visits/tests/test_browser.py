@@ -206,3 +206,24 @@ def test_shared_dashboard_embeds_in_another_sites_page(browser, live_server, pag
     expect(frame.get_by_label("Filters")).to_contain_text("/hello")
     assert page.url == page_server["origin"] + "/"
     context.close()
+
+
+def test_calls_made_before_the_script_loads_are_kept_and_sent(
+    browser, live_server, page_server, owner
+):
+    site = site_create(owner=owner, name="Local", base_url=page_server["origin"])
+    # An inline call right after the snippet: the deferred script has not run yet.
+    page_server["html"] = f"""<!doctype html><html><head><title>Early</title>
+        {snippet_for(live_server, site)}
+        <script>window.tracker("early", {{step: "1"}}); window.tracker("");</script>
+        </head><body><p>Early call</p></body></html>"""
+    context = browser.new_context(user_agent=CHROME_UA)
+    page = context.new_page()
+    page.goto(page_server["origin"] + "/")
+    visits = wait_for_visits(2)
+    context.close()
+
+    assert sorted((v.event, v.props) for v in visits) == [
+        ("early", {"step": "1"}),
+        ("pageview", {}),
+    ]

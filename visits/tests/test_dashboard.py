@@ -125,16 +125,25 @@ def test_hostile_filter_values_are_escaped(owner_client, visits):
     assert "<script>x</script>" not in response.content.decode()
 
 
-def test_empty_site_dashboard(owner_client, site):
-    response = owner_client.get(f"/sites/{site.pk}/stats/")
-    assert response.status_code == 200
-    assert "Nothing in this period." in response.content.decode()
+def test_a_site_without_visits_shows_the_snippet_and_waits_for_the_first(owner_client, site):
+    page = owner_client.get(f"/sites/{site.pk}/stats/").content.decode()
+    assert "Waiting for the first visit" in page
+    assert f"/sites/{site.pk}/visit" in page  # the snippet, aimed at the site's beacon
+    assert "Nothing in this period." not in page
+    assert owner_client.get(f"/sites/{site.pk}/stats/live").json()["has_visits"] is False
+
+    VisitFactory(site=site, timestamp=datetime(2020, 1, 1, tzinfo=UTC))
+    assert owner_client.get(f"/sites/{site.pk}/stats/live").json()["has_visits"] is True
+    # Visits, none in this period: the dashboard, saying so.
+    page = owner_client.get(f"/sites/{site.pk}/stats/").content.decode()
+    assert "Waiting for the first visit" not in page
+    assert "Nothing in this period." in page
 
 
 def test_live_panel_json(owner_client, site):
     VisitFactory(site=site, timestamp=datetime(2026, 3, 15, 14, 58, tzinfo=UTC), visitor_hash=4)
     response = owner_client.get(f"/sites/{site.pk}/stats/live")
-    assert response.json() == {"visitors": 1, "pageviews": 1}
+    assert response.json() == {"visitors": 1, "pageviews": 1, "has_visits": True}
     assert "no-cache" in response["Cache-Control"]
 
 

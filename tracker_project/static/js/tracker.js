@@ -37,7 +37,10 @@
   var push = history.pushState;
   history.pushState = function () { var r = push.apply(this, arguments); page(); return r; };
   w.addEventListener("popstate", page);
+  // The snippet's first line queues calls made before this script ran: send them now.
+  var queued = (w.tracker && w.tracker.q) || [];
   w.tracker = function (name, props) { if (name) send(String(name), props); };
+  for (var i = 0; i < queued.length; i++) w.tracker.apply(w, queued[i]);
   if (d.prerendering) d.addEventListener("prerenderingchange", page, { once: true });
   else page();
 })(window, document);
