@@ -18,7 +18,7 @@ from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
 from visits.stats.figures import visit_live, visit_timeseries, visit_totals
 from visits.stats.filters import stats_filters_from
 from visits.stats.goals import visit_goals
-from visits.stats.headline import LOWER_IS_BETTER, headline_figures
+from visits.stats.headline import IN_POINTS, LOWER_IS_BETTER, headline_figures
 from visits.stats.periods import (
     DEFAULT_PERIOD,
     PERIODS,
@@ -77,6 +77,7 @@ class DashboardPage(DetailView):
             ],
             headline=headline_figures(totals, previous),
             lower_is_better=LOWER_IS_BETTER,
+            in_points=IN_POINTS,
             chart=chart_geometry(points, hourly=period.hourly),
             goals=visit_goals(
                 site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors

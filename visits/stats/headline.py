@@ -10,8 +10,17 @@ def change_percent(current: float, previous: float) -> int | None:
     return round((current - previous) * 100 / previous)
 
 
+def change_points(current: float, previous: float, previous_count: int) -> int | None:
+    """A rate's change in percentage points (50% -> 55% is +5); None without a previous rate."""
+    if not previous_count:
+        return None
+    return round(current - previous)
+
+
 # Headline figures where a rise is bad news: their change is coloured the other way round.
 LOWER_IS_BETTER = ("Bounce rate",)
+# Headline figures that are rates: their change is in points, not a percent of a percent.
+IN_POINTS = ("Bounce rate",)
 
 
 def duration_label(seconds: int) -> str:
@@ -26,7 +35,8 @@ def duration_label(seconds: int) -> str:
 
 
 def headline_figures(totals: Totals, previous: Totals) -> list[tuple[str, object, int | None]]:
-    """(label, value to show, percent change vs the previous period) for the headline cards."""
+    """(label, value to show, change vs the previous period) for the headline cards: a percent
+    change, or points for the figures IN_POINTS."""
     return [
         ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
         ("Visits", totals.sessions, change_percent(totals.sessions, previous.sessions)),
@@ -39,7 +49,7 @@ def headline_figures(totals: Totals, previous: Totals) -> list[tuple[str, object
         (
             "Bounce rate",
             f"{totals.bounce_rate}%",
-            change_percent(totals.bounce_rate, previous.bounce_rate),
+            change_points(totals.bounce_rate, previous.bounce_rate, previous.sessions),
         ),
         (
             "Visit duration",

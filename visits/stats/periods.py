@@ -84,16 +84,17 @@ def period_resolve(
     elif key in ("7d", "30d"):
         length = 7 if key == "7d" else 30
         first, last = today - timedelta(days=length - 1), today
-    elif key == "month":
-        first = _month_start(today)
+    elif key in ("month", "12mo"):
+        # Compared with the same part of the period before, up to today's date: on the 2nd,
+        # this month's two days against the 1st and 2nd of last month, not all of it.
+        months = 1 if key == "month" else 12
+        first = _month_start(today, months - 1)
         last = _month_start(today, -1) - timedelta(days=1)
-        previous_first = _month_start(today, 1)
-        return Period(key, PERIODS[key], first, last, previous_first, first - timedelta(days=1), tz)
-    elif key == "12mo":
-        first = _month_start(today, 11)
-        last = _month_start(today, -1) - timedelta(days=1)
-        previous_first = _month_start(today, 23)
-        return Period(key, PERIODS[key], first, last, previous_first, first - timedelta(days=1), tz)
+        previous_first = _month_start(today, 2 * months - 1)
+        previous_month = _month_start(today, months)
+        month_length = (_month_start(today, months - 1) - previous_month).days
+        previous_last = previous_month + timedelta(days=min(today.day, month_length) - 1)
+        return Period(key, PERIODS[key], first, last, previous_first, previous_last, tz)
     else:
         first, last = _custom_range(start, end)
     length = (last - first).days + 1

@@ -18,8 +18,9 @@ def resolve(key, tz="UTC", **kwargs):
         ("yesterday", date(2026, 3, 14), date(2026, 3, 14), date(2026, 3, 13), date(2026, 3, 13)),
         ("7d", date(2026, 3, 9), date(2026, 3, 15), date(2026, 3, 2), date(2026, 3, 8)),
         ("30d", date(2026, 2, 14), date(2026, 3, 15), date(2026, 1, 15), date(2026, 2, 13)),
-        ("month", date(2026, 3, 1), date(2026, 3, 31), date(2026, 2, 1), date(2026, 2, 28)),
-        ("12mo", date(2025, 4, 1), date(2026, 3, 31), date(2024, 4, 1), date(2025, 3, 31)),
+        # The same part of the period before: up to 15 February, 15 March a year ago.
+        ("month", date(2026, 3, 1), date(2026, 3, 31), date(2026, 2, 1), date(2026, 2, 15)),
+        ("12mo", date(2025, 4, 1), date(2026, 3, 31), date(2024, 4, 1), date(2025, 3, 15)),
         ("", date(2026, 2, 14), date(2026, 3, 15), date(2026, 1, 15), date(2026, 2, 13)),
     ],
 )
@@ -41,7 +42,7 @@ def test_month_in_january_compares_with_december():
     period = period_resolve(key="month", tz_name="UTC", now=datetime(2026, 1, 10, tzinfo=UTC))
     assert (period.previous_first_day, period.previous_last_day) == (
         date(2025, 12, 1),
-        date(2025, 12, 31),
+        date(2025, 12, 10),
     )
 
 
@@ -76,3 +77,18 @@ def test_bad_custom_ranges(start, end, message):
 def test_unknown_period():
     with pytest.raises(PeriodError, match="Unknown period"):
         resolve("fortnight")
+
+
+@pytest.mark.parametrize(
+    ("today", "previous"),
+    [
+        (date(2026, 12, 2), (date(2026, 11, 1), date(2026, 11, 2))),  # the 2nd: two days each
+        (date(2026, 3, 31), (date(2026, 2, 1), date(2026, 2, 28))),  # February has no 31st
+        (date(2024, 2, 29), (date(2024, 1, 1), date(2024, 1, 29))),
+        (date(2026, 1, 15), (date(2025, 12, 1), date(2025, 12, 15))),  # across the year
+    ],
+)
+def test_this_month_is_compared_with_the_same_elapsed_part_of_the_month_before(today, previous):
+    now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+    period = period_resolve(key="month", tz_name="UTC", now=now)
+    assert (period.previous_first_day, period.previous_last_day) == previous

@@ -166,13 +166,13 @@ def test_dashboard_shows_visit_figures_with_changes(known_beacons, ny_site, owne
     assert response.status_code == 200
     headline = {label: (value, change) for label, value, change in response.context["headline"]}
     assert headline["Visits"] == (1, -75)
-    assert headline["Bounce rate"] == ("100%", 100)
+    assert headline["Bounce rate"] == ("100%", 50)  # from 50%: points, not percent of a rate
     assert headline["Visit duration"] == ("0s", -100)
     assert headline["Views per visit"] == (1.0, -33)
     html = response.content.decode()
     assert "Entry pages" in html and "Exit pages" in html
     # A higher bounce rate is shown as bad news, fewer visits too.
-    assert 'class="card-change down">\n      +100%' in html
+    assert 'class="card-change down">\n      +50 pts' in html
     assert 'class="card-change down">\n      -75%' in html
 
 
