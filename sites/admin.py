@@ -3,7 +3,7 @@ allows (viewers read, managers also change settings and goals, owners also delet
 see all. Exporting and erasing a site's visits are actions that `visits.admin` adds."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Case, CharField, Count, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -31,7 +31,8 @@ class OwnerScopedAdminMixin:
 @admin.register(Site)
 class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     form = SiteForm
-    list_display = ("name", "base_url", "owner", "role", "visit_count", "created_at", "reports")
+    # The dashboard link next to the name, where it is seen without scrolling sideways.
+    list_display = ("name", "reports", "base_url", "owner", "role", "visit_count", "created_at")
     list_select_related = ("owner",)
     search_fields = ("name", "base_url", "owner__email")
     list_filter = ("created_at", "timezone")
@@ -39,7 +40,17 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
 
     def get_queryset(self, request):
-        return site_queryset_for(user=request.user).annotate(visit_count=Count("visits"))
+        queryset = site_queryset_for(user=request.user).annotate(visit_count=Count("visits"))
+        if request.user.is_superuser:
+            # A superuser may do what an owner may, but owns only their own sites.
+            queryset = queryset.annotate(
+                role_shown=Case(
+                    When(owner=request.user, then=Value(OWNER)),
+                    default=Value("superuser"),
+                    output_field=CharField(),
+                )
+            )
+        return queryset
 
     def _may(self, request, obj, needed: str) -> bool:
         if obj is None:
@@ -75,7 +86,7 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="your role")
     def role(self, obj: Site) -> str:
-        return obj.user_role
+        return getattr(obj, "role_shown", obj.user_role)
 
     def get_list_filter(self, request):
         if request.user.is_superuser:

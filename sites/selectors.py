@@ -1,7 +1,7 @@
 """Reads for sites. Every query for a user's sites starts from `site_queryset_for`: the one place
 that says who may see a site (its owner, its team, superusers) and with which role."""
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import User
 from sites.models import OWNER, ROLE_RANK, Membership, Role, Site
@@ -32,14 +32,11 @@ def site_queryset_for(*, user: User, role: str = Role.VIEWER) -> QuerySet[Site]:
 
 
 def site_list_for(*, user: User) -> QuerySet[Site]:
-    """The user's own sites and those shared with them, with visit counts, for the list page.
-    (Superusers see everyone's sites in the admin, not here.)"""
+    """The user's own sites and those shared with them, for the list page. (Superusers see
+    everyone's sites in the admin, not here.)"""
     shared = Membership.objects.filter(user=user).values("site_id")
     return (
-        site_queryset_for(user=user)
-        .filter(Q(owner=user) | Q(pk__in=shared))
-        .annotate(visit_count=Count("visits"))
-        .order_by("name", "id")
+        site_queryset_for(user=user).filter(Q(owner=user) | Q(pk__in=shared)).order_by("name", "id")
     )
 
 

@@ -162,3 +162,19 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
     assert client.get("/admin/").status_code == 200
     for model, kind, url in _admin_pages(objects):
         assert client.get(url).status_code == _expected_status(model, kind, who), url
+
+
+@pytest.mark.django_db
+def test_the_site_list_shows_reports_first_and_each_sites_real_owner(
+    client, superuser, owner, site
+):
+    own = Site.objects.create(owner=superuser, name="Admin's own", base_url="https://a.example")
+    client.force_login(superuser)
+    page = client.get("/admin/sites/site/")
+    headers = page.context["cl"].list_display
+    assert list(headers[:3]) == ["action_checkbox", "name", "reports"]
+    rows = {row.name: row for row in page.context["cl"].result_list}
+    admin_class = page.context["cl"].model_admin
+    assert admin_class.role(rows["Blog"]) == "superuser"  # owned by `owner`, not the superuser
+    assert admin_class.role(rows[own.name]) == "owner"
+    assert owner.email in page.content.decode()

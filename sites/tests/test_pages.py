@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sites.models import Site
 from visits.models import Visit
@@ -99,10 +102,26 @@ def test_empty_list_tells_what_to_do(owner_client):
 
 
 @pytest.mark.django_db
-def test_list_shows_visit_counts(owner_client, site):
-    Visit.objects.bulk_create([Visit(site=site, url="https://blog.example.com/") for _ in range(3)])
-    response = owner_client.get("/sites/")
-    assert response.context["sites"][0].visit_count == 3
+def test_list_shows_the_last_30_days_visitors_and_pageviews(owner_client, site):
+    page, now = "https://blog.example.com/", timezone.now()
+    old = now - timedelta(days=40)
+    Visit.objects.bulk_create(
+        [
+            Visit(site=site, url=page, path="/", visitor_hash=1, timestamp=now),
+            Visit(site=site, url=page, path="/", visitor_hash=1, timestamp=now),
+            Visit(site=site, url=page, path="/", visitor_hash=2, timestamp=now),
+            Visit(site=site, url=page, path="/", visitor_hash=2, event="engagement", timestamp=now),
+            Visit(site=site, url=page, path="/", visitor_hash=3, event="signup", timestamp=now),
+            Visit(site=site, url=page, path="/", visitor_hash=4, timestamp=old),
+        ]
+    )
+    body = owner_client.get("/sites/").content.decode()
+    row = body.split("<tbody>")[1].split("</tr>")[0]
+    cells = [cell.split("</td>")[0] for cell in row.split('<td class="num">')[1:]]
+    # As on the dashboard: visitors 1 to 3 (an event counts its visitor), three pageviews (not
+    # the ping, the event or the visit of 40 days ago).
+    assert cells == ["3", "3"]
+    assert "Visitors" in body and "Pageviews" in body
 
 
 @pytest.mark.django_db
