@@ -93,9 +93,9 @@ def test_weekly_digest_has_exact_figures_and_goes_once(week_of_visits, settings)
     assert "Pageviews: 4 (+300% on the period before)" in body
     assert "Bounce rate: 67%" in body
     assert "Visit duration: 1m 40s" in body  # 300 s over 3 visits
-    assert "  /: 3 visitors, 3 pageviews" in body and "  /pricing: 1 visitors, 1 pageviews" in body
-    assert "  news.ycombinator.com: 1 visitors, 1 pageviews" in body
-    assert "  France: 1 visitors, 1 pageviews" in body
+    assert "  /: 3 visitors, 3 pageviews" in body and "  /pricing: 1 visitor, 1 pageview" in body
+    assert "  news.ycombinator.com: 1 visitor, 1 pageview" in body
+    assert "  France: 1 visitor, 1 pageview" in body
     assert "  /x:" not in body  # the 16th is outside the week
     unsubscribe = f"https://stats.example.com/reports/unsubscribe/{subscription.token}/"
     assert unsubscribe in body

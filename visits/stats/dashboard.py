@@ -19,6 +19,7 @@ from visits.stats.figures import visit_live, visit_timeseries, visit_totals
 from visits.stats.filters import stats_filters_from
 from visits.stats.goals import visit_goals
 from visits.stats.headline import IN_POINTS, LOWER_IS_BETTER, headline_figures
+from visits.stats.labels import filter_value_label
 from visits.stats.periods import (
     DEFAULT_PERIOD,
     PERIODS,
@@ -72,7 +73,7 @@ class DashboardPage(DetailView):
                 if key != "custom"
             ],
             filters=[
-                (FILTER_LABELS[name], value, _link(state, **{name: None}))
+                (FILTER_LABELS[name], filter_value_label(name, value), _link(state, **{name: None}))
                 for name, value in filters.items()
             ],
             headline=headline_figures(totals, previous),

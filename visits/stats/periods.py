@@ -119,7 +119,9 @@ def _custom_range(start: str, end: str) -> tuple[date, date]:
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
     except (TypeError, ValueError) as exc:
-        raise PeriodError("A custom range needs `from` and `to` as dates like 2026-01-31.") from exc
+        raise PeriodError(
+            "A custom range needs a start and an end date (from, to), like 2026-01-31."
+        ) from exc
     if first < EARLIEST_DAY or last > LATEST_DAY:
         # The period before it, and midnights in every time zone, must stay within what
         # Python and the databases hold.

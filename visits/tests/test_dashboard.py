@@ -95,9 +95,9 @@ def test_clicking_a_row_filters_and_shows_a_removable_chip(owner_client, visits)
     filtered = owner_client.get(f"/sites/{visits.pk}/stats/{links['FR']}")
     headline = {label: value for label, value, _ in filtered.context["headline"]}
     assert headline["Pageviews"] == 1
-    assert filtered.context["filters"] == [("Country", "FR", "?period=7d")]
+    assert filtered.context["filters"] == [("Country", "France", "?period=7d")]
     body = filtered.content.decode()
-    assert "Country: <strong>FR</strong>" in body
+    assert "Country: <strong>France</strong>" in body  # its name, not the code in the URL
     assert 'aria-label="Remove filter Country"' in body
     cities = [row.label for row, _ in panel(filtered, "city")["rows"]]
     assert cities == ["Paris, France"]
@@ -172,3 +172,19 @@ def test_dashboard_uses_a_bounded_number_of_queries(
     # and today's visits (sessions) for the headline.
     with django_assert_max_num_queries(2 * (len(PANELS) + 3) + 5):
         assert owner_client.get(f"/sites/{visits.pk}/stats/?period=12mo").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "chip"),
+    [
+        ("country=DE", "Germany"),
+        ("country=de", "Germany"),
+        ("country=XX", "XX"),  # not a country: shown as asked
+        ("device=mobile", "Mobile"),
+        ("referrer=direct", "Direct / none"),
+        ("page=/a", "/a"),
+    ],
+)
+def test_filter_chips_show_names(owner_client, visits, query, chip):
+    response = owner_client.get(f"/sites/{visits.pk}/stats/?period=7d&{query}")
+    assert [value for _, value, _ in response.context["filters"]] == [chip]

@@ -92,3 +92,15 @@ def test_this_month_is_compared_with_the_same_elapsed_part_of_the_month_before(t
     now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
     period = period_resolve(key="month", tz_name="UTC", now=now)
     assert (period.previous_first_day, period.previous_last_day) == previous
+
+
+@pytest.mark.parametrize(
+    ("key", "start", "end"),
+    [("nope", "", ""), ("custom", "", ""), ("custom", "2026-02-01", "2026-01-01"),
+     ("custom", "1000-01-01", "1000-01-02"), ("custom", "2020-01-01", "2026-01-01")],
+)  # fmt: skip
+def test_period_errors_read_as_plain_words(key, start, end):
+    with pytest.raises(PeriodError) as error:
+        resolve(key, start=start, end=end)
+    assert "`" not in str(error.value)
+    assert str(error.value).endswith(".")
