@@ -30,6 +30,9 @@ from visits.stats.periods import (
 from visits.stats.rollups import rollup_ensure
 from visits.stats.sessions import sessions_shared
 
+# Keys that pick a period on the dashboard, as Plausible's owners know them.
+SHORTCUTS = {"day": "d", "yesterday": "e", "7d": "w", "30d": "t", "month": "m", "12mo": "y"}
+
 
 class DashboardPage(DetailView):
     """The dashboard of `self.object`; subclasses decide who may see which site."""
@@ -68,10 +71,11 @@ class DashboardPage(DetailView):
             period_error=period_error,
             filter_state=filters,
             periods=[
-                (key, label, _link(state, period=key, **{"from": None, "to": None}))
+                (key, label, _link(state, period=key, **{"from": None, "to": None}), SHORTCUTS[key])
                 for key, label in PERIODS.items()
                 if key != "custom"
             ],
+            clear_filters=_link(state, **dict.fromkeys(filters)),
             filters=[
                 (FILTER_LABELS[name], filter_value_label(name, value), _link(state, **{name: None}))
                 for name, value in filters.items()

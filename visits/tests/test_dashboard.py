@@ -105,7 +105,7 @@ def test_clicking_a_row_filters_and_shows_a_removable_chip(owner_client, visits)
 
 def test_filters_combine_and_survive_period_changes(owner_client, visits):
     response = owner_client.get(f"/sites/{visits.pk}/stats/?period=7d&country=DE&page=/a")
-    periods = {key: href for key, _, href in response.context["periods"]}
+    periods = {key: href for key, _, href, _ in response.context["periods"]}
     assert periods["30d"] == "?period=30d&page=%2Fa&country=DE"
     headline = {label: value for label, value, _ in response.context["headline"]}
     assert headline["Pageviews"] == 1 and headline["Events"] == 1

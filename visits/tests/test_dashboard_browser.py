@@ -51,3 +51,69 @@ def test_dashboard_renders_and_filters_by_clicking(
     assert page.locator(".chips li").count() == 0
     context.close()
     assert problems == []
+
+
+def _log_in(page, live_server, owner, next_path):
+    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+    page.fill("input[name=username]", owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**{next_path}")
+
+
+def test_keyboard_shortcuts_pick_periods_and_clear_filters(browser, live_server, owner, site):
+    demo_visits_create(site=site, visits=300, days=10, now=timezone.now(), seed=4)
+    context = browser.new_context(user_agent=CHROME_UA)
+    page = context.new_page()
+    _log_in(page, live_server, owner, f"/sites/{site.pk}/stats/")
+
+    page.keyboard.press("m")
+    page.wait_for_url("**period=month*")
+    page.goto(f"{live_server.url}/sites/{site.pk}/stats/?period=7d&device=desktop")
+    assert page.locator(".chips li").count() == 1
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r".*/stats/\?period=7d$"))
+    assert page.locator(".chips li").count() == 0
+
+    page.keyboard.press("?")
+    expect(page.locator("#shortcuts")).to_be_visible()
+    expect(page.locator("#shortcuts")).to_contain_text("Clear all filters")
+    page.keyboard.press("Escape")  # closes the list, stays on the page
+    expect(page.locator("#shortcuts")).to_be_hidden()
+    page.locator("input[name=from]").press("t")  # typing in a field is not a shortcut
+    assert "period=30d" not in page.url
+    context.close()
+
+
+def _background(page) -> str:
+    return page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+
+
+def test_dark_mode_follows_the_system_and_the_switch(browser, live_server, owner, site):
+    context = browser.new_context(user_agent=CHROME_UA, color_scheme="dark")
+    page = context.new_page()
+    _log_in(page, live_server, owner, "/sites/")
+    dark = _background(page)
+    assert dark == "rgb(18, 22, 31)"
+    switch = page.locator("#theme-switch")
+    expect(switch).to_have_text("Theme: System")
+    switch.click()  # dark, chosen
+    switch.click()  # light, chosen
+    expect(switch).to_have_text("Theme: Light")
+    assert _background(page) == "rgb(246, 247, 251)"
+    page.reload()  # the choice is kept in this browser
+    assert _background(page) == "rgb(246, 247, 251)"
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/sites/", "/sites/{pk}/", "/sites/{pk}/stats/", "/accounts/"])
+def test_owner_pages_fit_a_phone_without_sideways_scrolling(
+    browser, live_server, owner, site, path
+):
+    demo_visits_create(site=site, visits=500, days=30, now=timezone.now(), seed=5)
+    context = browser.new_context(user_agent=CHROME_UA, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _log_in(page, live_server, owner, "/sites/")
+    page.goto(live_server.url + path.format(pk=site.pk))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

@@ -1,6 +1,20 @@
-/* Dashboard: refresh the live panel every 15 seconds without reloading the page. */
+/* Dashboard: refresh the live panel every 15 seconds, and keyboard shortcuts (? lists them). */
 (function () {
   "use strict";
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) || target.isContentEditable) return;
+    var help = document.getElementById("shortcuts");
+    if (event.key === "?") {
+      if (help && help.showModal && !help.open) help.showModal();
+      return;
+    }
+    if (help && help.open) return; // Escape closes the dialog, nothing else
+    var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    var link = document.querySelector('a[data-shortcut="' + key + '"]');
+    if (link) { event.preventDefault(); location.href = link.href; }
+  });
+
   var panel = document.getElementById("live");
   if (!panel || !window.fetch) return;
   var url = panel.getAttribute("data-url");
