@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 
 DATA = Path(__file__).parent / "data"
 # Matomo's files, then ours: a host listed in a later file wins.
@@ -16,6 +17,8 @@ SOURCE_FILES = (
 )
 SUPPLEMENT_FILE = "supplement.yml"
 SPAM_FILE = "matomo-referrer-spam.txt"
+# The files a refresh replaces; the supplement is ours and always read from the package.
+UPSTREAM_FILES = (*(file for _, file in SOURCE_FILES), SPAM_FILE)
 CATEGORIES = ("search", "social", "ai", "email", "video", "shopping", "other")
 WILDCARD = "{}"
 # Second-level labels a `name.{}` entry also spans (google.co.uk), as Matomo reads them.
@@ -97,13 +100,20 @@ def _yaml(path: Path) -> object:
         raise ReferrerListError(f"{path.name}: not readable YAML ({error}).") from error
 
 
+def lists_directory() -> Path:
+    """REFERRER_LISTS_DIR once `referrer_lists_update` filled it, else the packaged lists."""
+    refreshed = Path(settings.REFERRER_LISTS_DIR)
+    return refreshed if all((refreshed / file).is_file() for file in UPSTREAM_FILES) else DATA
+
+
 def referrer_list_read(directory: Path = DATA) -> ReferrerList:
-    """Read the lists in `directory`; raises ReferrerListError (or OSError) if unusable."""
+    """Read the upstream lists in `directory` and our supplement; raises ReferrerListError
+    (or OSError) if unusable."""
     found = ReferrerList(hosts={}, stems={}, names={}, spam=frozenset())
     for category, file in SOURCE_FILES:
         for pattern, source in _source_entries(category, _yaml(directory / file), file):
             found.add(pattern, source)
-    supplement = _yaml(directory / SUPPLEMENT_FILE)
+    supplement = _yaml(DATA / SUPPLEMENT_FILE)
     if not isinstance(supplement, dict):
         raise ReferrerListError(f"{SUPPLEMENT_FILE}: expected a mapping of kinds of source.")
     for category, tree in supplement.items():
@@ -119,5 +129,5 @@ def referrer_list_read(directory: Path = DATA) -> ReferrerList:
 
 @functools.cache
 def referrer_list() -> ReferrerList:
-    """The packaged lists, read on first use."""
-    return referrer_list_read()
+    """The lists in use, read on first use (a refresh takes effect when processes restart)."""
+    return referrer_list_read(lists_directory())
