@@ -172,3 +172,11 @@ def test_the_update_command_refuses_a_broken_list(tmp_path, settings):
         call_command("referrer_lists_update", "--from", str(tmp_path / "lists"))
     assert not list((tmp_path / "lists").glob("*.yml"))  # nothing replaced
     referrer_list.cache_clear()
+
+
+def test_the_admin_filters_visits_by_channel(admin_client, sourced):
+    response = admin_client.get("/admin/visits/visit/", {"channel": "Organic Social"})
+    assert response.status_code == 200
+    shown = list(response.context["cl"].result_list)
+    assert [visit.referrer for visit in shown] == ["https://lm.facebook.com/l.php"]
+    assert "By channel" in response.content.decode()
