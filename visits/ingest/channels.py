@@ -1,5 +1,7 @@
-"""A visit's channel, by the rules of Google Analytics 4's default channel group (which
-Plausible follows): from the campaign tags, an ad click id, and the kind of referrer."""
+"""A visit's channel, by the rules of Google Analytics 4's default channel group as Plausible
+applies them: from the campaign tags, an ad click id, and the kind of source. Like Plausible,
+AI assistants count as search engines, and what GA4 leaves Unassigned (a source but no known
+medium) is a Referral."""
 
 import re
 from collections.abc import Mapping
@@ -25,19 +27,18 @@ AFFILIATES = "Affiliates"
 AUDIO = "Audio"
 SMS = "SMS"
 MOBILE_PUSH = "Mobile Push Notifications"
-UNASSIGNED = "Unassigned"
 CHANNELS = (
     DIRECT, CROSS_NETWORK, PAID_SHOPPING, PAID_SEARCH, PAID_SOCIAL, PAID_VIDEO, DISPLAY,
     PAID_OTHER, ORGANIC_SHOPPING, ORGANIC_SOCIAL, ORGANIC_VIDEO, ORGANIC_SEARCH, REFERRAL, EMAIL,
-    AFFILIATES, AUDIO, SMS, MOBILE_PUSH, UNASSIGNED,
+    AFFILIATES, AUDIO, SMS, MOBILE_PUSH,
 )  # fmt: skip
 
 PAID_MEDIUM = re.compile(r"^(.*cp.*|ppc|retargeting|paid.*)$")
 SHOP_CAMPAIGN = re.compile(r"^(.*(([^a-df-z]|^)shop|shopping).*)$")
 DISPLAY_MEDIA = ("display", "banner", "expandable", "interstitial", "cpm")
 SOCIAL_MEDIA = ("social", "social-network", "social-media", "sm", "social network", "social media")
-EMAIL_WORDS = ("email", "e-mail", "e_mail", "e mail")
-NO_MEDIUM = ("", "(none)", "(not set)", "none")
+EMAIL_WORDS = ("email", "e-mail", "e_mail", "e mail", "newsletter")
+SEARCH_KINDS = ("search", "ai")
 # Ad clicks tagged by the search engines' auto-tagging (Google Ads, Microsoft Ads); fbclid is not
 # one: Facebook adds it to every outbound link.
 SEARCH_CLICK_IDS = frozenset({"gclid", "gbraid", "wbraid", "gclsrc", "dclid", "msclkid"})
@@ -71,6 +72,7 @@ def channel_for(
     medium = (campaign.get("utm_medium") or "").strip().lower()
     name = (campaign.get("utm_campaign") or "").strip().lower()
     kind = _category_of(utm_source) or referrer_category
+    kind = "search" if kind in SEARCH_KINDS else kind
     paid = bool(PAID_MEDIUM.match(medium))
     if "cross-network" in name:
         return CROSS_NETWORK
@@ -94,12 +96,10 @@ def channel_for(
         return ORGANIC_VIDEO
     if kind == "search" or medium == "organic":
         return ORGANIC_SEARCH
-    if kind == "email" or utm_source in EMAIL_WORDS or medium in EMAIL_WORDS:
+    if kind == "email" or any(word in utm_source or word in medium for word in EMAIL_WORDS):
         return EMAIL
     if medium == "affiliate":
         return AFFILIATES
-    if medium in ("referral", "app", "link"):
-        return REFERRAL
     if medium == "audio":
         return AUDIO
     if utm_source == "sms" or medium == "sms":
@@ -108,10 +108,6 @@ def channel_for(
         return MOBILE_PUSH
     if utm_source == "firebase":
         return MOBILE_PUSH
-    if medium in NO_MEDIUM:
-        # A link from another site is a referral, tagged or not; nothing at all is direct.
-        if has_referrer:
-            return REFERRAL
-        if not utm_source:
-            return DIRECT
-    return UNASSIGNED
+    if medium in ("referral", "app", "link") or utm_source or has_referrer:
+        return REFERRAL
+    return DIRECT

@@ -141,10 +141,12 @@ def test_no_referrer_is_direct():
         ("", PAGE, {"utm_medium": "push"}, "Mobile Push Notifications"),
         ("", PAGE, {"utm_campaign": "cross-network-q3"}, "Cross-network"),
         ("https://news.example.net/", PAGE, {}, "Referral"),
-        ("https://chatgpt.com/", PAGE, {}, "Referral"),
+        ("https://chatgpt.com/", PAGE, {}, "Organic Search"),  # as Plausible counts AI tools
         ("", PAGE, {"utm_medium": "referral"}, "Referral"),
-        ("", PAGE, {"utm_source": "producthunt"}, "Unassigned"),
-        ("", PAGE, {"utm_source": "x", "utm_medium": "zzz"}, "Unassigned"),
+        ("", PAGE, {"utm_source": "producthunt"}, "Referral"),
+        ("", PAGE, {"utm_source": "weekly", "utm_medium": "zzz"}, "Referral"),
+        ("", PAGE, {"utm_medium": "zzz"}, "Direct"),
+        ("", PAGE, {"utm_source": "acme-newsletter"}, "Email"),
         ("", PAGE + "?fbclid=abc", {}, "Direct"),  # Facebook tags every outbound link
     ],
 )
