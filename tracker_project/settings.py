@@ -310,6 +310,8 @@ BEACON_WRITE_MODE = env.str("BEACON_WRITE_MODE", default="spool")
 if BEACON_WRITE_MODE not in ("spool", "direct"):
     raise ImproperlyConfigured("BEACON_WRITE_MODE must be 'spool' or 'direct'.")
 BEACON_SPOOL_DIR = Path(env.str("BEACON_SPOOL_DIR", default=str(DATA_DIR / "spool")))
+# Refreshed copies of the referrer lists (`referrer_lists_update`); the packaged ones until then.
+REFERRER_LISTS_DIR = Path(env.str("REFERRER_LISTS_DIR", default=str(DATA_DIR / "referrers")))
 
 # --- Logging: everything to stderr, where gunicorn, systemd and containers collect it -------
 

@@ -23,6 +23,7 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     list_filter = (
         ("site", admin.RelatedOnlyFieldListFilter),
         "event",
+        "channel",
         "device",
         "country",
         "browser",

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from sites.models import Site
-from visits.ingest.url_parts import referrer_domain
+from visits.ingest.referrers import referrer_fields
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
 
 PAGES = [
@@ -188,7 +188,12 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
                     url=url,
                     path=path,
                     referrer=referrer,
-                    referrer_domain=referrer_domain(referrer=referrer, page_url=url),
+                    **referrer_fields(
+                        referrer=referrer,
+                        page_url=url,
+                        site_domains=site.domains,
+                        campaign=campaign,
+                    ),
                     event=event,
                     browser=agent[0],
                     browser_version=agent[1],

@@ -20,7 +20,8 @@ RESERVED_EVENTS = (PAGEVIEW, ENGAGEMENT)
 
 # What a visit records about a page view, in display order (the admin, the API, bulk inserts).
 RECORDED_FIELDS = (
-    "timestamp", "url", "path", "referrer", "referrer_domain", "event", "browser",
+    "timestamp", "url", "path", "referrer", "referrer_domain", "referrer_source", "channel",
+    "event", "browser",
     "browser_version", "os", "device", "screen", "country_code", "country", "region", "city",
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "props",
 )  # fmt: skip
@@ -42,6 +43,10 @@ class Visit(models.Model):
     # Derived at ingest so reports group by them without parsing URLs in SQL.
     path = models.CharField("path", max_length=URL_MAX_LENGTH, blank=True)
     referrer_domain = models.CharField("referrer domain", max_length=255, blank=True)
+    # The named source ("Google" for every Google domain) and the channel ("Organic Search"),
+    # both "(internal)" for a link within the site (see visits.ingest.referrers).
+    referrer_source = models.CharField("referrer source", max_length=100, blank=True)
+    channel = models.CharField("channel", max_length=30, blank=True)
     event = models.CharField("event", max_length=EVENT_MAX_LENGTH, default=PAGEVIEW)
     browser = models.CharField("browser", max_length=50, blank=True)
     browser_version = models.CharField("browser version", max_length=20, blank=True)
@@ -126,7 +131,7 @@ class DailyRollup(models.Model):
         Site, on_delete=models.CASCADE, related_name="rollups", verbose_name="site"
     )
     day = models.DateField("day")
-    dimension = models.CharField("dimension", max_length=10, blank=True)
+    dimension = models.CharField("dimension", max_length=20, blank=True)
     value = models.CharField("value", max_length=URL_MAX_LENGTH, blank=True)
     label = models.CharField("label", max_length=100, blank=True)
     visitors = models.PositiveIntegerField("visitors", default=0)

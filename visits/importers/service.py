@@ -20,7 +20,8 @@ from visits.ingest.bulk import IMPORT_COLUMNS, visit_row, visits_insert
 from visits.ingest.campaigns import CAMPAIGN_FIELDS, CAMPAIGN_MAX_LENGTH, campaign_from_url
 from visits.ingest.parse import BeaconError, page_url
 from visits.ingest.props import PropertyError, props_clean
-from visits.ingest.url_parts import referrer_domain, url_path
+from visits.ingest.referrers import referrer_fields
+from visits.ingest.url_parts import url_path
 from visits.ingest.visitors import visitor_hash
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Device, Visit
 from visits.stats.rollups import rollup_forget
@@ -135,7 +136,9 @@ def _visit(
         url=url,
         path=url_path(url),
         referrer=referrer,
-        referrer_domain=referrer_domain(referrer=referrer, page_url=url),
+        **referrer_fields(
+            referrer=referrer, page_url=url, site_domains=site.domains, campaign=_campaign(hit, url)
+        ),
         event=clean_text(hit.event, EVENT_MAX_LENGTH) or PAGEVIEW,
         browser=clean_text(hit.browser, 50),
         browser_version=clean_text(hit.browser_version, 20),

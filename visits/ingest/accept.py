@@ -7,6 +7,7 @@ from sites.base_urls import host_ascii
 from sites.models import Site
 from visits.ingest.parse import BeaconError, BeaconHit
 from visits.ingest.record import visit_record
+from visits.ingest.referrers import is_spam_referrer
 from visits.ingest.site_cache import BeaconSite
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -37,11 +38,14 @@ def page_on_site(*, url: str, domains: tuple[str, ...], allow_localhost: bool) -
 
 
 def hit_accept(*, site: BeaconSite | Site, hit: BeaconHit) -> str:
-    """Record a hit for a site. Returns why it was skipped ("dnt", "bot", "prefetch"), or ""
+    """Record a hit for a site. Returns why it was skipped ("dnt", "bot", "prefetch", "spam"
+    for a referrer on the referrer-spam list), or ""
     when it was stored; raises BeaconError when the page is not on the site's domains."""
     if not page_on_site(url=hit.url, domains=site.domains, allow_localhost=site.allow_localhost):
         raise BeaconError("This page is not on the site's domains.")
     if hit.skip_reason:
         return hit.skip_reason
+    if is_spam_referrer(hit.referrer):
+        return "spam"
     visit_record(site=site, hit=hit)
     return ""

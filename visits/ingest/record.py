@@ -11,9 +11,10 @@ from visits.ingest.bulk import VisitRow, props_json, visits_insert
 from visits.ingest.campaigns import campaign_from_url
 from visits.ingest.geo import geolocator
 from visits.ingest.parse import BeaconHit
+from visits.ingest.referrers import referrer_fields
 from visits.ingest.site_cache import BeaconSite
 from visits.ingest.spool import process_spool
-from visits.ingest.url_parts import referrer_domain, url_path
+from visits.ingest.url_parts import url_path
 from visits.ingest.visitors import visitor_hash, visitor_salt_for
 
 
@@ -28,19 +29,22 @@ def visit_record(
     now = now or timezone.now()
     # Salted per local day, so a visitor's hash (and so a session) changes only at midnight.
     local_day = now.astimezone(ZoneInfo(site.timezone)).date()
+    campaign = campaign_from_url(hit.url)
     row = {
         "site_id": site.pk,
         "timestamp": now,
         "url": hit.url,
         "path": url_path(hit.url),
         "referrer": hit.referrer,
-        "referrer_domain": referrer_domain(referrer=hit.referrer, page_url=hit.url),
+        **referrer_fields(
+            referrer=hit.referrer, page_url=hit.url, site_domains=site.domains, campaign=campaign
+        ),
         "event": hit.event,
         **hit.agent.visit_fields(),
         **geolocator.locate(hit.client_ip).visit_fields(),
         "screen": hit.screen,
         "props": props_json(hit.props),
-        **campaign_from_url(hit.url),
+        **campaign,
         "visitor_hash": visitor_hash(
             salt=visitor_salt_for(day=local_day),
             site_id=site.pk,

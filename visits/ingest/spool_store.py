@@ -15,6 +15,7 @@ from django.db import transaction
 
 from sites.models import Site
 from visits.ingest.bulk import COLUMNS, visits_insert
+from visits.ingest.referrers import referrer_fields
 from visits.models import DatabaseIdentity, SpoolErasure, SpoolProgress
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ def line_decode(values: dict) -> dict:
     row["timestamp"] = datetime.fromisoformat(row["timestamp"])
     row["visitor_hash"] = int(row["visitor_hash"] or 0)
     row["props"] = row["props"] or "{}"
+    if "channel" not in values:
+        # Spooled before visits had a source and channel (an upgrade): derived from the line,
+        # the page's own host standing for the site's domains.
+        row.update(referrer_fields(referrer=row["referrer"], page_url=row["url"], campaign=row))
     return row
 
 

@@ -2,7 +2,10 @@
 
 from urllib.parse import urlsplit
 
+from visits.ingest.referrers import INTERNAL, referrer_fields
 from visits.models import URL_MAX_LENGTH
+
+__all__ = ["INTERNAL", "referrer_domain", "url_host", "url_path"]
 
 
 def url_path(url: str) -> str:
@@ -23,14 +26,9 @@ def url_host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-INTERNAL = "(internal)"  # a link from another page of the same site: not a source of visitors
-
-
-def referrer_domain(*, referrer: str, page_url: str) -> str:
-    """Where a visitor came from, by domain: '' for direct visits, INTERNAL within the site."""
-    source = url_host(referrer)
-    if not source:
-        return ""
-    if source == url_host(page_url):
-        return INTERNAL
-    return source[:255]
+def referrer_domain(*, referrer: str, page_url: str, site_domains: tuple[str, ...] = ()) -> str:
+    """Where a visitor came from, by normalised host: '' for direct visits, INTERNAL within
+    the site (see `visits.ingest.referrers.referrer_fields` for the source and channel too)."""
+    return referrer_fields(referrer=referrer, page_url=page_url, site_domains=site_domains)[
+        "referrer_domain"
+    ]

@@ -70,7 +70,7 @@ def _breakdown_row(
         text = label or value or "Unknown"
     elif dimension == "city" and value:
         text = f"{value}, {label}" if label else value
-    elif dimension == "referrer" and not value:
+    elif dimension in ("referrer", "referrer_source") and not value:
         value, text = DIRECT, "Direct / none"
     elif dimension in ("device", "screen") and value:
         text = value.capitalize()

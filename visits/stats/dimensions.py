@@ -24,6 +24,8 @@ class Dimension:
 # In the order the dashboard's panels read.
 TABLE = (
     Dimension("page", "path", "Top pages", "Page"),
+    Dimension("channel", "channel", "Channels", "Channel"),
+    Dimension("referrer_source", "referrer_source", "Sources", "Referrer source"),
     Dimension("referrer", "referrer_domain", "Referrers", "Referrer"),
     Dimension("country", "country_code", "Countries", "Country"),
     Dimension("region", "region", "Regions", "Region"),
@@ -50,6 +52,9 @@ BREAKDOWNS = tuple(dimension.name for dimension in TABLE)
 DERIVED = tuple(dimension.name for dimension in TABLE if not dimension.field)
 PANELS = tuple(dimension for dimension in TABLE if dimension.panel)
 FILTER_LABELS = {dimension.name: dimension.label for dimension in TABLE if dimension.label}
+# Where a visit came from: breakdowns leave out links within the site, and `direct` filters
+# the visits that came from nowhere.
+REFERRER_DIMENSIONS = ("channel", "referrer_source", "referrer")
 # Breakdowns of these leave out visits without the tag: most visits come with no campaign.
 TAGGED_ONLY = ("source", "medium", "campaign", "term", "content")
 SESSION_DIMENSIONS = (ENTRY, EXIT)

@@ -4,11 +4,11 @@ from django.db.models import QuerySet
 
 from sites.models import Site
 from visits.models import Visit
-from visits.stats.dimensions import DIMENSIONS, PROPERTY
+from visits.stats.dimensions import DIMENSIONS, PROPERTY, REFERRER_DIMENSIONS
 from visits.stats.properties import prop_filter
 from visits.text import clean_text
 
-DIRECT = "direct"  # the referrer filter's value for visits without a referrer
+DIRECT = "direct"  # the referrer and referrer_source filters' value for visits without one
 
 
 FILTER_MAX_LENGTH = 2048
@@ -29,7 +29,8 @@ def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
     lookups = {}
     for name, value in filters.items():
         if name in DIMENSIONS:
-            lookups[DIMENSIONS[name]] = "" if name == "referrer" and value == DIRECT else value
+            direct = name in REFERRER_DIMENSIONS and name != "channel" and value == DIRECT
+            lookups[DIMENSIONS[name]] = "" if direct else value
     visits = Visit.objects.filter(site=site, **lookups)
     if PROPERTY in filters:
         visits = prop_filter(visits, filters[PROPERTY])

@@ -15,9 +15,16 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from sites.models import Site
-from visits.ingest.url_parts import INTERNAL
+from visits.ingest.referrers import INTERNAL
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
-from visits.stats.dimensions import DERIVED, DIMENSIONS, PROPERTY, TAGGED_ONLY, TOTAL
+from visits.stats.dimensions import (
+    DERIVED,
+    DIMENSIONS,
+    PROPERTY,
+    REFERRER_DIMENSIONS,
+    TAGGED_ONLY,
+    TOTAL,
+)
 from visits.stats.periods import local_bounds
 from visits.stats.properties import property_rows
 from visits.stats.sessions import ENTRY, EXIT, Session, session_figures, sessions_of
@@ -72,8 +79,8 @@ def daily_rows(
             fields.append(LABEL_FIELDS[dimension])
     if dimension == "event":
         queryset = queryset.exclude(event=PAGEVIEW)
-    elif dimension == "referrer":
-        queryset = queryset.exclude(referrer_domain=INTERNAL)
+    elif dimension in REFERRER_DIMENSIONS:
+        queryset = queryset.exclude(**{DIMENSIONS[dimension]: INTERNAL})
     elif dimension in TAGGED_ONLY:
         queryset = queryset.exclude(**{DIMENSIONS[dimension]: ""})
     if by_day:

@@ -59,6 +59,11 @@ def test_rollups_and_raw_visits_agree(owner, monkeypatch, timezone):
     assert {"Outbound Link: Click", "File Download", "signup"} <= {r.value for r in year["event"]}
     assert "url=https://github.com/" in {r.value for r in year["prop"]}
     assert year["entry"] and year["exit"] and year["screen"] and year["campaign"]
+    # ... and where visitors came from, grouped: these rows too agree with the raw visits.
+    assert {"Organic Search", "Organic Social", "Referral", "Direct", "Email"} <= {
+        r.value for r in year["channel"]
+    }
+    assert {"Google", "Bing", "Twitter"} <= {r.value for r in year["referrer_source"]}
 
 
 def test_changing_the_timezone_rebuilds_rollups(site):

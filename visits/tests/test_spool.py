@@ -252,3 +252,27 @@ def test_files_from_before_they_named_a_database_are_adopted_when_asked(site, se
     assert "Stored 1 " in out.getvalue()
     assert not legacy.exists()
     assert Visit.objects.get().url == "https://blog.example.com/old"
+
+
+def test_a_line_spooled_before_sources_and_channels_gets_them(site, tmp_path):
+    spool = Spool(tmp_path, background=False)
+    spool.append(row(site, 1))
+    with open(spool.path, "a") as spool_file:
+        old_line = {
+            "site_id": site.pk,
+            "timestamp": "2026-03-01T12:00:00+00:00",
+            "url": "https://blog.example.com/old?utm_medium=cpc",
+            "referrer": "https://www.google.de/",
+            "referrer_domain": "google.de",
+            "utm_medium": "cpc",
+            "event": "pageview",
+            "visitor_hash": 9,
+        }
+        spool_file.write(json.dumps(old_line) + "\n")
+    assert spool.flush() == 2
+    old = Visit.objects.get(visitor_hash=9)
+    assert (old.referrer_domain, old.referrer_source, old.channel) == (
+        "google.de",
+        "Google",
+        "Paid Search",
+    )
