@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from sites.models import Site
+from visits.importers import umami
 from visits.importers.hits import (
     FormatError,
     ImportedHit,
@@ -67,6 +68,8 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
         raise FormatError(
             "This is not a Plausible export: Plausible exports a .zip file."
         ) from error
+    if umami.is_metrics_zip(stream):
+        raise FormatError(umami.METRICS_REFUSED)
     days: dict[str, dict[date, list[dict]]] = {table: defaultdict(list) for table in TABLES}
     for name in sorted(archive.namelist()):
         match = FILE_NAME.match(name.rsplit("/", 1)[-1])

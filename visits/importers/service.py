@@ -20,15 +20,17 @@ from visits.ingest.bulk import IMPORT_COLUMNS, visit_row, visits_insert
 from visits.ingest.campaigns import CAMPAIGN_FIELDS, CAMPAIGN_MAX_LENGTH, campaign_from_url
 from visits.ingest.parse import BeaconError, page_url
 from visits.ingest.props import PropertyError, props_clean
-from visits.ingest.url_parts import referrer_domain, url_path
+from visits.ingest.url_parts import INTERNAL, referrer_domain, url_path
 from visits.ingest.visitors import visitor_hash
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Device, Visit
 from visits.stats.rollups import rollup_forget
+from visits.stats.sessions import SESSION_GAP
 from visits.text import clean_text
 
 KEY_LOOKUP_CHUNK = 500
 FUTURE_MARGIN = timedelta(days=1)
 DEVICES = frozenset(Device.values)
+VISITORS_HELD = 200_000  # visitors whose last hit is remembered before old ones are let go
 
 
 @dataclass
@@ -63,13 +65,14 @@ def visits_import(
     # The salts of past days are gone: visitors of this run are hashed with a salt of its own,
     # kept in memory only, so no stored hash can be traced back to an address.
     salt = secrets.token_bytes(32)
+    visits = _VisitTracker()
     batch: list[Visit] = []
     try:
         for item in items:
             if isinstance(item, Skipped):
                 report.skip(item)
                 continue
-            visit = _visit(site, item, tz, latest, salt)
+            visit = _visit(site, item, tz, latest, salt, visits)
             if isinstance(visit, Skipped):
                 report.skip(visit)
                 continue
@@ -115,8 +118,33 @@ def _existing_keys(site: Site, keys: list[str]) -> set[str]:
     return existing
 
 
+class _VisitTracker:
+    """Which hits continue a visit: those of a visitor less than the session gap after their
+    previous hit on the same local day. A page after a visit's first came from the site itself
+    (internal), not from nowhere (Direct), though exports keep no referrer for it."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple, datetime] = {}
+        self.latest: datetime | None = None
+
+    def continues(self, hit: ImportedHit, local_day: date) -> bool:
+        who = hit.visitor_hash if hit.visitor_hash is not None else hit.visitor
+        if who == "":
+            return False
+        key = (who, local_day)
+        previous = self.last.get(key)
+        if previous is None or hit.timestamp >= previous:
+            self.last[key] = hit.timestamp
+        if self.latest is None or hit.timestamp > self.latest:
+            self.latest = hit.timestamp
+        if len(self.last) > VISITORS_HELD:
+            horizon = self.latest - SESSION_GAP
+            self.last = {key: moment for key, moment in self.last.items() if moment >= horizon}
+        return previous is not None and timedelta(0) <= hit.timestamp - previous < SESSION_GAP
+
+
 def _visit(
-    site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime, salt: bytes
+    site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime, salt: bytes, visits
 ) -> Visit | Skipped:
     if hit.timestamp > latest:
         return Skipped(hit.line, "in the future", hit.timestamp.isoformat())
@@ -129,13 +157,20 @@ def _visit(
         return Skipped(hit.line, "unusable properties", str(error))
     referrer = clean_text(hit.referrer, URL_MAX_LENGTH)
     local_day = hit.timestamp.astimezone(tz).date()
+    continues = visits.continues(hit, local_day)
     return Visit(
         site=site,
         timestamp=hit.timestamp,
         url=url,
         path=url_path(url),
         referrer=referrer,
-        referrer_domain=referrer_domain(referrer=referrer, page_url=url),
+        referrer_domain=(
+            clean_text(hit.source, 255)
+            if hit.source is not None
+            else INTERNAL
+            if continues and not referrer
+            else referrer_domain(referrer=referrer, page_url=url)
+        ),
         event=clean_text(hit.event, EVENT_MAX_LENGTH) or PAGEVIEW,
         browser=clean_text(hit.browser, 50),
         browser_version=clean_text(hit.browser_version, 20),
