@@ -56,6 +56,7 @@ METRICS_REFUSED = (
 
 def is_metrics_zip(stream: BinaryIO) -> bool:
     """A zip holding Umami's metric files (the stream is left at its start)."""
+    stream.seek(0)
     signature = stream.read(4)
     stream.seek(0)
     if signature != b"PK\x03\x04":

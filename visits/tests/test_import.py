@@ -502,10 +502,14 @@ def test_a_plausible_export_lands_on_the_sites_local_days(site, tmp_path):
     assert (day.visitors, day.pageviews) == (5, 9)
 
 
-def test_a_zip_without_pages_is_refused(site, tmp_path):
+def test_a_zip_without_days_is_refused(site, tmp_path):
     path = tmp_path / "empty.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("imported_visitors_20260301_20260319.csv", "date,visitors\n")
+    with pytest.raises(CommandError, match="no imported_visitors file, or it is empty"):
+        _import(site, path)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("imported_browsers_20260301_20260319.csv", "date,browser,visitors\n")
     with pytest.raises(CommandError, match="no imported_pages file"):
         _import(site, path)
 
