@@ -26,7 +26,8 @@ sys.path.insert(0, str(PROJECT))
 GOATCOUNTER = "goatcounter/goatcounter-testdata-export.csv"
 PLAUSIBLE = "plausible/csv_importer_test"
 PLAUSIBLE_EXPECTED_PAGEVIEWS = 99  # what Plausible's own test asserts for these files
-GOATCOUNTER_EXPECTED = {"pageviews": 2, "events": 1}  # the file's rows: 2 pages, 1 event
+# The file's rows: 2 pageviews (neither of "/"), 1 event.
+GOATCOUNTER_EXPECTED = {"home_page_visitors": 0, "pageviews": 2, "events": 1}
 
 
 def _site(name: str):
