@@ -126,6 +126,7 @@ class _VisitTracker:
     def __init__(self) -> None:
         self.last: dict[tuple, datetime] = {}
         self.latest: datetime | None = None
+        self.held = VISITORS_HELD
 
     def continues(self, hit: ImportedHit, local_day: date) -> bool:
         who = hit.visitor_hash if hit.visitor_hash is not None else hit.visitor
@@ -137,9 +138,10 @@ class _VisitTracker:
             self.last[key] = hit.timestamp
         if self.latest is None or hit.timestamp > self.latest:
             self.latest = hit.timestamp
-        if len(self.last) > VISITORS_HELD:
+        if len(self.last) > self.held:
             horizon = self.latest - SESSION_GAP
             self.last = {key: moment for key, moment in self.last.items() if moment >= horizon}
+            self.held = max(VISITORS_HELD, 2 * len(self.last))  # prune again only after growth
         return previous is not None and timedelta(0) <= hit.timestamp - previous < SESSION_GAP
 
 

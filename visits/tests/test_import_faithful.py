@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from conftest import CHROME_UA
 from sites.services import site_create
 from visits.demo import demo_visits_create
-from visits.importers import unpack
+from visits.importers import service, unpack
 from visits.importers.layout import apportion
 from visits.importers.plausible import UNLISTED_PAGE
 from visits.models import Visit
@@ -415,3 +415,16 @@ def test_apportion(sizes, total, expected):
     shares = apportion(sizes, total)
     assert shares == expected
     assert sum(shares) == min(sum(sizes), total)
+
+
+def test_the_visit_tracker_forgets_visitors_past_the_session_gap(site, monkeypatch, tmp_path):
+    monkeypatch.setattr(service, "VISITORS_HELD", 3)
+    rows = [GOATCOUNTER_HEADER] + [
+        _goat("/", session=f"s{n}", when=f"10:{n:02}:00") for n in range(50)
+    ]
+    rows.append(_goat("/later", session="s49", when="10:59:00"))  # s49 is still remembered
+    path = tmp_path / "goatcounter.csv"
+    path.write_text(_csv(rows))
+    assert "Imported 51 visits" in _import(site, path)
+    assert Visit.objects.get(path="/later").referrer_domain == "(internal)"
+    assert set(Visit.objects.filter(path="/").values_list("referrer_domain", flat=True)) == {""}
