@@ -1,4 +1,5 @@
-"""Laying aggregates out again as visits: sharing a total among rows in proportion."""
+"""Laying aggregates out again as visits: sharing a total among rows in proportion, and a
+day's pages made to add up to its pageviews."""
 
 
 def apportion(sizes: list[int], total: int) -> list[int]:
@@ -22,3 +23,26 @@ def apportion(sizes: list[int], total: int) -> list[int]:
     for index in order[: rest - sum(shares)]:
         shares[index] += 1
     return [fixed + share for fixed, share in zip(base, shares, strict=True)]
+
+
+def total_of(rows: list[dict], column: str) -> int:
+    return sum(row.get(column, 0) for row in rows)
+
+
+def pages_adding_up(pages: list[dict], views: int, count: int, *, unlisted: str) -> list[dict]:
+    """The day's pages with exactly its pageviews: scaled down together when they list more,
+    and the views they don't list on the page `unlisted` (one at least for each visitor no
+    listed page reached)."""
+    listed = total_of(pages, "pageviews")
+    if listed > views:
+        shares = apportion([row["pageviews"] for row in pages], views)
+        pages = [
+            {**row, "pageviews": share, "visitors": min(row["visitors"], share)}
+            for row, share in zip(pages, shares, strict=True)
+            if share
+        ]
+    elif listed < views:
+        rest = views - listed
+        viewers = max(count - total_of(pages, "visitors"), 1)  # those no listed page reached
+        pages = [*pages, {"page": unlisted, "pageviews": rest, "visitors": min(viewers, rest)}]
+    return pages

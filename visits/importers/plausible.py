@@ -33,7 +33,7 @@ from visits.importers.hits import (
     page_address,
     region_name,
 )
-from visits.importers.layout import apportion
+from visits.importers.layout import apportion, pages_adding_up, total_of
 from visits.stats.periods import local_bounds
 
 FILE_NAME = re.compile(r"^(?:imported_)?([a-z_]+)_\d{8}_\d{8}\.csv$")
@@ -139,22 +139,22 @@ def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[Imp
     pages = sorted(tables["pages"], key=lambda row: (-row["pageviews"], row["page"]))
     totals = tables["visitors"][0] if tables["visitors"] else {}
     if "visitors" in totals:
-        count, views = totals["visitors"], totals.get("pageviews", _sum(pages, "pageviews"))
+        count, views = totals["visitors"], totals.get("pageviews", total_of(pages, "pageviews"))
     else:  # the day's visitors are at least those of its busiest page and of each breakdown
         count = max(
-            [_sum(tables[table], "visitors") for table in BREAKDOWNS]
+            [total_of(tables[table], "visitors") for table in BREAKDOWNS]
             + [row["visitors"] for row in pages]
         )
         # Each of them viewed a page at least: those no listed page reached too.
-        views = _sum(pages, "pageviews") + max(count - _sum(pages, "visitors"), 0)
+        views = total_of(pages, "pageviews") + max(count - total_of(pages, "visitors"), 0)
     if count == 0:
         if views or tables["pages"]:
             yield Skipped(
                 totals.get("_line", 0), "day without visitors", f"{day}: {views} pageviews"
             )
         return
-    pages = _pages_adding_up(pages, views, count)
-    hits = views + _sum(tables["custom_events"], "events")
+    pages = pages_adding_up(pages, views, count, unlisted=UNLISTED_PAGE)
+    hits = views + total_of(tables["custom_events"], "events")
     if max(count, hits) > MAX_DAY_HITS:
         # A day is laid out in memory: refuse a figure no real export holds, not the machine.
         yield Skipped(
@@ -200,31 +200,6 @@ def _give(people: list[_Visitor], rows: list[dict], values: Callable[[dict], dic
         for person in people[position : position + share]:
             person.attributes.update(values(row))
         position += share
-
-
-def _sum(rows: list[dict], column: str) -> int:
-    return sum(row.get(column, 0) for row in rows)
-
-
-def _pages_adding_up(pages: list[dict], views: int, count: int) -> list[dict]:
-    """The day's pages with exactly its pageviews: scaled down together when they list more,
-    and the views they don't list on UNLISTED_PAGE (at least one per visitor without a page)."""
-    listed = _sum(pages, "pageviews")
-    if listed > views:
-        shares = apportion([row["pageviews"] for row in pages], views)
-        pages = [
-            {**row, "pageviews": share, "visitors": min(row["visitors"], share)}
-            for row, share in zip(pages, shares, strict=True)
-            if share
-        ]
-    elif listed < views:
-        unlisted = views - listed
-        viewers = max(count - _sum(pages, "visitors"), 1)  # those no listed page reached
-        pages = [
-            *pages,
-            {"page": UNLISTED_PAGE, "pageviews": unlisted, "visitors": min(viewers, unlisted)},
-        ]
-    return pages
 
 
 def _source(row: dict) -> dict:
