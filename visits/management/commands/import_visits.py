@@ -24,8 +24,7 @@ class Command(BaseCommand):
     help = (
         "Import visits into a site from a Plausible export (.zip), an Umami or GoatCounter CSV "
         "export, this app's CSV, or an access log in the combined format, gzipped or not. Rows "
-        "are read and "
-        "stored in batches; running the same file again imports nothing twice."
+        "are read and stored in batches; running the same file again imports nothing twice."
     )
 
     def add_arguments(self, parser):
@@ -35,7 +34,7 @@ class Command(BaseCommand):
             "--format",
             choices=("auto", *FORMAT_NAMES),
             default="auto",
-            help="what the file is (default: tell from its first line)",
+            help="what the file is (default: tell from its first bytes)",
         )
         parser.add_argument(
             "--batch-size", type=int, default=1000, help="visits stored per transaction"
