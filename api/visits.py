@@ -84,7 +84,7 @@ class SiteVisitsMixin:
         kind = request.query_params.get("format", "csv")
         if kind not in ("csv", "jsonl"):
             raise ValidationError({"format": ["Use csv or jsonl."]})
-        rows = visit_csv_rows(visits=self._visits(site))
+        rows = visit_csv_rows(visits=self._visits(site), props_as_text=kind == "csv")
         if kind == "csv":
             body, content_type = csv_lines(header=CSV_COLUMNS, rows=rows), "text/csv; charset=utf-8"
         else:

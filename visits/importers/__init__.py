@@ -21,7 +21,8 @@ def format_detect(stream: BinaryIO) -> str:
     head = stream.read(8192)
     stream.seek(0)
     if head.startswith(b"PK\x03\x04"):
-        return "plausible"
+        # Self-hosted Umami zips its metric CSVs too: its reader says what can't be done.
+        return "umami" if umami.is_metrics_zip(stream) else "plausible"
     lines = head.decode("utf-8-sig", errors="replace").splitlines()
     first = lines[0] if lines else ""
     header = next(csv.reader([first]), [])

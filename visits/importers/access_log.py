@@ -3,9 +3,11 @@
     203.0.113.9 - - [10/Oct/2025:13:55:36 +0200] "GET /blog/ HTTP/1.1" 200 2326
     "https://www.google.com/" "Mozilla/5.0 ..."      (one line)
 
-Only successful GETs of pages count as pageviews: assets, other methods, errors and bots are
-skipped with their reason. The address is used for the location and the day's visitor hash,
-then forgotten, as with the beacon.
+Only GETs of pages answered 200 count as pageviews: assets, other methods, any other answer
+(206 partial content, 304, redirects, errors) and bots, a missing (`-`) user agent among them, are
+skipped with their reason. `\\xHH` escapes, which nginx and Apache write for bytes outside
+printable ASCII, are decoded back to the UTF-8 they stand for. The address is used for the
+location and the day's visitor hash, then forgotten, as with the beacon.
 """
 
 import io
@@ -36,6 +38,8 @@ ASSETS = (
     ".mp3", ".pdf", ".zip", ".gz", ".rss", ".atom", ".wasm",
 )  # fmt: skip
 MAX_LINE = 16_384
+ESCAPE = re.compile(r'\\(x[0-9A-Fa-f]{2}|["\\])')
+NO_AGENT = ("", "-")
 
 
 def looks_like(first_line: str) -> bool:
@@ -72,12 +76,12 @@ def _lines(text: io.TextIOWrapper, site: Site) -> Iterator[ImportedHit | Skipped
 
 
 def _hit(number: int, line: str, match: re.Match, site: Site, keys: RowKeys):
-    method, _, rest = match["request"].partition(" ")
+    method, _, rest = _unescape(match["request"]).partition(" ")
     target = rest.rpartition(" ")[0] if rest.count(" ") else rest
     if method != "GET":
         return Skipped(number, "not a GET request", method[:10])
     status = int(match["status"])
-    if not (200 <= status < 300 or status == 304):
+    if status != 200:
         return Skipped(number, f"status {status}")
     path, _, query = target.partition("?")
     if not path.startswith("/"):
@@ -85,6 +89,8 @@ def _hit(number: int, line: str, match: re.Match, site: Site, keys: RowKeys):
     if path.lower().endswith(ASSETS):
         return Skipped(number, "not a page (asset)")
     user_agent = _unescape(match["agent"])
+    if user_agent.strip() in NO_AGENT:
+        return Skipped(number, "bot", "no user agent")
     agent = agent_parse(user_agent)
     if agent.is_bot:
         return Skipped(number, "bot")
@@ -107,4 +113,14 @@ def _hit(number: int, line: str, match: re.Match, site: Site, keys: RowKeys):
 
 
 def _unescape(text: str) -> str:
-    return text.replace('\\"', '"').replace("\\\\", "\\")
+    """`\\"`, `\\\\` and `\\xHH` as the server wrote them, back to the text they stand for."""
+    if "\\" not in text:
+        return text
+    raw, position = bytearray(), 0
+    for escape in ESCAPE.finditer(text):
+        raw += text[position : escape.start()].encode()
+        code = escape[1]
+        raw += bytes([int(code[1:], 16)]) if code[0] == "x" else code.encode()
+        position = escape.end()
+    raw += text[position:].encode()
+    return raw.decode("utf-8", errors="replace")

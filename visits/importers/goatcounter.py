@@ -1,10 +1,17 @@
 """GoatCounter's CSV export (format version 2): one row per pageview or event.
 
 Header: `2Path,Title,Event,UserAgent,Browser,System,Session,Bot,Referrer,Referrer scheme,
-Screen size,Location,FirstVisit,Date`."""
+Screen size,Location,FirstVisit,Date`.
+
+An event's `Path` is its name (GoatCounter records no page with it): it is stored as that event
+on the page its session viewed last, or on a path of its own name when the session viewed none
+before it, so events never add visitors to a page they weren't sent from. Referrers that aren't
+addresses (scheme `g` generated names like "Hacker News", `c` campaigns, `o` apps) are kept as
+the source's name."""
 
 from collections.abc import Iterator
 from typing import BinaryIO
+from urllib.parse import quote
 
 from sites.models import Site
 from visits.importers.hits import (
@@ -39,6 +46,7 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
             "from GoatCounter (version 2)."
         )
     keys = RowKeys("goatcounter")
+    last_page: dict[str, str] = {}  # the page each session viewed last
     for line, cells in records:
         if cells is None or len(cells) != COLUMNS:
             yield Skipped(line, "malformed row", f"expected {COLUMNS} cells")
@@ -54,6 +62,15 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
             yield Skipped(line, "unreadable time", date[:40])
             continue
         is_event = event.strip().lower() in ("true", "1")
+        if is_event:
+            name = path.strip() or "event"
+            url = (session and last_page.get(session)) or page_address(
+                site.base_url, quote(name.lstrip("/"), safe="/-_.~")
+            )
+        else:
+            url = page_address(site.base_url, path)
+            if session:
+                last_page[session] = url
         browser_name, browser_version = split_version(browser)
         os_name, _ = split_version(system)
         country_code, _, _ = location.partition("-")
@@ -62,9 +79,10 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
             line=line,
             timestamp=timestamp,
             key=keys.key(*cells),
-            url=page_address(site.base_url, "/" if is_event else path),
-            event=path.strip() if is_event else "pageview",
+            url=url,
+            event=name if is_event else "pageview",
             referrer=_referrer(referrer, scheme),
+            source=referrer.strip()[:255] if scheme != "h" and referrer.strip() else None,
             browser=browser_name,
             browser_version=browser_version,
             os=os_name,

@@ -26,6 +26,9 @@ class ImportedHit:
     url: str  # the page, absolute
     key: str  # what makes this row this row: its text, with its place among identical ones
     referrer: str = ""
+    # The referrer domain to store when the source names it ("Hacker News", or our own CSV's
+    # column); None: found from `referrer`.
+    source: str | None = None
     event: str = PAGEVIEW
     browser: str = ""
     browser_version: str = ""

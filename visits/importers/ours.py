@@ -1,5 +1,7 @@
-"""This app's own CSV: the visits download (`/sites/<id>/visits.csv`, the contract's columns) or
-`export_site --format csv` (every column, with the visitor hash and properties)."""
+"""This app's own CSV: the visits download (`/sites/<id>/visits.csv`, the API's `export/`: the
+contract's columns, then every other recorded one with a per-file visitor pseudonym) or
+`export_site --format csv` (every column, with the visitor hash). Older downloads with only the
+contract's columns import too, with what they hold."""
 
 import json
 from collections.abc import Iterator
@@ -54,6 +56,8 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
             yield Skipped(line, "no page address")
             continue
         values = {name: row[name] for name in TEXT_COLUMNS if row.get(name)}
+        if "referrer_domain" in row:
+            values["source"] = row["referrer_domain"]  # as stored: internal and named sources too
         values.setdefault("country_code", country_code_for(row.get("country", "")))
         try:
             props = json.loads(row["props"]) if row.get("props") else {}
@@ -68,7 +72,13 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
             props=props if isinstance(props, dict) else {},
             campaign={name: row.get(name, "") for name in CAMPAIGN} if has_campaign else None,
             visitor_hash=visitor_hash,
-            # Without the hash, a visitor is told apart by what the row says about them.
-            visitor="|".join(row.get(name, "") for name in ("browser", "os", "device", "city")),
+            visitor=_visitor(row),
             **values,
         )
+
+
+def _visitor(row: dict) -> str:
+    if row.get("visitor"):
+        return "visitor|" + row["visitor"]  # the download's pseudonym, hashed again per day
+    # Without one, a visitor is told apart by what the row says about them.
+    return "|".join(row.get(name, "") for name in ("browser", "os", "device", "city"))

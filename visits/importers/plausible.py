@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from sites.models import Site
+from visits.importers import umami
 from visits.importers.hits import (
     FormatError,
     ImportedHit,
@@ -32,6 +33,7 @@ from visits.importers.hits import (
     page_address,
     region_name,
 )
+from visits.importers.layout import apportion, pages_adding_up, total_of
 from visits.stats.periods import local_bounds
 
 FILE_NAME = re.compile(r"^(?:imported_)?([a-z_]+)_\d{8}_\d{8}\.csv$")
@@ -40,11 +42,19 @@ TABLES = (
     "custom_events",
 )  # fmt: skip
 NUMBERS = ("visitors", "pageviews", "events", "visits")
+BREAKDOWNS = ("sources", "locations", "browsers", "operating_systems", "devices")
 BROWSERS = {"Microsoft Edge": "Edge", "Samsung Internet": "Samsung Internet"}
 SYSTEMS = {"Mac": "Mac OS X", "GNU/Linux": "Linux"}
 DEVICES = {"desktop": "desktop", "laptop": "desktop", "mobile": "mobile", "tablet": "tablet"}
 DAY = timedelta(days=1)
 MAX_DAY_HITS = 5_000_000
+MAX_UNPACKED = 4 * 1024**3  # a zip bomb's members add up to more than any real export
+NOT_READ = {
+    "entry_pages": "entry pages follow from the laid-out visits",
+    "exit_pages": "exit pages follow from the laid-out visits",
+}
+# Where a day's pageviews beyond those its pages list are put: a page no one mistakes for real.
+UNLISTED_PAGE = "/(page not in export)"
 
 
 def looks_like(stream: BinaryIO) -> bool:
@@ -67,18 +77,37 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
         raise FormatError(
             "This is not a Plausible export: Plausible exports a .zip file."
         ) from error
+    if umami.is_metrics_zip(stream):
+        raise FormatError(umami.METRICS_REFUSED)
+    if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED:
+        raise FormatError(f"This zip unpacks to more than {MAX_UNPACKED:,} bytes.")
     days: dict[str, dict[date, list[dict]]] = {table: defaultdict(list) for table in TABLES}
+    present = set()
     for name in sorted(archive.namelist()):
         match = FILE_NAME.match(name.rsplit("/", 1)[-1])
         if not match or match[1] not in TABLES:
+            if not name.endswith("/"):
+                yield Skipped(0, "file not read", f"{name}: {NOT_READ.get(match and match[1], '')}")
             continue
+        present.add(match[1])
         with archive.open(name) as member:
             yield from _rows_of(member, name, days[match[1]])
-    if not days["pages"]:
-        raise FormatError("This Plausible export has no imported_pages file, or it is empty.")
+    # The day's totals are imported_visitors' (as Plausible counts them); an export without it
+    # is counted from its pages.
+    totals = "visitors" if "visitors" in present else "pages"
+    if not days[totals]:
+        raise FormatError(f"This Plausible export has no imported_{totals} file, or it is empty.")
+    for rows in days.values():
+        for day in sorted(set(rows) - set(days[totals])):
+            for row in rows[day]:
+                yield Skipped(
+                    row["_line"], f"day not in imported_{totals}", f"{row['_file']}: {day}"
+                )
     tz = ZoneInfo(site.timezone)
-    for day in sorted(days["pages"]):
-        yield from _day_hits(site, tz, day, {table: rows[day] for table, rows in days.items()})
+    for day in sorted(days[totals]):
+        yield from _day_hits(
+            site, tz, day, {table: rows.get(day, []) for table, rows in days.items()}
+        )
 
 
 def _rows_of(member, name: str, into: dict[date, list[dict]]) -> Iterator[Skipped]:
@@ -102,18 +131,30 @@ def _rows_of(member, name: str, into: dict[date, list[dict]]) -> Iterator[Skippe
         except ValueError:
             yield Skipped(line, "malformed row", f"{name}: unreadable date or count")
             continue
+        row["_line"], row["_file"] = line, name.rsplit("/", 1)[-1]
         into[day].append(row)
 
 
 def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[ImportedHit | Skipped]:
     pages = sorted(tables["pages"], key=lambda row: (-row["pageviews"], row["page"]))
     totals = tables["visitors"][0] if tables["visitors"] else {}
-    count = totals.get("visitors") or max((row["visitors"] for row in pages), default=0)
+    if "visitors" in totals:
+        count, views = totals["visitors"], totals.get("pageviews", total_of(pages, "pageviews"))
+    else:  # the day's visitors are at least those of its busiest page and of each breakdown
+        count = max(
+            [total_of(tables[table], "visitors") for table in BREAKDOWNS]
+            + [row["visitors"] for row in pages]
+        )
+        # Each of them viewed a page at least: those no listed page reached too.
+        views = total_of(pages, "pageviews") + max(count - total_of(pages, "visitors"), 0)
     if count == 0:
+        if views or tables["pages"]:
+            yield Skipped(
+                totals.get("_line", 0), "day without visitors", f"{day}: {views} pageviews"
+            )
         return
-    hits = sum(row["pageviews"] for row in pages) + sum(
-        row.get("events", 0) for row in tables["custom_events"]
-    )
+    pages = pages_adding_up(pages, views, count, unlisted=UNLISTED_PAGE)
+    hits = views + total_of(tables["custom_events"], "events")
     if max(count, hits) > MAX_DAY_HITS:
         # A day is laid out in memory: refuse a figure no real export holds, not the machine.
         yield Skipped(
@@ -134,6 +175,10 @@ def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[Imp
         lambda row: {"os": SYSTEMS.get(row["operating_system"], row["operating_system"])},
     )
     _give(people, tables["devices"], lambda row: {"device": DEVICES.get(row["device"].lower(), "")})
+    for table in BREAKDOWNS:
+        for row in tables[table]:
+            if row.get("_left_out"):
+                yield Skipped(row["_line"], "more values than the day's visitors", row["_file"])
     _lay_out_pages(people, pages, day)
     _lay_out_events(people, tables["custom_events"], day)
     start, end = local_bounds(day, day, tz)
@@ -143,12 +188,18 @@ def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[Imp
 
 
 def _give(people: list[_Visitor], rows: list[dict], values: Callable[[dict], dict]) -> None:
-    """The first n visitors get the biggest row's value, the next m the next row's, and so on."""
+    """The first n visitors get the biggest row's value, the next m the next row's, and so on.
+    Rows adding up to more than the day's visitors are scaled down together, so small values
+    keep a visitor; a row left with none (more values than visitors) is marked `_left_out`."""
+    ranked = sorted(rows, key=lambda row: -row.get("visitors", 0))
+    shares = apportion([row.get("visitors", 0) for row in ranked], len(people))
     position = 0
-    for row in sorted(rows, key=lambda row: -row.get("visitors", 0)):
-        for person in people[position : position + row.get("visitors", 0)]:
+    for row, share in zip(ranked, shares, strict=True):
+        if share == 0 and row.get("visitors", 0) > 0:
+            row["_left_out"] = True
+        for person in people[position : position + share]:
             person.attributes.update(values(row))
-        position += row.get("visitors", 0)
+        position += share
 
 
 def _source(row: dict) -> dict:
@@ -160,6 +211,9 @@ def _source(row: dict) -> dict:
     values = {"campaign": campaign}
     if referrer:
         values["referrer"] = referrer if "://" in referrer else f"https://{referrer}/"
+    elif row.get("source", "").strip():
+        # Only the source's name ("Google", "Hacker News"): stored as its referrer domain.
+        values["source"] = row["source"].strip()
     return values
 
 
@@ -229,6 +283,7 @@ def _lay_out_events(people: list[_Visitor], rows: list[dict], day: date) -> None
 def _person_hits(site: Site, person: _Visitor, number: int, start: datetime, end: datetime):
     attributes = dict(person.attributes)
     referrer = attributes.pop("referrer", "")
+    source = attributes.pop("source", None)
     campaign = attributes.pop("campaign", {})
     views = [(page, key, n) for page, share, key in person.pages for n in range(share)]
     step = min(timedelta(minutes=1), (end - start) / (len(views) + len(person.events) + 1))
@@ -240,6 +295,7 @@ def _person_hits(site: Site, person: _Visitor, number: int, start: datetime, end
             key=_key(f"{key}|{n}"),
             url=page_address(site.base_url, page or "/", query),
             referrer=referrer if position == 0 else "",
+            source=source if position == 0 else None,
             visitor=f"plausible|{start.date()}|{number}",
             **attributes,
         )

@@ -18,18 +18,21 @@ from sites.models import Site
 from visits.importers.hits import ImportedHit, Skipped
 from visits.ingest.bulk import IMPORT_COLUMNS, visit_row, visits_insert
 from visits.ingest.campaigns import CAMPAIGN_FIELDS, CAMPAIGN_MAX_LENGTH, campaign_from_url
+from visits.ingest.channels import channel_for
 from visits.ingest.parse import BeaconError, page_url
 from visits.ingest.props import PropertyError, props_clean
-from visits.ingest.referrers import referrer_fields
+from visits.ingest.referrers import INTERNAL, SOURCE_MAX_LENGTH, referrer_fields
 from visits.ingest.url_parts import url_path
 from visits.ingest.visitors import visitor_hash
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Device, Visit
 from visits.stats.rollups import rollup_forget
+from visits.stats.sessions import SESSION_GAP
 from visits.text import clean_text
 
 KEY_LOOKUP_CHUNK = 500
 FUTURE_MARGIN = timedelta(days=1)
 DEVICES = frozenset(Device.values)
+VISITORS_HELD = 200_000  # visitors whose last hit is remembered before old ones are let go
 
 
 @dataclass
@@ -64,13 +67,14 @@ def visits_import(
     # The salts of past days are gone: visitors of this run are hashed with a salt of its own,
     # kept in memory only, so no stored hash can be traced back to an address.
     salt = secrets.token_bytes(32)
+    visits = _VisitTracker()
     batch: list[Visit] = []
     try:
         for item in items:
             if isinstance(item, Skipped):
                 report.skip(item)
                 continue
-            visit = _visit(site, item, tz, latest, salt)
+            visit = _visit(site, item, tz, latest, salt, visits)
             if isinstance(visit, Skipped):
                 report.skip(visit)
                 continue
@@ -116,8 +120,69 @@ def _existing_keys(site: Site, keys: list[str]) -> set[str]:
     return existing
 
 
+class _VisitTracker:
+    """Which hits continue a visit: those of a visitor less than the session gap after their
+    previous hit on the same local day. A page after a visit's first came from the site itself
+    (internal), not from nowhere (Direct), though exports keep no referrer for it."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple, datetime] = {}
+        self.latest: datetime | None = None
+        self.held = VISITORS_HELD
+
+    def continues(self, hit: ImportedHit, local_day: date) -> bool:
+        who = hit.visitor_hash if hit.visitor_hash is not None else hit.visitor
+        if who == "":
+            return False
+        key = (who, local_day)
+        previous = self.last.get(key)
+        if previous is None or hit.timestamp >= previous:
+            self.last[key] = hit.timestamp
+        if self.latest is None or hit.timestamp > self.latest:
+            self.latest = hit.timestamp
+        if len(self.last) > self.held:
+            horizon = self.latest - SESSION_GAP
+            self.last = {key: moment for key, moment in self.last.items() if moment >= horizon}
+            self.held = max(VISITORS_HELD, 2 * len(self.last))  # prune again only after growth
+        return previous is not None and timedelta(0) <= hit.timestamp - previous < SESSION_GAP
+
+
+def _referrer_of(
+    *, site: Site, hit: ImportedHit, url: str, referrer: str, continues: bool
+) -> dict[str, str]:
+    """Where an imported visit came from: its referrer, or the source its file names instead,
+    grouped and given a channel as the beacon does; a later page of a visit is internal."""
+    campaign = _campaign(hit, url)
+    if hit.source is not None:
+        source = clean_text(hit.source, 255)
+        if source == INTERNAL:
+            return {"referrer_domain": INTERNAL, "referrer_source": INTERNAL, "channel": INTERNAL}
+        if source and (" " in source or "." not in source):
+            # A source named, not addressed (GoatCounter's "Hacker News"): kept as named.
+            channel = channel_for(
+                referrer_category="", has_referrer=True, campaign=campaign, page_url=url
+            )
+            return {
+                "referrer_domain": source,
+                "referrer_source": source[:SOURCE_MAX_LENGTH],
+                "channel": channel,
+            }
+        # The file says where the visit came from, even that it came from nowhere ("").
+        return referrer_fields(
+            referrer=f"https://{source}/" if source else "",
+            page_url=url,
+            site_domains=site.domains,
+            campaign=campaign,
+        )
+    if continues and not referrer:
+        return {"referrer_domain": INTERNAL, "referrer_source": INTERNAL, "channel": INTERNAL}
+    return referrer_fields(
+        referrer=referrer, page_url=url, site_domains=site.domains, campaign=campaign
+    )
+
+
 def _visit(
-    site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime, salt: bytes
+    site: Site, hit: ImportedHit, tz: ZoneInfo, latest: datetime, salt: bytes, visits
 ) -> Visit | Skipped:
     if hit.timestamp > latest:
         return Skipped(hit.line, "in the future", hit.timestamp.isoformat())
@@ -130,15 +195,14 @@ def _visit(
         return Skipped(hit.line, "unusable properties", str(error))
     referrer = clean_text(hit.referrer, URL_MAX_LENGTH)
     local_day = hit.timestamp.astimezone(tz).date()
+    continues = visits.continues(hit, local_day)
     return Visit(
         site=site,
         timestamp=hit.timestamp,
         url=url,
         path=url_path(url),
         referrer=referrer,
-        **referrer_fields(
-            referrer=referrer, page_url=url, site_domains=site.domains, campaign=_campaign(hit, url)
-        ),
+        **_referrer_of(site=site, hit=hit, url=url, referrer=referrer, continues=continues),
         event=clean_text(hit.event, EVENT_MAX_LENGTH) or PAGEVIEW,
         browser=clean_text(hit.browser, 50),
         browser_version=clean_text(hit.browser_version, 20),

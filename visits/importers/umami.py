@@ -1,6 +1,12 @@
 """Umami's CSV export of website events: one row per pageview (event_type 1) or custom event
-(event_type 2), with its session's browser, system, device, screen and location."""
+(event_type 2), with its session's browser, system, device, screen and location.
 
+A self-hosted Umami's "Export" button gives something else: a zip of metric totals for the
+chosen period (`pages.csv`, `referrers.csv`, ... with columns `x,y`), without a date. Nothing
+can be laid out from totals without days, so that zip is refused with what to export instead.
+"""
+
+import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -35,6 +41,36 @@ SYSTEMS = {
     "Windows 8": "Windows", "Windows 11": "Windows", "Windows XP": "Windows",
 }  # fmt: skip
 DEVICES = {"desktop": "desktop", "laptop": "desktop", "mobile": "mobile", "tablet": "tablet"}
+# What Umami's export route writes into its zip (src/app/api/websites/[websiteId]/export).
+METRIC_FILES = frozenset(
+    ("events.csv", "pages.csv", "referrers.csv", "browsers.csv", "os.csv", "devices.csv",
+     "countries.csv")
+)  # fmt: skip
+METRICS_REFUSED = (
+    "This is a self-hosted Umami export: a zip of metric totals for the whole period "
+    "(pages.csv, referrers.csv, ...) without dates, which can't be laid out as visits. "
+    "Export Umami's website events instead (the website_event table as CSV, as Umami Cloud's "
+    "data export gives it) and import that file."
+)
+
+
+def is_metrics_zip(stream: BinaryIO) -> bool:
+    """A zip holding Umami's metric files (the stream is left at its start)."""
+    stream.seek(0)
+    signature = stream.read(4)
+    stream.seek(0)
+    if signature != b"PK\x03\x04":
+        return False
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = {name.rsplit("/", 1)[-1].lower() for name in archive.namelist()}
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        stream.seek(0)
+    return len(names & METRIC_FILES) >= 3 and not any(
+        name.startswith("imported_") for name in names
+    )
 
 
 def looks_like(header: list[str]) -> bool:
@@ -42,6 +78,8 @@ def looks_like(header: list[str]) -> bool:
 
 
 def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
+    if is_metrics_zip(stream):
+        raise FormatError(METRICS_REFUSED)
     records = csv_records(stream)
     _, header = next(records, (0, None))
     if not header or not looks_like(header):

