@@ -114,11 +114,19 @@ class DashboardView(SiteMixin, DashboardPage):
 
     def get(self, request, *args, **kwargs):
         site = self.get_object()
-        if site.visits.exists():
-            return super().get(request, *args, **kwargs)
+        if site.visits.exists() or not _period_is_valid(request.GET, site):
+            return super().get(request, *args, **kwargs)  # a bad period is a 400 all the same
         context = {"site": site, "title": f"{site.name}: waiting for the first visit"}
         context.update(snippet_context(site=site, request=request))
         return TemplateResponse(request, "visits/onboarding.html", context)
+
+
+def _period_is_valid(params, site) -> bool:
+    try:
+        period_from_params(params, tz_name=site.timezone, now=timezone.now())
+    except PeriodError:
+        return False
+    return True
 
 
 def _link(state: dict, **changes) -> str:
