@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geoip2.database
-import geoip2.errors
 import maxminddb
 from django.conf import settings
 
@@ -78,6 +77,7 @@ class GeoLocator:
         self._checked: tuple[object, float] = (None, 0.0)
         self._lock = threading.Lock()
         self._reader: geoip2.database.Reader | None = None
+        self._raw: maxminddb.Reader | None = None  # the same file, read without geoip2's models
         self._signature: tuple | object | None = _UNOPENED
         self.state = "unknown"
         self.path: Path | None = None
@@ -107,9 +107,11 @@ class GeoLocator:
 
     def _reopen(self, path: Path, signature: tuple | None) -> None:
         old_reader, self._reader = self._reader, None
+        old_raw, self._raw = self._raw, None
         self._signature, self.path = signature, path
-        if old_reader is not None:
-            old_reader.close()
+        for old in (old_reader, old_raw):
+            if old is not None:
+                old.close()
         if signature is None:
             self.state = "missing"
             logger.warning(
@@ -118,7 +120,9 @@ class GeoLocator:
             return
         try:
             self._reader = open_reader(path)
-        except ValueError as exc:
+            self._raw = maxminddb.open_database(str(path))
+        except (ValueError, OSError, maxminddb.InvalidDatabaseError) as exc:
+            self._reader = self._raw = None
             self.state = "broken"
             logger.warning("GeoIP database unusable (%s): visits are stored without location", exc)
             return
@@ -138,23 +142,30 @@ class GeoLocator:
             return NOWHERE
         if not ip.is_global:
             return NOWHERE
-        reader = self._current_reader()
-        if reader is None:
+        raw = self._raw if self._current_reader() is not None else None
+        if raw is None:
             return NOWHERE
         try:
-            record = reader.city(ip)
-        except geoip2.errors.AddressNotFoundError:
-            return NOWHERE
+            # The plain record, as geoip2 would read it, without building its models.
+            record = raw.get(ip)
+            if not record:
+                return NOWHERE
+            country = record.get("country") or {}
+            subdivisions = record.get("subdivisions") or [{}]
+            return Location(
+                country_code=(country.get("iso_code") or "")[:2],
+                country=_english(country)[:100],
+                region=_english(subdivisions[-1])[:100],
+                city=_english(record.get("city") or {})[:100],
+            )
         except (maxminddb.InvalidDatabaseError, ValueError, TypeError, KeyError) as exc:
             logger.warning("GeoIP lookup failed: %s", type(exc).__name__)
             return NOWHERE
-        subdivision = record.subdivisions.most_specific
-        return Location(
-            country_code=(record.country.iso_code or "")[:2],
-            country=(record.country.name or "")[:100],
-            region=(subdivision.name or "")[:100],
-            city=(record.city.name or "")[:100],
-        )
+
+
+def _english(place: dict) -> str:
+    return (place.get("names") or {}).get("en") or ""
+
 
 
 geolocator = GeoLocator()

@@ -88,6 +88,7 @@ class Spool:
         self._file: SpoolFile | None = None
         self._retired: list[SpoolFile] = []
         self.failure = ""  # why the last append failed, until one succeeds
+        self.configured: object = None  # the BEACON_SPOOL_DIR value it was made for
         _spools.add(self)
 
     @property
@@ -286,10 +287,14 @@ _process_lock = threading.Lock()
 
 def process_spool() -> Spool:
     global _process_spool
+    spool, configured = _process_spool, settings.BEACON_SPOOL_DIR
+    if spool is not None and spool.configured is configured:  # the hot path: no Path built
+        return spool
     with _process_lock:
         if _process_spool is None or _process_spool.directory != spool_directory():
             _process_spool = Spool(spool_directory(), drained=spool_drained())
             atexit.register(_process_spool.close)
+        _process_spool.configured = configured
         return _process_spool
 
 
