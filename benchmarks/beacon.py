@@ -165,15 +165,27 @@ async def _client(port, requests, offset, until, latencies, counts):
             writer.close()
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
             continue
-        status = status_line.split()[1]
-        length, skipped = 0, False
+        parts = status_line.split()
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):  # lost track: start afresh
+            counts["unreadable"] = counts.get("unreadable", 0) + 1
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            continue
+        status = parts[1]
+        length, skipped, chunked = 0, False, False
         while (line := await reader.readline()) not in (b"\r\n", b""):
             lowered = line.lower()
             if lowered.startswith(b"content-length:"):
                 length = int(line.split(b":")[1])
             elif lowered.startswith(b"x-visit-skipped:"):
                 skipped = True
-        if length:
+            elif lowered.startswith(b"transfer-encoding:") and b"chunked" in lowered:
+                chunked = True
+        if chunked:
+            while size := int((await reader.readline()).strip() or b"0", 16):
+                await reader.readexactly(size + 2)
+            await reader.readline()
+        elif length:
             await reader.readexactly(length)
         latencies.append((time.perf_counter() - started) * 1000)
         key = "skipped" if skipped else status.decode()
@@ -205,6 +217,7 @@ def load(port: int, requests: list[bytes], connections: int, seconds: float) -> 
         "p99": cuts[98],
         "stored": counts.get("204", 0),
         "errors": sum(v for k, v in counts.items() if k not in ("204", "skipped")),
+        "statuses": counts,
     }
 
 
@@ -281,6 +294,7 @@ def run_database(kind: str, args) -> bool:
         }
         requests = requests_for(site_id, "127.0.0.1")
         answered = errors = 0
+        error_statuses: dict[str, int] = {}
         try:
             for name, port in ports.items():
                 wait_until_up(
@@ -303,6 +317,10 @@ def run_database(kind: str, args) -> bool:
                         runs[name].append(load(ports[name], requests, connections, args.duration))
                 answered += sum(run["stored"] for run in runs["beacon"])
                 errors += sum(run["errors"] for run in runs["beacon"])
+                for run in runs["beacon"]:
+                    for status, count in run["statuses"].items():
+                        if status not in ("204", "skipped"):
+                            error_statuses[status] = error_statuses.get(status, 0) + count
                 median = {
                     name: {
                         key: statistics.median(run[key] for run in results)
@@ -337,7 +355,7 @@ def run_database(kind: str, args) -> bool:
         passed &= lost == 0 and errors == 0
         print(
             f"visits stored: {stored}; accepted as counted by the client: {answered}; "
-            f"lost: {lost}; error answers: {errors}"
+            f"lost: {lost}; error answers: {errors} {error_statuses or ''}"
         )
     return passed
 

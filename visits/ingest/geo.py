@@ -167,5 +167,4 @@ def _english(place: dict) -> str:
     return (place.get("names") or {}).get("en") or ""
 
 
-
 geolocator = GeoLocator()
