@@ -261,3 +261,24 @@ def test_a_line_written_after_a_torn_one_is_still_read(site, tmp_path):
         spool_file.write('{"site_id":' + str(site.pk) + ',"timestamp":"2026-03' + whole + "\n")
     assert spool.flush() == 2
     assert sorted(Visit.objects.values_list("visitor_hash", flat=True)) == [1, 2]
+
+
+def test_thread_mode_starts_no_drainer_and_each_worker_stores_its_own(site, tmp_path):
+    spool_dir = tmp_path / "spool"
+    env = {**spool_env(spool_dir), "BEACON_SPOOL_DRAINER": "thread"}
+    with gunicorn(env=env, log_path=tmp_path / "server.log", workers=2) as base:
+        send = sender(base, site.pk)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answered = [n for n in pool.map(send, range(100)) if n is not False]
+        assert server_processes(spool_dir)["drainer"] == []
+        wait_for(lambda: len(stored_urls(site)) == len(answered))
+        assert len(stored_urls(site)) == len(answered) == 100
+
+
+def test_a_file_left_while_being_opened_is_cleared(site, tmp_path):
+    Spool(tmp_path, drained=True).append(row(site, 1))  # makes the database identity
+    (name,) = [path.name for path in tmp_path.glob("*.jsonl")]
+    left = tmp_path / name.replace(".jsonl", "-x.opening")
+    left.write_bytes(b"")
+    spool_drain_round(directory=tmp_path)
+    assert not left.exists()
