@@ -4,10 +4,18 @@
 gunicorn.conf.py imports them. Tune with environment variables: WEB_CONCURRENCY (workers,
 default 2 per core), GUNICORN_THREADS (threads per worker running Django, default 4), PORT or
 GUNICORN_BIND (default 127.0.0.1:8000), GUNICORN_TIMEOUT (seconds, default 30).
+
+In spool mode the arbiter also runs the spool's drainer (`tracker spool_drain`) beside the
+workers, starts it again if it dies, and stops it last on a shutdown, once it has stored what
+the workers left (BEACON_SPOOL_DRAINER=thread: each worker stores its own file instead).
 """
 
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+import threading
 
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
@@ -33,6 +41,69 @@ access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
+def _drainer_wanted() -> bool:
+    # Read as the workers will (environment and .env); nothing but the settings is loaded here.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker_project.settings")
+    from django.conf import settings
+
+    return settings.BEACON_WRITE_MODE == "spool" and settings.BEACON_SPOOL_DRAINER == "process"
+
+
+class Drainer:
+    """The spool's drainer process (`tracker spool_drain`), started by the arbiter beside the
+    workers and started again if it dies; stopped after the workers on a shutdown."""
+
+    def __init__(self, log):
+        self.log = log
+        self.process = None
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._supervise, name="spool-drainer", daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def _supervise(self):
+        command = [sys.executable, "-m", "django", "spool_drain"]
+        environment = {"DJANGO_SETTINGS_MODULE": "tracker_project.settings", **os.environ}
+        while not self.stopping.is_set():
+            self.process = subprocess.Popen(command, env=environment)  # noqa: S603
+            if self.stopping.is_set():  # stopped while it was being started
+                self.process.send_signal(signal.SIGTERM)
+            self.log.info("Spool drainer started (pid: %s)", self.process.pid)
+            code = self.process.wait()
+            if self.stopping.is_set():
+                return
+            self.log.error("Spool drainer exited (%s); starting it again", code)
+            self.stopping.wait(1)
+
+    def stop(self):
+        """After the workers are gone: let the drainer store what they left, and wait."""
+        self.stopping.set()
+        process = self.process
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        self.thread.join(timeout=120)
+
+
+_drainer = None
+
+
+def when_ready(server):
+    """Start the spool's drainer once the server listens (before the workers)."""
+    global _drainer
+    if _drainer_wanted():
+        # The workers forked from here only append (visits.ingest.spool.DRAINER_STARTED).
+        os.environ["TRACKER_SPOOL_DRAINER_STARTED"] = "1"
+        _drainer = Drainer(server.log)
+        _drainer.start()
+
+
+def on_exit(server):
+    """The workers have stopped: the drainer stores what they left before the server exits."""
+    if _drainer is not None:
+        _drainer.stop()
+
+
 def post_worker_init(worker):
     """Expire old visitor salts and, in spool mode, start the flusher now: it recovers the
     files of killed processes within seconds of a start, with or without traffic."""
@@ -52,7 +123,8 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    """Store the visits this worker still has spooled before it goes."""
+    """Let go of this worker's spool file before it goes (the drainer stores the rest; in
+    thread mode, the worker stores it itself)."""
     from visits.ingest.spool import spool_close
 
     spool_close()

@@ -312,6 +312,11 @@ if BEACON_WRITE_MODE not in ("spool", "direct"):
 BEACON_SPOOL_DIR = Path(env.str("BEACON_SPOOL_DIR", default=str(DATA_DIR / "spool")))
 # Refreshed copies of the referrer lists (`referrer_lists_update`); the packaged ones until then.
 REFERRER_LISTS_DIR = Path(env.str("REFERRER_LISTS_DIR", default=str(DATA_DIR / "referrers")))
+# Who stores the spool: "process", one drainer process the production server starts beside its
+# workers (the workers only append); "thread", a thread in every process, for its own file.
+BEACON_SPOOL_DRAINER = env.str("BEACON_SPOOL_DRAINER", default="process")
+if BEACON_SPOOL_DRAINER not in ("process", "thread"):
+    raise ImproperlyConfigured("BEACON_SPOOL_DRAINER must be 'process' or 'thread'.")
 
 # --- Logging: everything to stderr, where gunicorn, systemd and containers collect it -------
 

@@ -67,8 +67,9 @@ class BufferedWSGI:
     Also writes the access log, in gunicorn's format without the client address.
     """
 
-    def __init__(self, app, *, threads: int):
+    def __init__(self, app, *, threads: int, access_log: bool = True):
         self.app = WSGIMiddleware(app, workers=threads)
+        self.access_log = access_log
 
     def close(self) -> None:
         """Wait for the requests still running in threads (uvicorn may be done with them)."""
@@ -81,6 +82,12 @@ class BufferedWSGI:
         messages = await self._read_body(receive)
         if messages is None:
             return await send_timeout(send)
+        if not self.access_log:  # the log goes nowhere: nothing to count, nothing to format
+
+            async def replay_only():
+                return messages.pop(0) if messages else await receive()
+
+            return await self.app(scope, replay_only, send)
         status = {"code": 0, "bytes": 0}
 
         async def replay():
@@ -153,7 +160,15 @@ class Worker(UvicornWorker):
 
     def load_wsgi(self):
         super().load_wsgi()
-        self.wsgi = BufferedWSGI(self.wsgi, threads=max(self.cfg.threads, 1))
+        self.wsgi = BufferedWSGI(
+            self.wsgi, threads=max(self.cfg.threads, 1), access_log=self._access_log_wanted()
+        )
+
+    def _access_log_wanted(self) -> bool:
+        """Whether an access line would be written anywhere at all."""
+        if self.cfg.accesslog in (None, "", os.devnull):
+            return False
+        return access_logger.isEnabledFor(logging.INFO)
 
     def init_signals(self):
         super().init_signals()

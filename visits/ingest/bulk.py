@@ -28,6 +28,8 @@ def visit_row(visit: Visit, columns: Sequence[str] = COLUMNS) -> dict[str, objec
 
 
 def props_json(props: dict) -> str:
+    if not props:
+        return "{}"  # most hits: no properties
     return json.dumps(props or {}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 

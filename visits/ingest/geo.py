@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geoip2.database
-import geoip2.errors
 import maxminddb
 from django.conf import settings
 
@@ -86,6 +85,7 @@ class GeoLocator:
         self._checked: tuple[object, float] = (None, 0.0)
         self._lock = threading.Lock()
         self._reader: geoip2.database.Reader | None = None
+        self._raw: maxminddb.Reader | None = None  # the same file, read without geoip2's models
         self._signature: tuple | object | None = _UNOPENED
         self.state = "unknown"
         self.path: Path | None = None
@@ -115,9 +115,11 @@ class GeoLocator:
 
     def _reopen(self, path: Path, signature: tuple | None) -> None:
         old_reader, self._reader = self._reader, None
+        old_raw, self._raw = self._raw, None
         self._signature, self.path = signature, path
-        if old_reader is not None:
-            old_reader.close()
+        for old in (old_reader, old_raw):
+            if old is not None:
+                old.close()
         if signature is None:
             self.state = "missing"
             logger.warning(
@@ -126,7 +128,9 @@ class GeoLocator:
             return
         try:
             self._reader = open_reader(path)
-        except ValueError as exc:
+            self._raw = maxminddb.open_database(str(path))
+        except (ValueError, OSError, maxminddb.InvalidDatabaseError) as exc:
+            self._reader = self._raw = None
             self.state = "broken"
             logger.warning("GeoIP database unusable (%s): visits are stored without location", exc)
             return
@@ -146,13 +150,12 @@ class GeoLocator:
             return NOWHERE
         if not ip.is_global:
             return NOWHERE
-        reader = self._current_reader()
-        if reader is None:
+        raw = self._raw if self._current_reader() is not None else None
+        if raw is None:
             return NOWHERE
         try:
-            record = reader.city(ip)
-        except geoip2.errors.AddressNotFoundError:
-            return NOWHERE
+            # The plain record, as geoip2 would read it, without building its models.
+            record = raw.get(ip)
         except LOOKUP_ERRORS as exc:
             # The file opened but part of it is damaged: say so once, and in the health check.
             if self.state != "broken":
@@ -162,19 +165,25 @@ class GeoLocator:
                 )
             self.state = "broken"
             return NOWHERE
-        return location_of(record)
+        return location_of(record) if record else NOWHERE
 
 
-def location_of(record) -> Location:
-    """What a visit records of a city record. The region is the first-level subdivision
-    (England, Bavaria, California), as peers and their exports show it; the city stays."""
-    region = record.subdivisions[0].name if record.subdivisions else ""
+def location_of(record: dict) -> Location:
+    """What a visit records of a City database's record (as maxminddb reads it). The region is
+    the first-level subdivision (England, Bavaria, California), as peers and their exports show
+    it; the city stays."""
+    country = record.get("country") or {}
+    subdivisions = record.get("subdivisions") or [{}]
     return Location(
-        country_code=(record.country.iso_code or "")[:2],
-        country=(record.country.name or "")[:100],
-        region=(region or "")[:100],
-        city=(record.city.name or "")[:100],
+        country_code=(country.get("iso_code") or "")[:2],
+        country=_english(country)[:100],
+        region=_english(subdivisions[0])[:100],
+        city=_english(record.get("city") or {})[:100],
     )
+
+
+def _english(place: dict) -> str:
+    return (place.get("names") or {}).get("en") or ""
 
 
 geolocator = GeoLocator()

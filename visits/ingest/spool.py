@@ -2,17 +2,23 @@
 
 The beacon appends the finished visit row (no IP address: it is already hashed) to its
 process's spool file and answers 204 at once. Once `write()` returns, the line is in the
-kernel's page cache: it survives the worker being killed. A background thread in each process
-inserts new lines in bulk every `FLUSH_SECONDS` and records, in the same transaction, how far
-it got (`SpoolProgress`), so every line is stored exactly once. Each process holds an exclusive
-`flock` on its own file; a file nobody holds belongs to a process that died, and any process
-(or `manage.py spool_flush`) ingests the rest of it and deletes it.
+kernel's page cache: it survives the worker being killed. Each line is one `O_APPEND` write, so
+request threads write side by side; a lock is held only to count who writes to which file, never
+across a system call of the hot path. Each process holds an exclusive `flock` on its own file; a
+file nobody holds belongs to a process that died (or a file it finished), and is ingested by
+whoever stores spooled visits next, then deleted.
+
+Who stores them (`BEACON_SPOOL_DRAINER`): under the production server, one drainer process beside
+the workers (`spool_drain`) stores every file of the directory, so request workers only append;
+with `thread`, a thread in each process inserts its own file's new lines every `FLUSH_SECONDS`
+and recovers orphans. Either way the offset stored so far is recorded in the same transaction as
+the rows (`SpoolProgress`), so every line is stored exactly once.
 
 A file's name carries the identity of the database it was written for (`DatabaseIdentity`), so
 it is only ever stored there; files of other databases sharing the directory are left alone and
-counted. A write that fails (a full disk) leaves no partial line: the file is cut back to its
-last full line and retired, and the next visit starts a new file. Lines of visits erased while
-they waited (`SpoolErasure`) are dropped when they are ingested.
+counted. A write that fails (a full disk) retires the file: its torn line is ended and skipped on
+reading, and the next visit starts a new file. Lines of visits erased while they waited
+(`SpoolErasure`) are dropped when they are ingested.
 """
 
 import atexit
@@ -23,9 +29,11 @@ import os
 import socket
 import threading
 import uuid
+import weakref
 from datetime import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
 from visits.ingest.bulk import VisitRow
@@ -47,89 +55,133 @@ FLUSH_SECONDS = 1.0
 ROTATE_BYTES = 16 * 1024 * 1024
 ORPHAN_CHECK_EVERY = 10  # flushes
 HOUSEKEEPING_EVERY = 3600  # flushes: expire old visitor salts about hourly
+DRAINER_STARTED = "TRACKER_SPOOL_DRAINER_STARTED"  # set by the server that started a drainer
+
+
+class SpoolFile:
+    """One open spool file and how many request threads are writing to it right now."""
+
+    __slots__ = ("fd", "path", "retired", "size", "writers")
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path, self.fd = path, fd
+        self.size = 0
+        self.writers = 0
+        self.retired = False
 
 
 class Spool:
-    """This process's spool file, and the thread that moves its lines into the database."""
+    """This process's spool file, and (with `background`) the thread that stores its lines.
 
-    def __init__(self, directory: Path, *, background: bool = True) -> None:
+    `drained`: another process (the drainer) stores the files; this one only appends, rotates a
+    large file by closing it (the drainer adopts it) and never writes to the database.
+    """
+
+    def __init__(self, directory: Path, *, background: bool = True, drained: bool = False) -> None:
         self.directory = directory
-        self.background = background
-        self._append_lock = threading.Lock()
+        self.background = background and not drained
+        self.drained = drained
+        self._lock = threading.Lock()  # guards which file is current and its writer counts
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._fd: int | None = None
-        self._pid: int | None = None
-        self._size = 0
-        self._retired: list[tuple[Path, int]] = []
-        self.path: Path | None = None
+        self._file: SpoolFile | None = None
+        self._retired: list[SpoolFile] = []
         self.failure = ""  # why the last append failed, until one succeeds
+        self.configured: object = None  # the BEACON_SPOOL_DIR value it was made for
+        _spools.add(self)
+
+    @property
+    def path(self) -> Path | None:
+        current = self._file
+        return current.path if current is not None else None
 
     # --- writing -------------------------------------------------------------------------
 
     def append(self, row: VisitRow) -> None:
         """Queue one named visit row durably, as it is given; called by request threads."""
-        line = json.dumps(_encode(row), separators=(",", ":"), ensure_ascii=False) + "\n"
-        data = line.encode()
-        with self._append_lock:
-            try:
-                if self._pid != os.getpid():
-                    self._open()
-                self._write(data)
-            except OSError as error:
-                self.failure = f"cannot write to the spool: {error}"
-                raise
-            self.failure = ""
-        self.start()
+        data = (json.dumps(_encode(row), separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+        with self._lock:
+            current = self._file
+            if current is not None:
+                current.writers += 1
+        try:
+            if current is None:
+                current = self._open_current()
+        except OSError as error:
+            self.failure = f"cannot write to the spool: {error}"
+            raise
+        try:
+            written = os.write(current.fd, data)
+            if written != len(data):
+                _end_torn_line(current.fd)
+                raise OSError(f"short write ({written} of {len(data)} bytes)")
+        except OSError as error:
+            self.failure = f"cannot write to the spool: {error}"
+            self._done_writing(current, failed=True)
+            raise
+        current.size += written  # an estimate under concurrency: it only decides rotation
+        self.failure = ""
+        self._done_writing(current, failed=False)
+        if self.background and (self._thread is None or not self._thread.is_alive()):
+            self.start()
+
+    def _open_current(self) -> SpoolFile:
+        """The current file with one more writer, opened first if there is none (first use,
+        after a fork, a rotation or a failure)."""
+        with self._lock:
+            if self._file is None:
+                self._file = self._open()
+            self._file.writers += 1
+            return self._file
+
+    def _done_writing(self, current: SpoolFile, *, failed: bool) -> None:
+        closing = None
+        with self._lock:
+            current.writers -= 1
+            if self._file is current and (
+                failed or (self.drained and current.size >= ROTATE_BYTES)
+            ):
+                self._file = None  # the next visit starts a new file
+                current.retired = True
+                self._retired.append(current)
+            if self.drained and current.retired and current.writers == 0:
+                # Closing releases its flock: the drainer stores the rest and deletes it.
+                self._retired.remove(current)
+                closing = current
+        if closing is not None:
+            os.close(closing.fd)
 
     def start(self) -> None:
         """Start the background thread, if this spool has one and it is not running."""
-        if self.background and (self._thread is None or not self._thread.is_alive()):
-            self._start_thread()
-
-    def _write(self, data: bytes) -> None:
-        try:
-            written = os.write(self._fd, data)
-            if written != len(data):
-                raise OSError(f"short write ({written} of {len(data)} bytes)")
-        except OSError:
-            self._retire()
-            raise
-        self._size += written
-
-    def _retire(self) -> None:
-        """Cut the file back to its last full line and leave it to the flusher; the next visit
-        opens a new file, so no partial line ever joins a later one."""
-        try:
-            os.ftruncate(self._fd, self._size)
-        except OSError:
-            logger.exception("Spool: could not cut %s back to its last full line", self.path)
-        self._retired.append((self.path, self._fd))
-        self.path, self._fd, self._pid = None, None, None
-
-    def _open(self) -> None:
-        """A new file for this process (first use, or after a fork, rotation or failure)."""
-        if self._pid is not None and self._pid != os.getpid():
-            # After a fork: the parent's files and thread are the parent's.
-            self._retired, self._thread = [], None
-        identity = database_identity()
-        self.directory.mkdir(parents=True, exist_ok=True)
-        unique = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        name = f"{file_prefix(identity)}{unique}.jsonl"
-        path = self.directory / name
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self.path, self._size, self._pid = path, 0, os.getpid()
-
-    # --- flushing ------------------------------------------------------------------------
-
-    def _start_thread(self) -> None:
-        with self._append_lock:
+        if not self.background:
+            return
+        with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return
             self._thread = threading.Thread(target=self._run, name="spool-flusher", daemon=True)
             self._thread.start()
+
+    def _open(self) -> SpoolFile:
+        identity = database_identity()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        unique = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        path = self.directory / f"{file_prefix(identity)}{unique}.jsonl"
+        # Locked under a name nobody looks at, then named: never seen unheld, so never taken
+        # for an orphan and deleted before its first line.
+        opening = path.with_suffix(".opening")
+        fd = os.open(opening, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(opening, path)
+        return SpoolFile(path, fd)
+
+    def _after_fork(self) -> None:
+        # The parent's files, flock and thread are the parent's; a child starts its own.
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._file, self._retired, self._thread = None, [], None
+
+    # --- flushing (thread mode) ----------------------------------------------------------
 
     def _run(self) -> None:
         rounds = 0
@@ -149,63 +201,66 @@ class Spool:
         """Insert what this process has spooled (and, if asked, dead processes' files)."""
         with self._flush_lock:
             stored = self._flush_retired()
-            if self.path is not None and self._pid == os.getpid():
-                stored += file_ingest(self.path)
-                self._rotate_if_large()
+            current = self._file
+            if current is not None:
+                stored += file_ingest(current.path)
+                self._rotate_if_large(current)
             if orphans:
                 stored += spool_recover_orphans(directory=self.directory)
             return stored
 
     def _flush_retired(self) -> int:
         stored = 0
-        with self._append_lock:
-            retired, self._retired = self._retired, []
-        for position, (path, fd) in enumerate(retired):
-            try:
-                stored += file_ingest(path)
-                file_forget(path)
-            except Exception:
-                with self._append_lock:
-                    self._retired[:0] = retired[position:]
-                raise
-            os.close(fd)
+        with self._lock:
+            idle = [spool_file for spool_file in self._retired if spool_file.writers == 0]
+        for spool_file in idle:  # a file still being written to waits for the next round
+            stored += file_ingest(spool_file.path)
+            file_forget(spool_file.path)
+            with self._lock:
+                self._retired.remove(spool_file)
+            os.close(spool_file.fd)
         return stored
 
-    def _rotate_if_large(self) -> None:
-        with self._append_lock:
-            if self.path is None or self.path.stat().st_size < ROTATE_BYTES:
+    def _rotate_if_large(self, current: SpoolFile) -> None:
+        if current.path.stat().st_size < ROTATE_BYTES:
+            return
+        # Lines written since this round's insert wait for the next round.
+        if file_progress(current.path) < current.path.stat().st_size:
+            return
+        with self._lock:
+            if self._file is not current or current.writers:
                 return
-            # Lines written since this round's insert wait for the next round.
-            if file_progress(self.path) < self.path.stat().st_size:
-                return
-            old_path, old_fd = self.path, self._fd
-            self._open()
-            os.close(old_fd)
-            file_forget(old_path)
+            self._file = None
+        os.close(current.fd)
+        file_forget(current.path)
 
     def close(self) -> None:
-        """Stop the thread, store everything spooled so far and remove the file (graceful
-        shutdown). If the database can't be reached, the file stays for recovery."""
+        """Stop the thread and let go of the files. Thread mode stores everything spooled so
+        far and removes the files (graceful shutdown); a drained spool closes them for the
+        drainer. If the database can't be reached, the files stay for recovery."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=FLUSH_SECONDS * 5)
-        with self._flush_lock:
+        with self._lock:
+            files = [*self._retired, *([self._file] if self._file is not None else [])]
+            self._file, self._retired = None, []
+        for spool_file in files:
             try:
-                self._flush_retired()
+                if not self.drained:
+                    file_ingest(spool_file.path)
+                    file_forget(spool_file.path)
             except DatabaseError:
                 logger.exception("Spool not flushed at shutdown; its file will be recovered")
-                return
-        with self._flush_lock, self._append_lock:
-            if self.path is None or self._pid != os.getpid():
-                return
-            try:
-                file_ingest(self.path)
-                file_forget(self.path)
-            except DatabaseError:
-                logger.exception("Spool not flushed at shutdown; its file will be recovered")
-                return
-            os.close(self._fd)
-            self.path, self._fd, self._pid = None, None, None
+            finally:
+                os.close(spool_file.fd)
+
+
+def _end_torn_line(fd: int) -> None:
+    # A partial line must not run into the next one; the reader skips what is unreadable.
+    try:
+        os.write(fd, b"\n")
+    except OSError:
+        logger.warning("Spool: a torn line could not be ended; its file is retired")
 
 
 def _encode(row: VisitRow) -> dict:
@@ -216,22 +271,42 @@ def _encode(row: VisitRow) -> dict:
     }
 
 
+_spools: "weakref.WeakSet[Spool]" = weakref.WeakSet()
+
+
+def _reset_after_fork() -> None:
+    for spool in list(_spools):
+        spool._after_fork()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
 _process_spool: Spool | None = None
 _process_lock = threading.Lock()
 
 
 def process_spool() -> Spool:
     global _process_spool
+    spool, configured = _process_spool, settings.BEACON_SPOOL_DIR
+    if spool is not None and spool.configured is configured:  # the hot path: no Path built
+        return spool
     with _process_lock:
         if _process_spool is None or _process_spool.directory != spool_directory():
-            _process_spool = Spool(spool_directory())
+            _process_spool = Spool(spool_directory(), drained=spool_drained())
             atexit.register(_process_spool.close)
+        _process_spool.configured = configured
         return _process_spool
 
 
+def spool_drained() -> bool:
+    """Whether a drainer process stores this process's spool: BEACON_SPOOL_DRAINER=process and
+    a server that started one (its arbiter says so to the workers it forks)."""
+    return settings.BEACON_SPOOL_DRAINER == "process" and bool(os.environ.get(DRAINER_STARTED))
+
+
 def spool_start() -> None:
-    """Start this process's flusher at once (gunicorn's post_worker_init hook calls it in spool
-    mode), so a restarted server recovers orphaned files without waiting for traffic."""
+    """Start this process's flusher at once in thread mode (gunicorn's post_worker_init hook
+    calls it), so a restarted server recovers orphaned files without waiting for traffic."""
     process_spool().start()
 
 
@@ -247,6 +322,6 @@ def spool_status() -> dict:
 
 
 def spool_close() -> None:
-    """Flush this process's spool; gunicorn's worker_exit hook calls it."""
+    """Let go of this process's spool (gunicorn's worker_exit hook calls it)."""
     if _process_spool is not None:
         _process_spool.close()

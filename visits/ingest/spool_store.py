@@ -60,6 +60,19 @@ def line_decode(values: dict) -> dict:
     return row
 
 
+def _line_rows(line: bytes, path: Path) -> list[dict]:
+    """The row a line holds; after a failed write, the whole line that follows its torn start
+    (a row begins with its site, and a quote inside a value is always escaped)."""
+    resumed = line.rfind(b'{"site_id":')
+    for start in (0, resumed) if resumed > 0 else (0,):
+        try:
+            return [line_decode(json.loads(line[start:]))]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+    logger.error("Skipping an unreadable spool line in %s", path.name)
+    return []
+
+
 def file_progress(path: Path) -> int:
     record = SpoolProgress.objects.filter(name=path.name).values_list("offset", flat=True).first()
     return record or 0
@@ -78,10 +91,8 @@ def file_ingest(path: Path) -> int:
             return stored
         rows = []
         for line in data[:end].splitlines():
-            try:
-                rows.append(line_decode(json.loads(line)))
-            except (ValueError, TypeError, KeyError, AttributeError):
-                logger.error("Skipping an unreadable spool line in %s", path.name)
+            if line:
+                rows.extend(_line_rows(line, path))
         with transaction.atomic():
             stored += _insert_keeping_good_rows(_without_erased(rows))
             SpoolProgress.objects.update_or_create(

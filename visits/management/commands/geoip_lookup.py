@@ -2,7 +2,7 @@
 
 import ipaddress
 
-import geoip2.errors
+import maxminddb
 from django.core.management.base import BaseCommand, CommandError
 
 from visits.ingest.geo import LOOKUP_ERRORS, geoip_database_path, location_of, open_reader
@@ -21,20 +21,22 @@ class Command(BaseCommand):
             raise CommandError(f"Not an IP address: {ip!r}") from exc
         path = geoip_database_path()
         try:
-            reader = open_reader(path)
-        except ValueError as exc:
+            open_reader(path).close()  # a City database that opens and reads
+            reader = maxminddb.open_database(str(path))
+        except (ValueError, OSError) as exc:
             raise CommandError(f"No usable GeoIP database: {exc}") from exc
         with reader:
             if not address.is_global:
                 self.stdout.write(f"{address}: a private or reserved address, no location")
                 return
             try:
-                location = location_of(reader.city(address))
-            except geoip2.errors.AddressNotFoundError:
-                self.stdout.write(f"{address}: not in the database")
-                return
+                record = reader.get(address)
             except LOOKUP_ERRORS as exc:
                 raise CommandError(f"The GeoIP database {path} is damaged: {exc}") from exc
+            if not record:
+                self.stdout.write(f"{address}: not in the database")
+                return
+            location = location_of(record)
         self.stdout.write(
             f"{address}: country={location.country or '-'} ({location.country_code or '-'}), "
             f"region={location.region or '-'}, city={location.city or '-'}"

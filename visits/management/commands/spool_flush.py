@@ -2,15 +2,17 @@
 
 from django.core.management.base import BaseCommand
 
+from visits.ingest.spool_drain import drainer_running
 from visits.ingest.spool_store import spool_directory, spool_foreign_files, spool_recover_orphans
 
 
 class Command(BaseCommand):
     help = (
         "Insert the visits waiting in spool files of beacon processes that are no longer "
-        "running (after a crash or a kill), then delete those files. Running workers do this "
-        "by themselves every few seconds; use this when no worker is left to do it. Files "
-        "written for another database are left alone and counted."
+        "running (after a crash or a kill), then delete those files. A running server's "
+        "drainer does this by itself every second (and this command then leaves the files to "
+        "it); use this when no server is left to do it. Files written for another database are "
+        "left alone and counted."
     )
 
     def add_arguments(self, parser):
@@ -23,8 +25,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        stored = spool_recover_orphans(adopt_unnamed=options["adopt_unnamed"])
         directory = spool_directory()
+        if directory.is_dir() and drainer_running(directory=directory):
+            self.stdout.write(f"A running drainer stores the files in {directory}; left to it.")
+            return
+        stored = spool_recover_orphans(adopt_unnamed=options["adopt_unnamed"])
         self.stdout.write(f"Stored {stored} spooled visits from {directory}.")
         foreign = spool_foreign_files(directory=directory) if directory.is_dir() else []
         if foreign:
