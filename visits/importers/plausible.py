@@ -32,6 +32,7 @@ from visits.importers.hits import (
     page_address,
     region_name,
 )
+from visits.ingest.names import browser_name, device_name, os_name
 from visits.stats.periods import local_bounds
 
 FILE_NAME = re.compile(r"^(?:imported_)?([a-z_]+)_\d{8}_\d{8}\.csv$")
@@ -40,9 +41,6 @@ TABLES = (
     "custom_events",
 )  # fmt: skip
 NUMBERS = ("visitors", "pageviews", "events", "visits")
-BROWSERS = {"Microsoft Edge": "Edge", "Samsung Internet": "Samsung Internet"}
-SYSTEMS = {"Mac": "Mac OS X", "GNU/Linux": "Linux"}
-DEVICES = {"desktop": "desktop", "laptop": "desktop", "mobile": "mobile", "tablet": "tablet"}
 DAY = timedelta(days=1)
 MAX_DAY_HITS = 5_000_000
 
@@ -126,14 +124,14 @@ def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[Imp
     _give(
         people,
         tables["browsers"],
-        lambda row: {"browser": BROWSERS.get(row["browser"], row["browser"])},
+        lambda row: {"browser": browser_name(row["browser"])},
     )
     _give(
         people,
         tables["operating_systems"],
-        lambda row: {"os": SYSTEMS.get(row["operating_system"], row["operating_system"])},
+        lambda row: {"os": os_name(row["operating_system"])},
     )
-    _give(people, tables["devices"], lambda row: {"device": DEVICES.get(row["device"].lower(), "")})
+    _give(people, tables["devices"], lambda row: {"device": device_name(row["device"])})
     _lay_out_pages(people, pages, day)
     _lay_out_events(people, tables["custom_events"], day)
     start, end = local_bounds(day, day, tz)
@@ -164,15 +162,15 @@ def _source(row: dict) -> dict:
 
 
 def _browser(row: dict) -> dict:
-    return {"browser": BROWSERS.get(row["browser"], row["browser"])}
+    return {"browser": browser_name(row["browser"])}
 
 
 def _system(row: dict) -> dict:
-    return {"os": SYSTEMS.get(row["operating_system"], row["operating_system"])}
+    return {"os": os_name(row["operating_system"])}
 
 
 def _device(row: dict) -> dict:
-    return {"device": DEVICES.get(row["device"].lower(), "")}
+    return {"device": device_name(row["device"])}
 
 
 def _location(row: dict) -> dict:
