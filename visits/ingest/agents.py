@@ -60,15 +60,22 @@ class Agent:
 
 def agent_is_bot(user_agent: str) -> bool:
     """True for crawlers, monitors, scripts and tools, and for agents no browser sends."""
-    text = user_agent.strip()
-    return bool(_NO_AGENT.match(text)) or bool(_BOT.search(text))
+    return agent_parse(user_agent).is_bot
 
 
 @lru_cache(maxsize=4096)
 def agent_parse(user_agent: str) -> Agent:
     """Describe a user agent; a bot is only marked as one (nothing else is worth parsing)."""
-    if agent_is_bot(user_agent):
+    text = user_agent.strip()
+    if _NO_AGENT.match(text):
         return Agent(is_bot=True)
+    detected = None
+    if _BOT.search(text):
+        # isbot's broad patterns ("discovery", "java", "http") also hit some phones, tablets and
+        # TVs; device-detector knows those models and its own bot list, so it has the last word.
+        detected = DeviceDetector(user_agent, check_cache=False).parse()
+        if not _known_device(detected):
+            return Agent(is_bot=True)
     result = parse(user_agent)
     family = result.user_agent.family if result.user_agent else ""
     version = (result.user_agent.major or "") if result.user_agent else ""
@@ -77,18 +84,52 @@ def agent_parse(user_agent: str) -> Agent:
         family = ""
     if os_family == "Other":
         os_family = ""
+    device = "" if detected is not None else _plain_device(result, os_family, text)
+    if not device:
+        if detected is None:
+            detected = DeviceDetector(
+                user_agent, skip_bot_detection=True, check_cache=False
+            ).parse()
+        device = _device_class(detected, os_family)
     return Agent(
         browser=browser_name(family),
         browser_version=version[:20],
         os=os_family,
-        device=_device_class(user_agent, os_family),
+        device=device,
     )
 
 
-def _device_class(user_agent: str, os_family: str) -> str:
-    detected = DeviceDetector(user_agent, skip_bot_detection=True, check_cache=False).parse()
+def _plain_device(result, os_family: str, text: str) -> str:
+    """The classes both parsers agree on without device-detector's milliseconds: iPhones,
+    iPads, and Windows, macOS and Chrome OS computers (an Xbox says Windows too)."""
+    family = result.device.family if result.device else ""
+    if family in ("iPhone", "iPod"):
+        return Device.MOBILE
+    if family == "iPad":
+        return Device.TABLET
+    if os_family in ("Windows", "macOS", "Chrome OS") and "xbox" not in text.lower():
+        return Device.DESKTOP
+    return ""
+
+
+def _known_device(detected: DeviceDetector) -> bool:
+    """A browser on a named phone, tablet, TV... that device-detector does not take for a bot.
+    Desktops are left out: any script can claim to be a Mac."""
+    return (
+        not detected.is_bot()
+        and detected.client_type() == "browser"
+        and bool(detected.device_brand())
+        and _device_type(detected) not in ("", Device.DESKTOP)
+    )
+
+
+def _device_type(detected: DeviceDetector) -> str:
     kind = detected.device_type()
-    device = device_name(str(getattr(kind, "value", kind) or ""))
+    return device_name(str(getattr(kind, "value", kind) or ""))
+
+
+def _device_class(detected: DeviceDetector, os_family: str) -> str:
+    device = _device_type(detected)
     if device:
         return device
     return Device.DESKTOP if os_family in _DESKTOP_OS else ""
