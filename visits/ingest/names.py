@@ -49,6 +49,13 @@ BROWSER_ALIASES = {
     "huawei browser mobile": "Huawei Browser",
     "facebook app": "Facebook",
     "instagram app": "Instagram",
+    "miuibrowser": "MIUI Browser",
+    "gnome web": "Epiphany",
+    "qq browser mobile": "QQ Browser",
+    "qt web engine": "QtWebEngine",
+    "vivobrowser": "vivo Browser",
+    "puffin web browser": "Puffin",
+    "openwave mobile browser": "UP.Browser",
     # Umami's browser keys (its `browser` column)
     "chrome": "Chrome",
     "crios": "Chrome",
@@ -111,6 +118,9 @@ OS_ALIASES = {
     "freebsd": "FreeBSD",
     "openbsd": "OpenBSD",
     "netbsd": "NetBSD",
+    "watchos": "watchOS",
+    "web0s": "webOS",
+    "brew": "Brew",
 }
 DEVICE_ALIASES = {
     "desktop": Device.DESKTOP,

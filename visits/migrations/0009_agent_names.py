@@ -12,6 +12,13 @@ import re
 from django.db import migrations, models
 
 BROWSER_ALIASES = {
+    "miuibrowser": "MIUI Browser",
+    "gnome web": "Epiphany",
+    "qq browser mobile": "QQ Browser",
+    "qt web engine": "QtWebEngine",
+    "vivobrowser": "vivo Browser",
+    "puffin web browser": "Puffin",
+    "openwave mobile browser": "UP.Browser",
     "android": "Android",
     "android browser": "Android",
     "aol": "AOL Explorer",
@@ -75,6 +82,9 @@ BROWSER_ALIASES = {
     "yandexbrowser": "Yandex Browser",
 }
 OS_ALIASES = {
+    "watchos": "watchOS",
+    "web0s": "webOS",
+    "brew": "Brew",
     "amazon os": "Android",
     "android": "Android",
     "android os": "Android",
