@@ -58,11 +58,6 @@ class Agent:
         }
 
 
-def agent_is_bot(user_agent: str) -> bool:
-    """True for crawlers, monitors, scripts and tools, and for agents no browser sends."""
-    return agent_parse(user_agent).is_bot
-
-
 @lru_cache(maxsize=4096)
 def agent_parse(user_agent: str) -> Agent:
     """Describe a user agent; a bot is only marked as one (nothing else is worth parsing)."""
