@@ -31,6 +31,9 @@ class Device(models.TextChoices):
     DESKTOP = "desktop", "Desktop"
     MOBILE = "mobile", "Mobile"
     TABLET = "tablet", "Tablet"
+    TV = "tv", "TV"
+    CONSOLE = "console", "Game console"
+    CAR = "car", "Car"
 
 
 class Visit(models.Model):

@@ -34,6 +34,7 @@ from visits.importers.hits import (
     region_name,
 )
 from visits.importers.layout import apportion, pages_adding_up, total_of
+from visits.ingest.names import browser_name, device_name, os_name
 from visits.stats.periods import local_bounds
 
 FILE_NAME = re.compile(r"^(?:imported_)?([a-z_]+)_\d{8}_\d{8}\.csv$")
@@ -43,9 +44,6 @@ TABLES = (
 )  # fmt: skip
 NUMBERS = ("visitors", "pageviews", "events", "visits")
 BREAKDOWNS = ("sources", "locations", "browsers", "operating_systems", "devices")
-BROWSERS = {"Microsoft Edge": "Edge", "Samsung Internet": "Samsung Internet"}
-SYSTEMS = {"Mac": "Mac OS X", "GNU/Linux": "Linux"}
-DEVICES = {"desktop": "desktop", "laptop": "desktop", "mobile": "mobile", "tablet": "tablet"}
 DAY = timedelta(days=1)
 MAX_DAY_HITS = 5_000_000
 MAX_UNPACKED = 4 * 1024**3  # a zip bomb's members add up to more than any real export
@@ -167,14 +165,14 @@ def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[Imp
     _give(
         people,
         tables["browsers"],
-        lambda row: {"browser": BROWSERS.get(row["browser"], row["browser"])},
+        lambda row: {"browser": browser_name(row["browser"])},
     )
     _give(
         people,
         tables["operating_systems"],
-        lambda row: {"os": SYSTEMS.get(row["operating_system"], row["operating_system"])},
+        lambda row: {"os": os_name(row["operating_system"])},
     )
-    _give(people, tables["devices"], lambda row: {"device": DEVICES.get(row["device"].lower(), "")})
+    _give(people, tables["devices"], lambda row: {"device": device_name(row["device"])})
     for table in BREAKDOWNS:
         for row in tables[table]:
             if row.get("_left_out"):
@@ -218,15 +216,15 @@ def _source(row: dict) -> dict:
 
 
 def _browser(row: dict) -> dict:
-    return {"browser": BROWSERS.get(row["browser"], row["browser"])}
+    return {"browser": browser_name(row["browser"])}
 
 
 def _system(row: dict) -> dict:
-    return {"os": SYSTEMS.get(row["operating_system"], row["operating_system"])}
+    return {"os": os_name(row["operating_system"])}
 
 
 def _device(row: dict) -> dict:
-    return {"device": DEVICES.get(row["device"].lower(), "")}
+    return {"device": device_name(row["device"])}
 
 
 def _location(row: dict) -> dict:

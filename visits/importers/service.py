@@ -19,19 +19,19 @@ from visits.importers.hits import ImportedHit, Skipped
 from visits.ingest.bulk import IMPORT_COLUMNS, visit_row, visits_insert
 from visits.ingest.campaigns import CAMPAIGN_FIELDS, CAMPAIGN_MAX_LENGTH, campaign_from_url
 from visits.ingest.channels import channel_for
+from visits.ingest.names import browser_name, device_name, os_name
 from visits.ingest.parse import BeaconError, page_url
 from visits.ingest.props import PropertyError, props_clean
 from visits.ingest.referrers import INTERNAL, SOURCE_MAX_LENGTH, referrer_fields
 from visits.ingest.url_parts import url_path
 from visits.ingest.visitors import visitor_hash
-from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Device, Visit
+from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Visit
 from visits.stats.rollups import rollup_forget
 from visits.stats.sessions import SESSION_GAP
 from visits.text import clean_text
 
 KEY_LOOKUP_CHUNK = 500
 FUTURE_MARGIN = timedelta(days=1)
-DEVICES = frozenset(Device.values)
 VISITORS_HELD = 200_000  # visitors whose last hit is remembered before old ones are let go
 
 
@@ -204,10 +204,11 @@ def _visit(
         referrer=referrer,
         **_referrer_of(site=site, hit=hit, url=url, referrer=referrer, continues=continues),
         event=clean_text(hit.event, EVENT_MAX_LENGTH) or PAGEVIEW,
-        browser=clean_text(hit.browser, 50),
+        # Whatever the source called them, stored under the names the beacon uses.
+        browser=browser_name(clean_text(hit.browser, 50)),
         browser_version=clean_text(hit.browser_version, 20),
-        os=clean_text(hit.os, 50),
-        device=hit.device if hit.device in DEVICES else "",
+        os=os_name(clean_text(hit.os, 50)),
+        device=device_name(hit.device),
         screen=clean_text(hit.screen, 10),
         country_code=clean_text(hit.country_code, 2).upper(),
         country=clean_text(hit.country, 100),

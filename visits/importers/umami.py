@@ -23,24 +23,10 @@ from visits.importers.hits import (
     region_name,
 )
 from visits.ingest.campaigns import screen_class
+from visits.ingest.names import browser_name, device_name, os_name
 
 REQUIRED = {"session_id", "url_path", "created_at", "event_type"}
 PAGEVIEW_TYPE, EVENT_TYPE = "1", "2"
-# Umami's names for browsers and systems, as this app (ua-parser) names them.
-BROWSERS = {
-    "chrome": "Chrome", "crios": "Chrome Mobile iOS", "firefox": "Firefox", "fxios": "Firefox iOS",
-    "safari": "Safari", "ios": "Mobile Safari", "ios-webview": "Mobile Safari UI/WKWebView",
-    "edge-chromium": "Edge", "edge": "Edge", "edge-ios": "Edge Mobile", "opera": "Opera",
-    "samsung": "Samsung Internet", "yandexbrowser": "Yandex Browser", "android": "Android",
-    "chromium-webview": "Chrome Mobile WebView", "facebook": "Facebook", "instagram": "Instagram",
-    "brave": "Brave", "vivaldi": "Vivaldi", "silk": "Amazon Silk",
-}  # fmt: skip
-SYSTEMS = {
-    "Mac OS": "Mac OS X", "Android OS": "Android", "Chrome OS": "Chrome OS", "iOS": "iOS",
-    "Linux": "Linux", "Windows 10": "Windows", "Windows 7": "Windows", "Windows 8.1": "Windows",
-    "Windows 8": "Windows", "Windows 11": "Windows", "Windows XP": "Windows",
-}  # fmt: skip
-DEVICES = {"desktop": "desktop", "laptop": "desktop", "mobile": "mobile", "tablet": "tablet"}
 # What Umami's export route writes into its zip (src/app/api/websites/[websiteId]/export).
 METRIC_FILES = frozenset(
     ("events.csv", "pages.csv", "referrers.csv", "browsers.csv", "os.csv", "devices.csv",
@@ -114,9 +100,9 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
             url=page_address(base, row["url_path"] or "/", row.get("url_query", "")),
             event="pageview" if kind == PAGEVIEW_TYPE else (row.get("event_name") or "event"),
             referrer=_referrer(row),
-            browser=BROWSERS.get(row.get("browser", ""), row.get("browser", "").title()),
-            os=SYSTEMS.get(row.get("os", ""), row.get("os", "")),
-            device=DEVICES.get(row.get("device", ""), ""),
+            browser=browser_name(row.get("browser", "")),
+            os=os_name(row.get("os", "")),
+            device=device_name(row.get("device", "")),
             screen=screen_class(row.get("screen", "").partition("x")[0]),
             country_code=country,
             country=country_name(country),

@@ -1,32 +1,43 @@
-"""What a user agent string says: browser, OS, device type, and whether it is a bot.
+"""What a user agent string says: browser, OS, device class, and whether it is a bot.
 
-Parsing is done by ua-parser and crawler detection by crawlerdetect, both maintained lists;
-results are cached per user-agent string because the same few strings arrive again and again.
+Three maintained sources, each for what it measured best on real-world fixtures (see
+`benchmarks/accuracy.py`): isbot's pattern list for bots, ua-parser for the browser and OS, and
+Matomo's device-detector for the device class (it tells TVs, consoles, cars and Chromebooks
+from tablets). Names go through `visits.ingest.names`, so they match what importers store.
+Results are cached per user-agent string: the same few strings arrive again and again, and
+device-detector takes milliseconds on a string it has not seen.
 """
 
+import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from crawlerdetect import CrawlerDetect
+import regex
+from device_detector import DeviceDetector
 from ua_parser import parse
 
+from visits.ingest.names import browser_name, device_name, os_name
 from visits.models import Device
 
-# ua-parser names mobile builds separately; owners think of them as the same browser.
-_BROWSER_NAMES = {
-    "Mobile Safari": "Safari",
-    "Mobile Safari UI/WKWebView": "Safari",
-    "Chrome Mobile": "Chrome",
-    "Chrome Mobile iOS": "Chrome",
-    "Chrome Mobile WebView": "Chrome WebView",
-    "Firefox Mobile": "Firefox",
-    "Firefox iOS": "Firefox",
-    "Edge Mobile": "Edge",
-    "Opera Mobile": "Opera",
-}
-_OS_NAMES = {"Mac OS X": "macOS"}
-_DESKTOP_OS = {"Windows", "Mac OS X", "Linux", "Ubuntu", "Fedora", "Debian", "Chrome OS", "FreeBSD"}
-_crawler_detect = CrawlerDetect()
+# isbot (omrilotan/isbot, Unlicense) joins these into one case-insensitive expression; its
+# JavaScript-style classes and look-behinds need the `regex` module rather than `re`.
+_ISBOT_PATTERNS = json.loads(
+    (Path(__file__).parent / "data" / "isbot-patterns.json").read_text(encoding="utf-8")
+)
+_BOT = regex.compile("|".join(_ISBOT_PATTERNS), regex.IGNORECASE)
+# No browser sends nothing, a dash (what access logs write for no header) or a bare
+# "Mozilla/5.0" without the platform every browser adds: those are scripts.
+_NO_AGENT = re.compile(r"^(?:-|mozilla(?:/[\d.]*)?)?$", re.IGNORECASE)
+# Operating systems only desktops and laptops run, for when device-detector names no class.
+_DESKTOP_OS = frozenset(
+    {
+        "Windows", "macOS", "Linux", "Ubuntu", "Fedora", "Debian", "Chrome OS", "FreeBSD",
+        "OpenBSD", "NetBSD", "Solaris", "SUSE", "openSUSE", "Red Hat", "Arch Linux",
+        "Slackware", "Gentoo", "Mint", "CentOS", "Mandriva", "Kubuntu", "Xubuntu",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,36 +60,71 @@ class Agent:
 
 @lru_cache(maxsize=4096)
 def agent_parse(user_agent: str) -> Agent:
-    """Describe a user agent; an empty one counts as a bot, since every browser sends one."""
-    if not user_agent.strip():
+    """Describe a user agent; a bot is only marked as one (nothing else is worth parsing)."""
+    text = user_agent.strip()
+    if _NO_AGENT.match(text):
         return Agent(is_bot=True)
+    detected = None
+    if _BOT.search(text):
+        # isbot's broad patterns ("discovery", "java", "http") also hit some phones, tablets and
+        # TVs; device-detector knows those models and its own bot list, so it has the last word.
+        detected = DeviceDetector(user_agent, check_cache=False).parse()
+        if not _known_device(detected):
+            return Agent(is_bot=True)
     result = parse(user_agent)
-    device_family = result.device.family if result.device else ""
-    is_bot = device_family == "Spider" or _crawler_detect.isCrawler(user_agent)
-    browser = result.user_agent.family if result.user_agent else ""
+    family = result.user_agent.family if result.user_agent else ""
     version = (result.user_agent.major or "") if result.user_agent else ""
-    os_family = result.os.family if result.os else ""
+    os_family = os_name(result.os.family if result.os else "")
+    if family == "Other":
+        family = ""
+    if os_family == "Other":
+        os_family = ""
+    device = "" if detected is not None else _plain_device(result, os_family, text)
+    if not device:
+        if detected is None:
+            detected = DeviceDetector(
+                user_agent, skip_bot_detection=True, check_cache=False
+            ).parse()
+        device = _device_class(detected, os_family)
     return Agent(
-        browser=_BROWSER_NAMES.get(browser, browser)[:50],
+        browser=browser_name(family),
         browser_version=version[:20],
-        os=_OS_NAMES.get(os_family, os_family)[:50],
-        device=_device_type(user_agent, result, os_family),
-        is_bot=is_bot,
+        os=os_family,
+        device=device,
     )
 
 
-def _device_type(user_agent: str, result, os_family: str) -> str:
-    device = result.device
-    if device is not None:
-        if device.family == "iPad" or (device.brand or "").endswith("_Tablet"):
-            return Device.TABLET
-        if device.family in ("iPhone", "iPod"):
-            return Device.MOBILE
-    if os_family == "Android":
-        # Android phones say "Mobile"; tablets leave it out.
-        return Device.MOBILE if "Mobile" in user_agent else Device.TABLET
-    if os_family in ("iOS", "Windows Phone", "BlackBerry OS", "KaiOS"):
+def _plain_device(result, os_family: str, text: str) -> str:
+    """The classes both parsers agree on without device-detector's milliseconds: iPhones,
+    iPads, and Windows, macOS and Chrome OS computers (an Xbox says Windows too)."""
+    family = result.device.family if result.device else ""
+    if family in ("iPhone", "iPod"):
         return Device.MOBILE
-    if os_family in _DESKTOP_OS:
+    if family == "iPad":
+        return Device.TABLET
+    if os_family in ("Windows", "macOS", "Chrome OS") and "xbox" not in text.lower():
         return Device.DESKTOP
     return ""
+
+
+def _known_device(detected: DeviceDetector) -> bool:
+    """A browser on a named phone, tablet, TV... that device-detector does not take for a bot.
+    Desktops are left out: any script can claim to be a Mac."""
+    return (
+        not detected.is_bot()
+        and detected.client_type() == "browser"
+        and bool(detected.device_brand())
+        and _device_type(detected) not in ("", Device.DESKTOP)
+    )
+
+
+def _device_type(detected: DeviceDetector) -> str:
+    kind = detected.device_type()
+    return device_name(str(getattr(kind, "value", kind) or ""))
+
+
+def _device_class(detected: DeviceDetector, os_family: str) -> str:
+    device = _device_type(detected)
+    if device:
+        return device
+    return Device.DESKTOP if os_family in _DESKTOP_OS else ""

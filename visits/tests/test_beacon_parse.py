@@ -6,13 +6,16 @@ from accounts.addresses import client_address
 from visits.ingest.parse import BeaconError, beacon_parse, page_url, parse_parameters, skip_reason
 from visits.text import clean_text
 
+# A bare product token ("Browser/1") is a script to the bot patterns: parse a real browser.
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
 
 def parse(**overrides):
     arguments = {
         "method": "GET",
         "query_string": "url=https%3A%2F%2Fexample.com%2F",
         "body": b"",
-        "headers": {"REMOTE_ADDR": "81.2.69.142", "HTTP_USER_AGENT": "Browser/1"},
+        "headers": {"REMOTE_ADDR": "81.2.69.142", "HTTP_USER_AGENT": FIREFOX},
         "trusted_proxy_count": 0,
         "respect_dnt": True,
     }
@@ -24,7 +27,7 @@ def test_minimal_hit():
     assert hit.url == "https://example.com/"
     assert hit.referrer == ""
     assert hit.event == "pageview"
-    assert hit.user_agent == "Browser/1"
+    assert hit.user_agent == FIREFOX
     assert hit.client_ip == "81.2.69.142"
     assert hit.skip_reason == ""
 

@@ -253,7 +253,7 @@ def test_umami_export(site, tmp_path):
     assert first.timestamp == datetime(2026, 3, 6, 8, tzinfo=UTC)
     assert Visit.objects.get(site=site, event="checkout").path == "/pricing"
     mobile = Visit.objects.get(site=site, path="/")
-    assert (mobile.browser, mobile.device) == ("Mobile Safari", "mobile")
+    assert (mobile.browser, mobile.device) == ("Safari", "mobile")
     assert (_totals(site).visitors, _totals(site).pageviews) == (2, 2)
 
 
