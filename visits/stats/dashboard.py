@@ -34,6 +34,31 @@ from visits.stats.sessions import sessions_shared
 SHORTCUTS = {"day": "d", "yesterday": "e", "7d": "w", "30d": "t", "month": "m", "12mo": "y"}
 
 
+# The dashboard's cards, each a row of tabs over panels; a panel not named here gets its own.
+PANEL_GROUPS = (
+    ("Sources", ("channel", "referrer_source", "referrer", "source", "medium", "campaign")),
+    ("Pages", ("page", "entry", "exit")),
+    ("Locations", ("country", "region", "city")),
+    ("Devices", ("browser", "os", "device", "screen")),
+    ("Events", ("event", "prop")),
+)
+
+
+def _grouped(panels: list[dict]) -> list[dict]:
+    by_name = {panel["dimension"]: panel for panel in panels}
+    groups = [
+        {"title": title, "panels": [by_name[name] for name in names if name in by_name]}
+        for title, names in PANEL_GROUPS
+    ]
+    grouped = {name for _, names in PANEL_GROUPS for name in names}
+    groups += [
+        {"title": panel["title"], "panels": [panel]}
+        for panel in panels
+        if panel["dimension"] not in grouped
+    ]
+    return [group for group in groups if group["panels"]]
+
+
 class DashboardPage(DetailView):
     """The dashboard of `self.object`; subclasses decide who may see which site."""
 
@@ -106,6 +131,9 @@ class DashboardPage(DetailView):
                 for panel in PANELS
             ],
         )
+        for panel in context["panels"]:
+            panel["max"] = max((row.visitors for row, _ in panel["rows"]), default=0) or 1
+        context["panel_groups"] = _grouped(context["panels"])
         return context
 
 

@@ -1,5 +1,6 @@
 """The dashboard through HTTP: periods, figures, filters as chips, the live panel, isolation."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -188,3 +189,33 @@ def test_dashboard_uses_a_bounded_number_of_queries(
 def test_filter_chips_show_names(owner_client, visits, query, chip):
     response = owner_client.get(f"/sites/{visits.pk}/stats/?period=7d&{query}")
     assert [value for _, value, _ in response.context["filters"]] == [chip]
+
+
+def test_panels_sit_in_tabbed_cards_with_proportion_bars(owner_client, visits):
+    response = owner_client.get(f"/sites/{visits.pk}/stats/?period=7d")
+    groups = [
+        (g["title"], [p["dimension"] for p in g["panels"]])
+        for g in response.context["panel_groups"]
+    ]
+    assert groups[:5] == [
+        ("Sources", ["channel", "referrer_source", "referrer", "source", "medium", "campaign"]),
+        ("Pages", ["page", "entry", "exit"]),
+        ("Locations", ["country", "region", "city"]),
+        ("Devices", ["browser", "os", "device", "screen"]),
+        ("Events", ["event", "prop"]),
+    ]
+    body = response.content.decode()
+    # The first tab of a card is shown, the others wait behind their tabs.
+    assert 'id="panel-page" role="tabpanel" aria-labelledby="tab-page">' in body
+    assert 'id="panel-entry" role="tabpanel" aria-labelledby="tab-entry" hidden>' in body
+    assert 'aria-controls="panel-region" aria-selected="false" tabindex="-1"' in body
+    # Bars are the row's share of the panel's largest row.
+    pages = panel(response, "page")
+    widths = [
+        int(w)
+        for w in re.findall(
+            r'<rect width="(\d+)"', body.split('id="panel-page"')[1].split("</table>")[0]
+        )
+    ]
+    expected = [round(row.visitors * 100 / pages["max"]) for row, _ in pages["rows"]]
+    assert widths == expected and widths[0] == 100

@@ -117,3 +117,30 @@ def test_owner_pages_fit_a_phone_without_sideways_scrolling(
     page.goto(live_server.url + path.format(pk=site.pk))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_tabs_switch_panels_and_the_30_day_dashboard_is_compact(
+    browser, live_server, owner, site, artifacts_dir
+):
+    demo_visits_create(site=site, visits=3000, days=40, now=timezone.now(), seed=6)
+    context = browser.new_context(user_agent=CHROME_UA, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _log_in(page, live_server, owner, f"/sites/{site.pk}/stats/")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 2800, height
+    page.screenshot(path=str(artifacts_dir / "dashboard-1280.png"), full_page=True)
+
+    expect(page.locator("#panel-country")).to_be_visible()
+    expect(page.locator("#panel-region")).to_be_hidden()
+    page.locator("#tab-region").click()
+    expect(page.locator("#panel-region")).to_be_visible()
+    expect(page.locator("#panel-country")).to_be_hidden()
+    page.locator("#tab-region").press("ArrowRight")
+    expect(page.locator("#panel-city")).to_be_visible()
+    expect(page.locator("#tab-city")).to_be_focused()
+    page.reload()  # the tab chosen stays chosen while the page is open
+    expect(page.locator("#panel-city")).to_be_visible()
+    # A long value ends in an ellipsis, and says all of itself on hover.
+    first = page.locator("#panel-page tbody td.url a").first
+    assert first.get_attribute("title") == "Filter by " + first.inner_text()
+    context.close()

@@ -35,3 +35,33 @@
   refresh();
   setInterval(refresh, 15000);
 })();
+/* Tabs over a card's panels: one shown at a time, the choice kept for this visit of the page. */
+(function () {
+  "use strict";
+  var groups = document.querySelectorAll("[data-tabs]");
+  Array.prototype.forEach.call(groups, function (group) {
+    var tabs = group.querySelectorAll('[role="tab"]');
+    function pick(tab, focus) {
+      Array.prototype.forEach.call(tabs, function (other) {
+        var chosen = other === tab;
+        other.setAttribute("aria-selected", chosen ? "true" : "false");
+        other.tabIndex = chosen ? 0 : -1;
+        document.getElementById(other.getAttribute("aria-controls")).hidden = !chosen;
+      });
+      if (focus) tab.focus();
+      try { sessionStorage.setItem("tab-" + tabs[0].id, tab.id); } catch (e) { /* private mode */ }
+    }
+    Array.prototype.forEach.call(tabs, function (tab, index) {
+      tab.addEventListener("click", function () { pick(tab, false); });
+      tab.addEventListener("keydown", function (event) {
+        var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+        if (!step) return;
+        event.stopPropagation();
+        pick(tabs[(index + step + tabs.length) % tabs.length], true);
+      });
+    });
+    var kept;
+    try { kept = document.getElementById(sessionStorage.getItem("tab-" + tabs[0].id)); } catch (e) { kept = null; }
+    if (kept && group.contains(kept)) pick(kept, false);
+  });
+})();
