@@ -24,12 +24,17 @@ def stats_filters_from(params) -> dict[str, str]:
     return filters
 
 
+def filter_column_value(name: str, value: str) -> str:
+    """What the filter's column holds for a filter value (referrer=direct: no referrer)."""
+    return "" if name == "referrer" and value == DIRECT else value
+
+
 def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
     """A site's visits that match the dashboard filters (referrer=direct: no referrer)."""
     lookups = {}
     for name, value in filters.items():
         if name in DIMENSIONS:
-            lookups[DIMENSIONS[name]] = "" if name == "referrer" and value == DIRECT else value
+            lookups[DIMENSIONS[name]] = filter_column_value(name, value)
     visits = Visit.objects.filter(site=site, **lookups)
     if PROPERTY in filters:
         visits = prop_filter(visits, filters[PROPERTY])

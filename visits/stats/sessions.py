@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import TruncDate
 
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
@@ -39,33 +39,33 @@ _EPOCH_MS = {
 }
 _SESSIONS_SQL = """
 WITH hits AS (
-    SELECT "day" AS day, "visitor_hash" AS visitor, {epoch_ms} AS ms,
+    SELECT "day" AS day, "split" AS split, "visitor_hash" AS visitor, {epoch_ms} AS ms,
            "path" AS path, "event" AS event, "id" AS id
     FROM ({inner}) base
 ), marked AS (
     SELECT hits.*, CASE
-        WHEN ms - LAG(ms) OVER (PARTITION BY day, visitor ORDER BY ms, id) < %s THEN 0 ELSE 1
+        WHEN ms - LAG(ms) OVER (PARTITION BY day, split, visitor ORDER BY ms, id) < %s THEN 0 ELSE 1
     END AS starts
     FROM hits
 ), numbered AS (
     SELECT marked.*, SUM(starts) OVER (
-        PARTITION BY day, visitor ORDER BY ms, id ROWS UNBOUNDED PRECEDING
+        PARTITION BY day, split, visitor ORDER BY ms, id ROWS UNBOUNDED PRECEDING
     ) AS session
     FROM marked
 ), ends AS (
     SELECT numbered.*, FIRST_VALUE(path) OVER visit AS entry, LAST_VALUE(path) OVER visit AS leaving
     FROM numbered
     WINDOW visit AS (
-        PARTITION BY day, visitor, session ORDER BY ms, id
+        PARTITION BY day, split, visitor, session ORDER BY ms, id
         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
     )
 )
 SELECT day, visitor, MAX(ms) - MIN(ms),
     SUM(CASE WHEN event = %s THEN 1 ELSE 0 END),
     SUM(CASE WHEN event NOT IN (%s, %s) THEN 1 ELSE 0 END),
-    MIN(entry), MIN(leaving)
+    MIN(entry), MIN(leaving), split
 FROM ends
-GROUP BY day, visitor, session
+GROUP BY day, split, visitor, session
 HAVING SUM(CASE WHEN event <> %s THEN 1 ELSE 0 END) > 0
 """
 
@@ -79,18 +79,25 @@ class Session:
     events: int
     entry: str
     exit: str
+    split: str = ""  # the value of the field the hits were split by (see `sessions_of`)
 
     @property
     def bounced(self) -> bool:
         return self.pageviews <= 1 and self.events == 0
 
 
-def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo) -> list[Session]:
-    """The visits (sessions) formed by a queryset's hits, days taken in `tz`."""
+def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo, split: str = "") -> list[Session]:
+    """The visits (sessions) formed by a queryset's hits, days taken in `tz`.
+
+    With `split` (a Visit field), the hits of each value of that field form their own visits,
+    as if the queryset had been filtered by that value: the visits of every filter at once."""
     inner = (
         queryset.order_by()
-        .annotate(day=TruncDate("timestamp", tzinfo=tz))
-        .values_list("day", "visitor_hash", "timestamp", "path", "event", "id")
+        .annotate(
+            day=TruncDate("timestamp", tzinfo=tz),
+            split=F(split) if split else Value(""),
+        )
+        .values_list("day", "split", "visitor_hash", "timestamp", "path", "event", "id")
     )
     inner_sql, inner_params = inner.query.sql_with_params()
     connection = connections[queryset.db]
@@ -115,8 +122,9 @@ def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo) -> list[Session]:
             events=int(events),
             entry=entry,
             exit=leaving,
+            split=split or "",
         )
-        for day, visitor, milliseconds, pageviews, events, entry, leaving in rows
+        for day, visitor, milliseconds, pageviews, events, entry, leaving, split in rows
     ]
 
 
