@@ -16,9 +16,10 @@ from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
 from visits.stats.dimensions import ROLLED_FILTERS, SESSION_DIMENSIONS, TOTAL
 from visits.stats.filters import filter_column_value, visits_matching
+from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import DailyRow, daily_rows, filter_key, rollup_ensure
-from visits.stats.sessions import sessions_shared_for
+from visits.stats.sessions import sessions_shared_for, shared_value
 
 LIVE_WINDOW = timedelta(minutes=5)
 # DailyRow's fields in order, as read from rollups.
@@ -95,6 +96,12 @@ def figure_rows(
         visits = visits_matching(site=site, filters=filters).filter(
             timestamp__gte=start, timestamp__lt=end
         )
+        if dimension in PASS_DIMENSIONS:
+            # One read of the rows for every panel of the page (or just this one, alone).
+            key = ("pass", site.pk, tuple(sorted(filters.items())), raw_from, last_day)
+            shared = shared_value(key, lambda: pass_rows(visits, tz=period.tz))
+            passed = shared or pass_rows(visits, tz=period.tz, dimensions=(dimension,))
+            return rows + passed[dimension]
         sessions = None
         if dimension in SESSION_DIMENSIONS or (dimension == TOTAL and with_sessions):
             key = (site.pk, tuple(sorted(filters.items())), raw_from, last_day)

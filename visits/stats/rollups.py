@@ -74,7 +74,7 @@ def daily_rows(
     if dimension in (ENTRY, EXIT):
         if sessions is None:
             sessions = sessions_of(queryset, tz=tz, split=split_field)
-        return _session_rows(sessions, dimension=dimension, by_day=by_day)
+        return session_rows(sessions, dimension=dimension, by_day=by_day)
     if dimension == TOTAL and with_sessions:
         if sessions is None:
             sessions = sessions_of(queryset, tz=tz, split=split_field)
@@ -121,7 +121,7 @@ def daily_rows(
     ]
 
 
-def _session_rows(sessions: list[Session], *, dimension: str, by_day: bool) -> list[DailyRow]:
+def session_rows(sessions: list[Session], *, dimension: str, by_day: bool) -> list[DailyRow]:
     """Visits per entry or exit page (and day, and split value)."""
     grouped = session_figures(
         sessions,
@@ -154,6 +154,13 @@ def _with_sessions(
 ) -> list[DailyRow]:
     """Totals (per day or overall, and split value) with the visits' figures added."""
     plain = daily_rows(queryset, tz=tz, dimension=TOTAL, by_day=by_day, split=split)
+    return with_session_figures(plain, sessions, by_day=by_day)
+
+
+def with_session_figures(
+    plain: list[DailyRow], sessions: list[Session], *, by_day: bool
+) -> list[DailyRow]:
+    """Totals rows with the figures of the visits of their day (and split value) added."""
     grouped = session_figures(sessions, by_day=by_day, key=lambda session: session.split)
     rows = []
     for row in plain:

@@ -178,9 +178,52 @@ def sessions_shared() -> Iterator[None]:
 def sessions_shared_for(key: Hashable, queryset: QuerySet[Visit], *, tz: ZoneInfo):
     """The visits of `queryset` (identified by `key`) if shared ones are kept, else None
     (the caller forms them)."""
+    return shared_value(("sessions", key), lambda: sessions_of(queryset, tz=tz))
+
+
+def shared_value(key: Hashable, make):
+    """`make()`, computed once per `key` within `sessions_shared()`; None outside it."""
     shared = _shared.get()
     if shared is None:
         return None
     if key not in shared:
-        shared[key] = sessions_of(queryset, tz=tz)
+        shared[key] = make()
     return shared[key]
+
+
+def sessions_from_hits(hits) -> list[Session]:
+    """The visits formed by hits already read: (day, visitor, ms, id, path, event) tuples, with
+    `ms` whole milliseconds since the epoch. The same rules as `sessions_of`, in Python, for a
+    caller that reads the hits anyway."""
+    by_visitor: dict[tuple, list] = defaultdict(list)
+    for hit in hits:
+        by_visitor[(hit[0], hit[1])].append(hit)
+    gap = int(SESSION_GAP.total_seconds() * 1000)
+    sessions = []
+    for (day, visitor), visitor_hits in by_visitor.items():
+        visitor_hits.sort(key=lambda hit: (hit[2], hit[3]))
+        run: list = []
+        for hit in visitor_hits:
+            if run and hit[2] - run[-1][2] >= gap:
+                sessions += _session_of(day, visitor, run)
+                run = []
+            run.append(hit)
+        sessions += _session_of(day, visitor, run)
+    return sessions
+
+
+def _session_of(day: date, visitor: int, run: list) -> list[Session]:
+    events = [hit[5] for hit in run]
+    if all(event == ENGAGEMENT for event in events):
+        return []  # engagement pings alone make no visit
+    return [
+        Session(
+            day=day,
+            visitor=visitor,
+            seconds=(run[-1][2] - run[0][2]) // 1000,
+            pageviews=events.count(PAGEVIEW),
+            events=sum(event not in (PAGEVIEW, ENGAGEMENT) for event in events),
+            entry=run[0][4],
+            exit=run[-1][4],
+        )
+    ]

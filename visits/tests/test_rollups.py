@@ -1,6 +1,7 @@
 """Rollups give exactly the figures raw visits give, and follow changes to past data."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -72,9 +73,10 @@ def test_rollups_and_raw_visits_agree(owner, monkeypatch, timezone):
     assert year["entry"] and year["exit"] and year["screen"] and year["campaign"]
 
 
-def test_filtered_rollups_and_raw_visits_agree(owner, monkeypatch):
-    """Every rolled-up filter (and direct referrers) gives the raw visits' figures exactly,
-    down to visits formed from the matching hits only."""
+def test_filtered_views_agree_on_every_path(owner, monkeypatch):
+    """Every rolled-up filter, direct referrers, a rarer filter and two filters give the same
+    figures from rollups, from one pass over raw visits and from one query per panel, down to
+    visits formed from the matching hits only."""
     from sites.services import site_create
 
     site = site_create(
@@ -82,19 +84,50 @@ def test_filtered_rollups_and_raw_visits_agree(owner, monkeypatch):
     )
     demo_visits_create(site=site, visits=2500, days=40, now=NOW, seed=3)
     views = [{name: common_value(site, name)} for name in ROLLED_FILTERS]
-    views.append({"referrer": DIRECT})
-    keys = ("30d", "12mo", "yesterday")
-    from_rollups = [{key: figures(site, key, filters) for key in keys} for filters in views]
-    assert FilteredRollup.objects.filter(site=site, filter="page").exists()
+    views += [
+        {"referrer": DIRECT},
+        {"city": common_value(site, "city")},
+        {"country": common_value(site, "country"), "page": "/"},
+    ]
+    keys = ("30d", "12mo")
 
+    def all_figures():
+        return [{key: figures(site, key, filters) for key in keys} for filters in views]
+
+    from_rollups = all_figures()
+    assert FilteredRollup.objects.filter(site=site, filter="page").exists()
     monkeypatch.setattr(stats, "rollup_ensure", lambda **kwargs: date.min)
-    from_raw = [{key: figures(site, key, filters) for key in keys} for filters in views]
-    for filters, rolled, raw in zip(views, from_rollups, from_raw, strict=True):
-        assert rolled == raw, filters
+    from_one_pass = all_figures()
+    monkeypatch.setattr(stats, "PASS_DIMENSIONS", ())
+    from_queries = all_figures()
+    for filters, rolled, passed, queried in zip(
+        views, from_rollups, from_one_pass, from_queries, strict=True
+    ):
+        assert rolled == passed == queried, filters
         assert rolled["30d"]["totals"][0].pageviews > 0, filters
     page = from_rollups[ROLLED_FILTERS.index("page")]["30d"]
     # Visits of one page are formed from that page's hits: they enter and leave there.
     assert {row.value for row in page["entry"]} == {views[ROLLED_FILTERS.index("page")]["page"]}
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_one_pass_gives_each_query_s_rows(owner, timezone):
+    from sites.services import site_create
+    from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
+    from visits.stats.rollups import daily_rows
+
+    site = site_create(owner=owner, name="Demo", base_url="https://demo.example", timezone=timezone)
+    demo_visits_create(site=site, visits=1500, days=10, now=NOW, seed=5)
+    tz = ZoneInfo(timezone)
+    for visits in (
+        Visit.objects.filter(site=site),
+        Visit.objects.filter(site=site, device="mobile"),
+    ):
+        passed = pass_rows(visits, tz=tz)
+        for dimension in PASS_DIMENSIONS:
+            queried = daily_rows(visits, tz=tz, dimension=dimension, with_sessions=True)
+            assert sorted(passed[dimension], key=repr) == sorted(queried, key=repr), dimension
+            assert passed[dimension] or dimension in ("term", "content"), dimension
 
 
 def test_changing_the_timezone_rebuilds_rollups(site):
