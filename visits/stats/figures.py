@@ -82,11 +82,11 @@ def figure_rows(
     last_day = last_day or period.last_day
     raw_from = first_day
     rows: list[DailyRow] = []
-    rolled = _rollups_for(site=site, filters=filters)
-    if rolled is not None:
+    rollups = _rollups_for(site=site, filters=filters)
+    if rollups is not None:
         finished = rollup_ensure(site=site, first_day=first_day, last_day=last_day, now=now)
         if finished >= first_day:
-            rolled = rolled.filter(
+            rolled = rollups.filter(
                 dimension=dimension, day__gte=first_day, day__lte=min(finished, last_day)
             ).values_list(*ROLLUP_FIGURES)
             rows = [DailyRow(*values) for values in rolled]
@@ -96,8 +96,9 @@ def figure_rows(
         visits = visits_matching(site=site, filters=filters).filter(
             timestamp__gte=start, timestamp__lt=end
         )
-        if dimension in PASS_DIMENSIONS:
-            # One read of the rows for every panel of the page (or just this one, alone).
+        if rollups is None and dimension in PASS_DIMENSIONS:
+            # No rollup holds this view: one read of its rows for every panel of the page (or
+            # just this one, alone), instead of one query per panel walking the same rows.
             key = ("pass", site.pk, tuple(sorted(filters.items())), raw_from, last_day)
             shared = shared_value(key, lambda: pass_rows(visits, tz=period.tz))
             passed = shared or pass_rows(visits, tz=period.tz, dimensions=(dimension,))
