@@ -1,7 +1,7 @@
 """Every panel's rows from one read of the visits, for views no rollup holds.
 
-A view filtered by two filters (or a rare one), and the part of any view that is not yet rolled
-up, would otherwise run one query per panel, each walking the same rows. Here the rows are read
+A view filtered by two filters, by a rarer filter or by a property (no rollup holds those) would
+otherwise run one query per panel, each walking the same rows. Here the rows are read
 once, only the columns the panels need, and summed in Python by the same rules as `daily_rows`
 (the tests compare the two): per local day, visitors being a day's distinct visitor hashes.
 """
