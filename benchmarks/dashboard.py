@@ -1,13 +1,18 @@
-"""Time every dashboard panel at one million visits, on SQLite and PostgreSQL.
+"""Time every dashboard view and panel, on SQLite and PostgreSQL, and how they grow with a site.
 
     .venv/bin/python benchmarks/dashboard.py                     # both databases, 1,000,000 visits
     .venv/bin/python benchmarks/dashboard.py --database sqlite --visits 200000
+    .venv/bin/python benchmarks/dashboard.py --visits 25000,500000 --days 60   # growth x20
 
-Each database gets a fresh, throwaway database; visits come from `seed_demo`'s generator over
-400 days, then daily rollups are built as `seed_demo` does. Every panel is timed (median of
-several runs) for 7 days, 30 days and 12 months, then the whole page through Django's test
-client, unfiltered and filtered by a country (filtered views read raw visits). A baseline query
+Each database gets a fresh, throwaway database with one site per size in `--visits` (one
+owner); visits come from `seed_demo`'s generator over `--days` days, then daily rollups are
+built as `seed_demo` does. Every page is timed over HTTP through Django's test client (warm,
+min/median/max of `--repeat` runs) at each size, with the ratio of the largest site's median to
+the smallest's: 7 days, 30 days and 12 months unfiltered, 30 days filtered by a country, and by
+a country and a page. Then every panel of those views at the largest size. A baseline query
 (counting the site's visits) runs in the same process, so ratios survive a noisy machine.
+Exits non-zero when a panel is over 200 ms or, with two sizes or more, a view in FLAT_VIEWS grows
+more than x2.
 """
 
 import argparse
@@ -18,10 +23,20 @@ import sys
 import tempfile
 import time
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-PANEL_GOAL_MS, PAGE_GOAL_MS = 200, 1000
+PANEL_GOAL_MS, FLAT_GOAL = 200, 2.0
+VIEWS = (
+    "period=7d",
+    "period=30d",
+    "period=12mo",
+    "period=30d&country=US",
+    "period=30d&country=US&page=/",
+)
+# Views whose time should follow what they show, not what the site has stored.
+FLAT_VIEWS = ("period=12mo", "period=30d&country=US", "period=30d&country=US&page=/")
 POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -30,10 +45,19 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument(
+        "--visits", default="1000000", help="visits of each site, comma-separated (1000000)"
+    )
+    parser.add_argument("--days", type=int, default=400, help="spread over D days (400)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    try:
+        args.sizes = [int(size) for size in args.visits.split(",")]
+    except ValueError:
+        parser.error("--visits takes whole numbers separated by commas, like 25000,500000")
+    if not args.sizes or min(args.sizes) < 1 or args.days < 1:
+        parser.error("--visits and --days must be 1 or more")
     if args.child:
         return run_child(args)
     failures = 0
@@ -55,7 +79,9 @@ def main() -> int:
                 "--child",
                 database,
                 "--visits",
-                str(args.visits),
+                args.visits,
+                "--days",
+                str(args.days),
                 "--repeat",
                 str(args.repeat),
             ]
@@ -88,13 +114,17 @@ class throwaway_database:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def timed(function, repeat: int) -> float:
+def timed(function, repeat: int) -> list[float]:
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
         function()
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return samples
+
+
+def spread(samples: list[float]) -> str:
+    return f"{min(samples):7.1f} {statistics.median(samples):7.1f} {max(samples):7.1f}"
 
 
 def run_child(args) -> int:
@@ -114,10 +144,11 @@ def run_child(args) -> int:
     from visits.demo import demo_visits_create
     from visits.models import Visit
     from visits.stats.breakdowns import visit_breakdown
-    from visits.stats.dimensions import DIMENSIONS
+    from visits.stats.dimensions import PANELS
     from visits.stats.figures import visit_timeseries, visit_totals
     from visits.stats.periods import period_resolve
     from visits.stats.rollups import rollup_ensure
+    from visits.stats.sessions import sessions_shared
 
     settings.STORAGES = {
         **settings.STORAGES,
@@ -126,60 +157,86 @@ def run_child(args) -> int:
     database = args.child
     call_command("migrate", verbosity=0)
     owner = user_register(email="bench@example.com", password="benchmark passphrase 1")
-    site = site_create(
-        owner=owner, name="Bench", base_url="https://bench.example", timezone="Europe/Berlin"
-    )
     now = timezone.now()
-    started = time.perf_counter()
-    demo_visits_create(site=site, visits=args.visits, days=400, now=now, seed=11)
-    filled = time.perf_counter()
-    rollup_ensure(
-        site=site, first_day=(now.date().replace(year=now.year - 2)), last_day=now.date(), now=now
-    )
-    rolled = time.perf_counter()
-    print(
-        f"\n== {database}: {Visit.objects.count():,} visits over 400 days "
-        f"(filled in {filled - started:.0f} s, rollups built in {rolled - filled:.1f} s)"
-    )
+    sites = []
+    for number, size in enumerate(args.sizes):
+        site = site_create(
+            owner=owner,
+            name=f"Bench {size}",
+            base_url=f"https://bench{number}.example",
+            timezone="Europe/Berlin",
+        )
+        started = time.perf_counter()
+        demo_visits_create(site=site, visits=size, days=args.days, now=now, seed=11)
+        filled = time.perf_counter()
+        rollup_ensure(
+            site=site, first_day=now.date() - timedelta(days=args.days + 400), last_day=now.date(),
+            now=now,
+        )  # fmt: skip
+        rolled = time.perf_counter()
+        print(
+            f"\n== {database}: {Visit.objects.filter(site=site).count():,} visits over "
+            f"{args.days} days (filled in {filled - started:.0f} s, rollups built in "
+            f"{rolled - filled:.0f} s)"
+        )
+        sites.append(site)
 
-    baseline = timed(lambda: Visit.objects.filter(site=site).count(), args.repeat)
-    print(f"baseline: COUNT(*) of the site's visits {baseline:.1f} ms")
-    print(f"{'period':<7} {'panel':<12} {'ms':>8} {'x baseline':>11}")
-    slowest = ("", "", 0.0)
-    for key in ("7d", "30d", "12mo"):
-        period = period_resolve(key=key, tz_name=site.timezone, now=now)
-        panels = {
-            "headline": lambda p=period: visit_totals(site=site, period=p, filters={}, now=now),
-            "chart": lambda p=period: visit_timeseries(site=site, period=p, filters={}, now=now),
-        }
-        for dimension in DIMENSIONS:
-            panels[dimension] = lambda p=period, d=dimension: visit_breakdown(
-                site=site, period=p, filters={}, dimension=d, now=now
-            )
-        for name, function in panels.items():
-            milliseconds = timed(function, args.repeat)
-            print(f"{key:<7} {name:<12} {milliseconds:8.1f} {milliseconds / baseline:11.2f}")
-            if milliseconds > slowest[2]:
-                slowest = (key, name, milliseconds)
+    largest = sites[-1]
+    samples = timed(lambda: Visit.objects.filter(site=largest).count(), args.repeat)
+    baseline = statistics.median(samples)
+    print(f"baseline: COUNT(*) of the largest site's visits {baseline:.1f} ms")
 
     client = Client()
     client.force_login(owner)
-    pages = {}
-    for query in ("period=7d", "period=30d", "period=12mo", "period=30d&country=US"):
-        url = f"/sites/{site.pk}/stats/?{query}"
-        assert client.get(url).status_code == 200
-        pages[query] = timed(lambda u=url: client.get(u), args.repeat)
-        print(
-            f"page    {query:<24} {pages[query]:8.1f} ms {pages[query] / baseline:8.2f} x baseline"
-        )
+    print(f"\npages over HTTP, ms (min median max), {args.repeat} warm runs each")
+    print(f"{'view':<30} " + " ".join(f"{size:>23,}" for size in args.sizes) + "   ratio")
+    ratios = {}
+    for query in VIEWS:
+        medians = []
+        cells = []
+        for site in sites:
+            url = f"/sites/{site.pk}/stats/?{query}"
+            assert client.get(url).status_code == 200  # warm
+            page = timed(lambda u=url: client.get(u), args.repeat)
+            medians.append(statistics.median(page))
+            cells.append(spread(page))
+        ratios[query] = medians[-1] / medians[0]
+        ratio = f"x{ratios[query]:.2f}" if len(sites) > 1 else ""
+        print(f"{query:<30} " + " ".join(cells) + f"   {ratio}")
 
-    unfiltered_page = max(value for query, value in pages.items() if "country" not in query)
+    print(f"\npanels at {args.sizes[-1]:,} visits, ms (min median max)")
+    print(f"{'view':<30} {'panel':<12} {'min':>7} {'median':>7} {'max':>7} {'x baseline':>11}")
+    slowest = ("", "", 0.0)
+    for query in VIEWS:
+        params = dict(part.split("=") for part in query.split("&"))
+        period = period_resolve(key=params.pop("period"), tz_name=largest.timezone, now=now)
+        common = {"site": largest, "period": period, "filters": params, "now": now}
+        panels = {
+            "headline": lambda c=common: visit_totals(**c),
+            "chart": lambda c=common: visit_timeseries(**c),
+        }
+        for panel in PANELS:
+            panels[panel.name] = lambda c=common, d=panel.name: visit_breakdown(dimension=d, **c)
+        for name, function in panels.items():
+            with sessions_shared():
+                runs = timed(function, args.repeat)
+            median = statistics.median(runs)
+            print(f"{query:<30} {name:<12} {spread(runs)} {median / baseline:11.2f}")
+            if median > slowest[2]:
+                slowest = (query, name, median)
+
+    flat = all(ratio <= FLAT_GOAL for query, ratio in ratios.items() if query in FLAT_VIEWS)
     print(
-        f"slowest panel: {slowest[1]} for {slowest[0]} at {slowest[2]:.1f} ms "
-        f"(goal {PANEL_GOAL_MS} ms); slowest unfiltered page {unfiltered_page:.0f} ms "
-        f"(goal {PAGE_GOAL_MS} ms)"
+        f"\nslowest panel: {slowest[1]} for {slowest[0]} at {slowest[2]:.1f} ms "
+        f"(goal {PANEL_GOAL_MS} ms)"
     )
-    return 0 if slowest[2] <= PANEL_GOAL_MS and unfiltered_page <= PAGE_GOAL_MS else 1
+    if len(sites) > 1:
+        print(
+            "growth from the smallest to the largest site: "
+            + ", ".join(f"{query} x{ratios[query]:.2f}" for query in FLAT_VIEWS)
+            + f" (goal x{FLAT_GOAL:g} or less)"
+        )
+    return 0 if flat and slowest[2] <= PANEL_GOAL_MS else 1
 
 
 if __name__ == "__main__":

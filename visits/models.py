@@ -156,6 +156,46 @@ class DailyRollup(models.Model):
         return f"{self.site_id} {self.day} {self.dimension or 'total'}={self.value}"
 
 
+class FilteredRollup(models.Model):
+    """One site's figures for one day, per dimension value, among the visits that match one
+    filter (`filter`=`filter_value`): what a dashboard filtered by that value shows.
+
+    Built and dropped with the day's `DailyRollup` rows; the day's totals row there marks both
+    as done. Visits (sessions) are formed from the matching hits only, as a filtered view does.
+    """
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="filtered_rollups", verbose_name="site"
+    )
+    day = models.DateField("day")
+    filter = models.CharField("filter", max_length=20)
+    # A digest of filter_value, so the index stays small however long a page's path is.
+    filter_key = models.BigIntegerField("filter key")
+    filter_value = models.CharField("filter value", max_length=URL_MAX_LENGTH, blank=True)
+    dimension = models.CharField("dimension", max_length=20, blank=True)
+    value = models.CharField("value", max_length=URL_MAX_LENGTH, blank=True)
+    label = models.CharField("label", max_length=100, blank=True)
+    visitors = models.PositiveIntegerField("visitors", default=0)
+    pageviews = models.PositiveIntegerField("pageviews", default=0)
+    events = models.PositiveIntegerField("events", default=0)
+    sessions = models.PositiveIntegerField("visits", default=0)
+    bounces = models.PositiveIntegerField("bounces", default=0)
+    duration = models.PositiveBigIntegerField("visit seconds", default=0)
+
+    class Meta:
+        verbose_name = "filtered rollup"
+        verbose_name_plural = "filtered rollups"
+        indexes = [
+            models.Index(
+                fields=["site", "filter", "filter_key", "dimension", "day"],
+                name="frollup_site_filter_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day} {self.filter}={self.filter_value} {self.dimension}"
+
+
 class SpoolProgress(models.Model):
     """How far into one spool file the visits are stored (see visits.spool)."""
 

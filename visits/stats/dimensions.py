@@ -58,3 +58,8 @@ REFERRER_DIMENSIONS = ("channel", "referrer_source", "referrer")
 # Breakdowns of these leave out visits without the tag: most visits come with no campaign.
 TAGGED_ONLY = ("source", "medium", "campaign", "term", "content")
 SESSION_DIMENSIONS = (ENTRY, EXIT)
+# Filters with too many values (or too rarely used) to roll up per value: views filtered by
+# them, by a property or by two filters at once read raw visits. Every other filter a column
+# holds is rolled up per value (see `FilteredRollup`), so its views cost what they show.
+RAW_FILTERS = ("region", "city", "medium", "campaign", "term", "content")
+ROLLED_FILTERS = tuple(name for name in DIMENSIONS if name not in RAW_FILTERS)

@@ -2,22 +2,24 @@
 
 Unique visitors come from the daily visitor hash, so a period's visitors are the sum of its days'
 unique visitors, as in other cookie-free analytics. Finished days are read from rollups
-(`visits.rollups`), the rest from raw visits; filtered views read raw visits throughout.
+(`visits.rollups`), the rest from raw visits; so are views filtered by one rolled-up filter
+(`ROLLED_FILTERS`), while two filters or a rarer one read raw visits throughout.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 
 from sites.models import Site
-from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
-from visits.stats.dimensions import SESSION_DIMENSIONS, TOTAL
-from visits.stats.filters import visits_matching
+from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
+from visits.stats.dimensions import ROLLED_FILTERS, SESSION_DIMENSIONS, TOTAL
+from visits.stats.filters import filter_column_value, visits_matching
+from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period, local_bounds
-from visits.stats.rollups import DailyRow, daily_rows, rollup_ensure
-from visits.stats.sessions import sessions_shared_for
+from visits.stats.rollups import DailyRow, daily_rows, filter_key, rollup_ensure
+from visits.stats.sessions import sessions_shared_for, shared_value
 
 LIVE_WINDOW = timedelta(minutes=5)
 # DailyRow's fields in order, as read from rollups.
@@ -74,16 +76,18 @@ def figure_rows(
     with_sessions: bool = False,
 ) -> list[DailyRow]:
     """Rows of one dimension for first_day..last_day (default: the period): rollups for finished
-    days when unfiltered, raw visits for the rest (grouped per day only when `by_day`)."""
+    days when unfiltered or filtered by one rolled-up filter, raw visits for the rest (grouped
+    per day only when `by_day`)."""
     first_day = first_day or period.first_day
     last_day = last_day or period.last_day
     raw_from = first_day
     rows: list[DailyRow] = []
-    if not filters:
+    rollups = _rollups_for(site=site, filters=filters)
+    if rollups is not None:
         finished = rollup_ensure(site=site, first_day=first_day, last_day=last_day, now=now)
         if finished >= first_day:
-            rolled = DailyRollup.objects.filter(
-                site=site, dimension=dimension, day__gte=first_day, day__lte=min(finished, last_day)
+            rolled = rollups.filter(
+                dimension=dimension, day__gte=first_day, day__lte=min(finished, last_day)
             ).values_list(*ROLLUP_FIGURES)
             rows = [DailyRow(*values) for values in rolled]
             raw_from = finished + timedelta(days=1)
@@ -92,6 +96,13 @@ def figure_rows(
         visits = visits_matching(site=site, filters=filters).filter(
             timestamp__gte=start, timestamp__lt=end
         )
+        if rollups is None and dimension in PASS_DIMENSIONS:
+            # No rollup holds this view: one read of its rows for every panel of the page (or
+            # just this one, alone), instead of one query per panel walking the same rows.
+            key = ("pass", site.pk, tuple(sorted(filters.items())), raw_from, last_day)
+            shared = shared_value(key, lambda: pass_rows(visits, tz=period.tz))
+            passed = shared or pass_rows(visits, tz=period.tz, dimensions=(dimension,))
+            return rows + passed[dimension]
         sessions = None
         if dimension in SESSION_DIMENSIONS or (dimension == TOTAL and with_sessions):
             key = (site.pk, tuple(sorted(filters.items())), raw_from, last_day)
@@ -105,6 +116,22 @@ def figure_rows(
             sessions=sessions,
         )
     return rows
+
+
+def _rollups_for(*, site: Site, filters: dict[str, str]) -> QuerySet | None:
+    """The rollups that hold a view's figures: the daily ones unfiltered, the filtered ones
+    for one rolled-up filter; None where only raw visits can tell."""
+    if not filters:
+        return DailyRollup.objects.filter(site=site)
+    if len(filters) > 1:
+        return None
+    ((name, value),) = filters.items()
+    if name not in ROLLED_FILTERS:
+        return None
+    value = filter_column_value(name, value)
+    return FilteredRollup.objects.filter(
+        site=site, filter=name, filter_key=filter_key(value), filter_value=value
+    )
 
 
 def _sum(rows: list[DailyRow]) -> Totals:

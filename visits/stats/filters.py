@@ -24,13 +24,19 @@ def stats_filters_from(params) -> dict[str, str]:
     return filters
 
 
+def filter_column_value(name: str, value: str) -> str:
+    """What the filter's column holds for a filter value (referrer=direct and
+    referrer_source=direct: no referrer)."""
+    direct = name in REFERRER_DIMENSIONS and name != "channel" and value == DIRECT
+    return "" if direct else value
+
+
 def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
     """A site's visits that match the dashboard filters (referrer=direct: no referrer)."""
     lookups = {}
     for name, value in filters.items():
         if name in DIMENSIONS:
-            direct = name in REFERRER_DIMENSIONS and name != "channel" and value == DIRECT
-            lookups[DIMENSIONS[name]] = "" if direct else value
+            lookups[DIMENSIONS[name]] = filter_column_value(name, value)
     visits = Visit.objects.filter(site=site, **lookups)
     if PROPERTY in filters:
         visits = prop_filter(visits, filters[PROPERTY])

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet, TextField
+from django.db.models import DateField, F, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncDate
 
@@ -22,26 +22,31 @@ def prop_filter(queryset: QuerySet, pair: str) -> QuerySet:
     return queryset.alias(_prop_value=text).filter(_prop_value=value)
 
 
-def property_rows(queryset: QuerySet, *, tz: ZoneInfo, by_day: bool) -> list[tuple]:
-    """(day, "key=value", "", visitors, pageviews, events) for the properties of some visits.
+def property_rows(
+    queryset: QuerySet, *, tz: ZoneInfo, by_day: bool, split: str = ""
+) -> list[tuple]:
+    """(day, "key=value", "", visitors, pageviews, events, sessions, bounces, duration,
+    split value) for the properties of some visits; `split` (a Visit field) counts them per
+    value of that field as well.
 
     Only the few visits with properties are read; their pairs are counted here since SQLite
     and PostgreSQL unnest JSON differently."""
     with_props = queryset.exclude(props={})
     if by_day:
         with_props = with_props.annotate(day=TruncDate("timestamp", tzinfo=tz))
-        values = with_props.values_list("day", "visitor_hash", "event", "props")
     else:
-        values = ((None, *row) for row in with_props.values_list("visitor_hash", "event", "props"))
+        with_props = with_props.annotate(day=Value(None, output_field=DateField()))
+    with_props = with_props.annotate(split=F(split) if split else Value(""))
+    values = with_props.values_list("day", "split", "visitor_hash", "event", "props")
     visitors: dict[tuple, set] = defaultdict(set)
     counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for day, visitor, event, props in values:
+    for day, part, visitor, event, props in values:
         for key, value in (props or {}).items():
-            group = (day, prop_pair(key, str(value)))
+            group = (day, part, prop_pair(key, str(value)))
             # Distinct visitors per day, summed: the same rule as every other figure.
             visitors[group].add((day, visitor))
             counts[group][0 if event == "pageview" else 1] += 1
     return [
-        (day, pair, "", len(visitors[(day, pair)]), pageviews, events)
-        for (day, pair), (pageviews, events) in counts.items()
+        (day, pair, "", len(visitors[(day, part, pair)]), pageviews, events, 0, 0, 0, part)
+        for (day, part, pair), (pageviews, events) in counts.items()
     ]

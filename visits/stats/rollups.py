@@ -6,6 +6,7 @@ Anything that changes past visits (imports, demo data, purges, a new time zone) 
 drops the affected days.
 """
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,12 +17,13 @@ from django.db.models.functions import TruncDate
 
 from sites.models import Site
 from visits.ingest.referrers import INTERNAL
-from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
+from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
 from visits.stats.dimensions import (
     DERIVED,
     DIMENSIONS,
     PROPERTY,
     REFERRER_DIMENSIONS,
+    ROLLED_FILTERS,
     TAGGED_ONLY,
     TOTAL,
 )
@@ -32,6 +34,8 @@ from visits.stats.sessions import ENTRY, EXIT, Session, session_figures, session
 # Rows of these dimensions also carry the country name, to label them.
 LABEL_FIELDS = {"country": "country", "city": "country"}
 GRACE = timedelta(minutes=5)
+# Filtered rollups are built this many days at a time, so a year's worth never sits in memory.
+FILTERED_CHUNK_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class DailyRow:
     sessions: int = 0
     bounces: int = 0
     duration: int = 0  # seconds, summed over the visits
+    filter_value: str = ""  # with `split`: the value of the split dimension these rows are for
 
 
 def daily_rows(
@@ -55,6 +60,7 @@ def daily_rows(
     by_day: bool = True,
     with_sessions: bool = False,
     sessions: list[Session] | None = None,
+    split: str = "",
 ) -> list[DailyRow]:
     """Raw visits summed per value of one dimension (or in total), per day in `tz` if `by_day`.
 
@@ -62,16 +68,22 @@ def daily_rows(
     still equal the sum of daily visitors, since a visitor hash never spans two local days.
     Totals carry visit (session) figures when `with_sessions`; entry and exit pages always do.
     `sessions`, when given, are the queryset's visits already formed (see `sessions_of`).
+    With `split` (a filter's name), rows are summed per value of that filter too, exactly as if
+    the queryset were filtered by each value in turn, and carry it as `filter_value`.
     """
+    split_field = DIMENSIONS[split] if split else ""
     if dimension in (ENTRY, EXIT):
-        sessions = sessions_of(queryset, tz=tz) if sessions is None else sessions
-        return _session_rows(sessions, dimension=dimension, by_day=by_day)
+        if sessions is None:
+            sessions = sessions_of(queryset, tz=tz, split=split_field)
+        return session_rows(sessions, dimension=dimension, by_day=by_day)
     if dimension == TOTAL and with_sessions:
-        sessions = sessions_of(queryset, tz=tz) if sessions is None else sessions
-        return _with_sessions(queryset, sessions, tz=tz, by_day=by_day)
+        if sessions is None:
+            sessions = sessions_of(queryset, tz=tz, split=split_field)
+        return _with_sessions(queryset, sessions, tz=tz, by_day=by_day, split=split)
     queryset = queryset.exclude(event=ENGAGEMENT)
     if dimension == PROPERTY:
-        return [DailyRow(*values) for values in property_rows(queryset, tz=tz, by_day=by_day)]
+        rows = property_rows(queryset, tz=tz, by_day=by_day, split=split_field)
+        return [DailyRow(*values) for values in rows]
     fields = []
     if dimension:
         fields.append(DIMENSIONS[dimension])
@@ -90,7 +102,8 @@ def daily_rows(
         "pageviews": Count("id", filter=Q(event=PAGEVIEW)),
         "events": Count("id", filter=~Q(event=PAGEVIEW)),
     }
-    grouping = (["day"] if by_day else []) + fields
+    extra = [split_field] if split_field and split_field not in fields else []
+    grouping = (["day"] if by_day else []) + fields + extra
     if grouping:
         rows = list(queryset.values(*grouping).annotate(**figures).order_by())
     else:
@@ -103,17 +116,22 @@ def daily_rows(
             visitors=row["visitors"],
             pageviews=row["pageviews"],
             events=row["events"],
+            filter_value=row[split_field] if split_field else "",
         )
         for row in rows
     ]
 
 
-def _session_rows(sessions: list[Session], *, dimension: str, by_day: bool) -> list[DailyRow]:
-    """Visits per entry or exit page (and day)."""
+def session_rows(sessions: list[Session], *, dimension: str, by_day: bool) -> list[DailyRow]:
+    """Visits per entry or exit page (and day, and split value)."""
     grouped = session_figures(
         sessions,
         by_day=by_day,
-        key=(lambda session: session.entry) if dimension == ENTRY else (lambda s: s.exit),
+        key=(
+            (lambda session: (session.split, session.entry))
+            if dimension == ENTRY
+            else (lambda session: (session.split, session.exit))
+        ),
     )
     return [
         DailyRow(
@@ -126,20 +144,28 @@ def _session_rows(sessions: list[Session], *, dimension: str, by_day: bool) -> l
             sessions=figures.sessions,
             bounces=figures.bounces,
             duration=figures.duration,
+            filter_value=part,
         )
-        for (day, value), figures in grouped.items()
+        for (day, (part, value)), figures in grouped.items()
     ]
 
 
 def _with_sessions(
-    queryset: QuerySet[Visit], sessions: list[Session], *, tz: ZoneInfo, by_day: bool
+    queryset: QuerySet[Visit], sessions: list[Session], *, tz: ZoneInfo, by_day: bool, split: str
 ) -> list[DailyRow]:
-    """Totals (per day or overall) with the visits' figures added."""
-    plain = daily_rows(queryset, tz=tz, dimension=TOTAL, by_day=by_day)
-    grouped = session_figures(sessions, by_day=by_day)
+    """Totals (per day or overall, and split value) with the visits' figures added."""
+    plain = daily_rows(queryset, tz=tz, dimension=TOTAL, by_day=by_day, split=split)
+    return with_session_figures(plain, sessions, by_day=by_day)
+
+
+def with_session_figures(
+    plain: list[DailyRow], sessions: list[Session], *, by_day: bool
+) -> list[DailyRow]:
+    """Totals rows with the figures of the visits of their day (and split value) added."""
+    grouped = session_figures(sessions, by_day=by_day, key=lambda session: session.split)
     rows = []
     for row in plain:
-        figures = grouped.pop((row.day, ""), None)
+        figures = grouped.pop((row.day, row.filter_value), None)
         if figures:
             row = replace(
                 row,
@@ -197,7 +223,60 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
     day_count = (last_day - first_day).days + 1
     rollup_forget(site=site, days={first_day + timedelta(days=n) for n in range(day_count)})
     DailyRollup.objects.bulk_create(rollups, batch_size=2000)
-    return len(rollups)
+    written = len(rollups)
+    for offset in range(0, day_count, FILTERED_CHUNK_DAYS):
+        chunk_first = first_day + timedelta(days=offset)
+        chunk_last = min(last_day, chunk_first + timedelta(days=FILTERED_CHUNK_DAYS - 1))
+        start, end = local_bounds(chunk_first, chunk_last, tz)
+        chunk = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
+        if chunk.exists():  # a site's quiet months cost one query, not a hundred
+            written += _filtered_build(site=site, visits=chunk, tz=tz)
+    return written
+
+
+def _filtered_build(*, site: Site, visits: QuerySet[Visit], tz: ZoneInfo) -> int:
+    """The rollups of every value of every rolled-up filter, for the same visits."""
+    written = 0
+    for name in ROLLED_FILTERS:
+        sessions = sessions_of(visits, tz=tz, split=DIMENSIONS[name])
+        rollups = []
+        for dimension in (TOTAL, *DIMENSIONS, *DERIVED):
+            rows = daily_rows(
+                visits,
+                tz=tz,
+                dimension=dimension,
+                with_sessions=True,
+                sessions=sessions,
+                split=name,
+            )
+            rollups += [
+                FilteredRollup(
+                    site=site,
+                    day=row.day,
+                    filter=name,
+                    filter_key=filter_key(row.filter_value),
+                    filter_value=row.filter_value,
+                    dimension=dimension,
+                    value=row.value,
+                    label=row.label,
+                    visitors=row.visitors,
+                    pageviews=row.pageviews,
+                    events=row.events,
+                    sessions=row.sessions,
+                    bounces=row.bounces,
+                    duration=row.duration,
+                )
+                for row in rows
+            ]
+        FilteredRollup.objects.bulk_create(rollups, batch_size=2000)
+        written += len(rollups)
+    return written
+
+
+def filter_key(value: str) -> int:
+    """The digest a filtered rollup is found by: 64 bits of BLAKE2b of its filter value."""
+    digest = hashlib.blake2b(value.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def rollup_ensure(*, site: Site, first_day: date, last_day: date, now: datetime) -> date:
@@ -232,9 +311,10 @@ def rollup_forget(
     """Drop rollups (all of the site's, some days', or every day up to `through`) so they are
     rebuilt from visits. Every change to past visits comes through here."""
     site.__dict__.pop("_rollups_ready", None)
-    rollups = DailyRollup.objects.filter(site=site)
-    if days is not None:
-        rollups = rollups.filter(day__in=days)
-    if through is not None:
-        rollups = rollups.filter(day__lte=through)
-    rollups.delete()
+    for model in (DailyRollup, FilteredRollup):
+        rollups = model.objects.filter(site=site)
+        if days is not None:
+            rollups = rollups.filter(day__in=days)
+        if through is not None:
+            rollups = rollups.filter(day__lte=through)
+        rollups.delete()

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import TruncDate
 
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
@@ -39,33 +39,33 @@ _EPOCH_MS = {
 }
 _SESSIONS_SQL = """
 WITH hits AS (
-    SELECT "day" AS day, "visitor_hash" AS visitor, {epoch_ms} AS ms,
+    SELECT "day" AS day, "split" AS split, "visitor_hash" AS visitor, {epoch_ms} AS ms,
            "path" AS path, "event" AS event, "id" AS id
     FROM ({inner}) base
 ), marked AS (
     SELECT hits.*, CASE
-        WHEN ms - LAG(ms) OVER (PARTITION BY day, visitor ORDER BY ms, id) < %s THEN 0 ELSE 1
+        WHEN ms - LAG(ms) OVER (PARTITION BY day, split, visitor ORDER BY ms, id) < %s THEN 0 ELSE 1
     END AS starts
     FROM hits
 ), numbered AS (
     SELECT marked.*, SUM(starts) OVER (
-        PARTITION BY day, visitor ORDER BY ms, id ROWS UNBOUNDED PRECEDING
+        PARTITION BY day, split, visitor ORDER BY ms, id ROWS UNBOUNDED PRECEDING
     ) AS session
     FROM marked
 ), ends AS (
     SELECT numbered.*, FIRST_VALUE(path) OVER visit AS entry, LAST_VALUE(path) OVER visit AS leaving
     FROM numbered
     WINDOW visit AS (
-        PARTITION BY day, visitor, session ORDER BY ms, id
+        PARTITION BY day, split, visitor, session ORDER BY ms, id
         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
     )
 )
 SELECT day, visitor, MAX(ms) - MIN(ms),
     SUM(CASE WHEN event = %s THEN 1 ELSE 0 END),
     SUM(CASE WHEN event NOT IN (%s, %s) THEN 1 ELSE 0 END),
-    MIN(entry), MIN(leaving)
+    MIN(entry), MIN(leaving), split
 FROM ends
-GROUP BY day, visitor, session
+GROUP BY day, split, visitor, session
 HAVING SUM(CASE WHEN event <> %s THEN 1 ELSE 0 END) > 0
 """
 
@@ -79,18 +79,25 @@ class Session:
     events: int
     entry: str
     exit: str
+    split: str = ""  # the value of the field the hits were split by (see `sessions_of`)
 
     @property
     def bounced(self) -> bool:
         return self.pageviews <= 1 and self.events == 0
 
 
-def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo) -> list[Session]:
-    """The visits (sessions) formed by a queryset's hits, days taken in `tz`."""
+def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo, split: str = "") -> list[Session]:
+    """The visits (sessions) formed by a queryset's hits, days taken in `tz`.
+
+    With `split` (a Visit field), the hits of each value of that field form their own visits,
+    as if the queryset had been filtered by that value: the visits of every filter at once."""
     inner = (
         queryset.order_by()
-        .annotate(day=TruncDate("timestamp", tzinfo=tz))
-        .values_list("day", "visitor_hash", "timestamp", "path", "event", "id")
+        .annotate(
+            day=TruncDate("timestamp", tzinfo=tz),
+            split=F(split) if split else Value(""),
+        )
+        .values_list("day", "split", "visitor_hash", "timestamp", "path", "event", "id")
     )
     inner_sql, inner_params = inner.query.sql_with_params()
     connection = connections[queryset.db]
@@ -115,8 +122,9 @@ def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo) -> list[Session]:
             events=int(events),
             entry=entry,
             exit=leaving,
+            split=split or "",
         )
-        for day, visitor, milliseconds, pageviews, events, entry, leaving in rows
+        for day, visitor, milliseconds, pageviews, events, entry, leaving, split in rows
     ]
 
 
@@ -170,9 +178,52 @@ def sessions_shared() -> Iterator[None]:
 def sessions_shared_for(key: Hashable, queryset: QuerySet[Visit], *, tz: ZoneInfo):
     """The visits of `queryset` (identified by `key`) if shared ones are kept, else None
     (the caller forms them)."""
+    return shared_value(("sessions", key), lambda: sessions_of(queryset, tz=tz))
+
+
+def shared_value(key: Hashable, make):
+    """`make()`, computed once per `key` within `sessions_shared()`; None outside it."""
     shared = _shared.get()
     if shared is None:
         return None
     if key not in shared:
-        shared[key] = sessions_of(queryset, tz=tz)
+        shared[key] = make()
     return shared[key]
+
+
+def sessions_from_hits(hits) -> list[Session]:
+    """The visits formed by hits already read: (day, visitor, ms, id, path, event) tuples, with
+    `ms` whole milliseconds since the epoch. The same rules as `sessions_of`, in Python, for a
+    caller that reads the hits anyway."""
+    by_visitor: dict[tuple, list] = defaultdict(list)
+    for hit in hits:
+        by_visitor[(hit[0], hit[1])].append(hit)
+    gap = int(SESSION_GAP.total_seconds() * 1000)
+    sessions = []
+    for (day, visitor), visitor_hits in by_visitor.items():
+        visitor_hits.sort(key=lambda hit: (hit[2], hit[3]))
+        run: list = []
+        for hit in visitor_hits:
+            if run and hit[2] - run[-1][2] >= gap:
+                sessions += _session_of(day, visitor, run)
+                run = []
+            run.append(hit)
+        sessions += _session_of(day, visitor, run)
+    return sessions
+
+
+def _session_of(day: date, visitor: int, run: list) -> list[Session]:
+    events = [hit[5] for hit in run]
+    if all(event == ENGAGEMENT for event in events):
+        return []  # engagement pings alone make no visit
+    return [
+        Session(
+            day=day,
+            visitor=visitor,
+            seconds=(run[-1][2] - run[0][2]) // 1000,
+            pageviews=events.count(PAGEVIEW),
+            events=sum(event not in (PAGEVIEW, ENGAGEMENT) for event in events),
+            entry=run[0][4],
+            exit=run[-1][4],
+        )
+    ]
