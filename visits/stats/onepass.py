@@ -12,9 +12,15 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
-from visits.ingest.url_parts import INTERNAL
+from visits.ingest.referrers import INTERNAL
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
-from visits.stats.dimensions import DIMENSIONS, PROPERTY, TAGGED_ONLY, TOTAL
+from visits.stats.dimensions import (
+    DIMENSIONS,
+    PROPERTY,
+    REFERRER_DIMENSIONS,
+    TAGGED_ONLY,
+    TOTAL,
+)
 from visits.stats.properties import prop_pair
 from visits.stats.rollups import LABEL_FIELDS, DailyRow, session_rows, with_session_figures
 from visits.stats.sessions import ENTRY, EXIT, sessions_from_hits
@@ -67,7 +73,7 @@ def pass_rows(
             if name == "event":
                 if pageview:
                     continue
-            elif name == "referrer":
+            elif name in REFERRER_DIMENSIONS:
                 if value == INTERNAL:
                     continue
             elif name in TAGGED_ONLY and value == "":
