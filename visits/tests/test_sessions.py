@@ -211,7 +211,12 @@ def test_a_dashboard_request_reads_each_periods_hits_once(
     formed = [query for query in queries if "WITH hits AS" in query["sql"]]
     assert len(formed) == formed_count  # not once per panel
     if reads_count is not None:
-        reads = [query for query in queries if 'FROM "visits_visit"' in query["sql"]]
+        # (Not counting the dashboard's one-row check that the site has any visit at all.)
+        reads = [
+            query
+            for query in queries
+            if 'FROM "visits_visit"' in query["sql"] and "LIMIT 1" not in query["sql"]
+        ]
         assert len(reads) == reads_count  # this period and the one before
     body = page.content.decode()
     assert "/a" in body
