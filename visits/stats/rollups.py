@@ -204,22 +204,7 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
                 for n in range(day_count)
                 if first_day + timedelta(days=n) not in seen
             ]
-        rollups += [
-            DailyRollup(
-                site=site,
-                day=row.day,
-                dimension=dimension,
-                value=row.value,
-                label=row.label,
-                visitors=row.visitors,
-                pageviews=row.pageviews,
-                events=row.events,
-                sessions=row.sessions,
-                bounces=row.bounces,
-                duration=row.duration,
-            )
-            for row in rows
-        ]
+        rollups += [DailyRollup(site=site, dimension=dimension, **_figures_of(row)) for row in rows]
     day_count = (last_day - first_day).days + 1
     rollup_forget(site=site, days={first_day + timedelta(days=n) for n in range(day_count)})
     DailyRollup.objects.bulk_create(rollups, batch_size=2000)
@@ -232,6 +217,21 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
         if chunk.exists():  # a site's quiet months cost one query, not a hundred
             written += _filtered_build(site=site, visits=chunk, tz=tz)
     return written
+
+
+def _figures_of(row) -> dict:
+    """What a daily row and both kinds of rollup share."""
+    return {
+        "day": row.day,
+        "value": row.value,
+        "label": row.label,
+        "visitors": row.visitors,
+        "pageviews": row.pageviews,
+        "events": row.events,
+        "sessions": row.sessions,
+        "bounces": row.bounces,
+        "duration": row.duration,
+    }
 
 
 def _filtered_build(*, site: Site, visits: QuerySet[Visit], tz: ZoneInfo) -> int:
@@ -252,19 +252,11 @@ def _filtered_build(*, site: Site, visits: QuerySet[Visit], tz: ZoneInfo) -> int
             rollups += [
                 FilteredRollup(
                     site=site,
-                    day=row.day,
                     filter=name,
                     filter_key=filter_key(row.filter_value),
                     filter_value=row.filter_value,
                     dimension=dimension,
-                    value=row.value,
-                    label=row.label,
-                    visitors=row.visitors,
-                    pageviews=row.pageviews,
-                    events=row.events,
-                    sessions=row.sessions,
-                    bounces=row.bounces,
-                    duration=row.duration,
+                    **_figures_of(row),
                 )
                 for row in rows
             ]
