@@ -314,7 +314,9 @@ def spool_status() -> dict:
     """The spool as the health check reports it: why it cannot be written, if it cannot, and
     how many files of other databases wait in the directory."""
     directory = spool_directory()
-    failure = _process_spool.failure if _process_spool is not None else ""
+    spool = _process_spool
+    # A failure writing to another directory (before the setting changed) says nothing of this one.
+    failure = spool.failure if spool is not None and spool.directory == directory else ""
     if not failure and directory.exists() and not os.access(directory, os.W_OK):
         failure = f"the spool directory {directory} is not writable"
     foreign = len(spool_foreign_files(directory=directory)) if directory.is_dir() else 0

@@ -155,7 +155,7 @@ def test_admin_erases_visits_after_confirmation(owner_client, ny_visits, other_s
     selected = {"action": "erase_visits", "_selected_action": [ny_visits.pk, other_site.pk]}
     confirm = owner_client.post("/admin/sites/site/", selected)
     assert confirm.status_code == 200
-    assert b"Erase all visits?" in confirm.content and b"3 visits" in confirm.content
+    assert b"Erase all visits?" in confirm.content and b"3 recorded hits" in confirm.content
     assert other_site.name.encode() not in confirm.content
     assert Visit.objects.count() == 4
     done = owner_client.post("/admin/sites/site/", {**selected, "confirmed": "yes"}, follow=True)

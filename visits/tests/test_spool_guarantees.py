@@ -97,7 +97,7 @@ def test_files_of_another_database_are_left_alone_and_reported(site, tmp_path, s
     settings.BEACON_WRITE_MODE = "spool"
     health = client.get("/healthz").json()
     assert health["spool"]["foreign_files"] == 1
-    assert health["status"] == "ok"
+    assert health["status"] == "ok", health
 
     assert len(list(spool_dir.iterdir())) == 1  # still there, for its own database
 
