@@ -22,16 +22,43 @@ class Tick:
     label: str
 
 
+@dataclass(frozen=True)
+class GridLine:
+    y: float
+    label: str
+
+
+def axis_top(peak: int, *, lines: int = 4) -> int:
+    """The axis's top: the smallest `lines` times a round step (1, 2, 2.5 or 5 times a power of
+    ten; 2.5 from 25 up, to stay whole) at or above the peak, so grid lines fall on round values."""
+    power = 1
+    while True:
+        quarter = [5 * power // 2] if power >= 10 else []
+        for step in (power, 2 * power, *quarter, 5 * power):
+            if step * lines >= peak:
+                return step * lines
+        power *= 10
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def chart_geometry(points: list[Point], *, hourly: bool) -> dict:
     """Bars for pageviews and a line for visitors, scaled to one shared axis."""
     peak = max([1, *(p.pageviews for p in points), *(p.visitors for p in points)])
+    top = axis_top(peak)
     plot_height = HEIGHT - TOP - BOTTOM
+    grid = [
+        GridLine(y=round(TOP + plot_height * (1 - n / 4), 2), label=f"{top * n // 4:,}")
+        for n in range(5)
+    ]
     slot = (WIDTH - LEFT) / max(len(points), 1)
     bars, line, ticks = [], [], []
     every = max(1, len(points) // 8)
     for index, point in enumerate(points):
         x = LEFT + index * slot
-        bar_height = plot_height * point.pageviews / peak
+        bar_height = plot_height * point.pageviews / top
         when = point.bucket.strftime("%H:%M" if hourly else "%a %d %b")
         bars.append(
             Bar(
@@ -39,10 +66,13 @@ def chart_geometry(points: list[Point], *, hourly: bool) -> dict:
                 y=round(TOP + plot_height - bar_height, 2),
                 width=round(slot * 0.7, 2),
                 height=round(bar_height, 2),
-                title=f"{when}: {point.pageviews} pageviews, {point.visitors} visitors",
+                title=(
+                    f"{when}: {_count(point.pageviews, 'pageview')}, "
+                    f"{_count(point.visitors, 'visitor')}"
+                ),
             )
         )
-        line.append(f"{x + slot / 2:.2f},{TOP + plot_height * (1 - point.visitors / peak):.2f}")
+        line.append(f"{x + slot / 2:.2f},{TOP + plot_height * (1 - point.visitors / top):.2f}")
         if index % every == 0:
             ticks.append(
                 Tick(
@@ -57,6 +87,7 @@ def chart_geometry(points: list[Point], *, hourly: bool) -> dict:
         "left": LEFT,
         "top": TOP,
         "peak": peak,
+        "grid": grid,
         "bars": bars,
         "visitor_line": " ".join(line),
         "ticks": ticks,

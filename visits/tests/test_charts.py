@@ -1,0 +1,37 @@
+"""The dashboard's chart: a round axis with grid lines, and bars and line scaled to it."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from visits.stats.charts import axis_top, chart_geometry
+from visits.stats.figures import Point
+
+
+@pytest.mark.parametrize(
+    ("peak", "top"),
+    [(1, 4), (4, 4), (5, 8), (17, 20), (41, 80), (99, 100), (101, 200), (1000, 1000),
+     (1234, 2000), (2001, 4000), (99_999, 100_000)],
+)  # fmt: skip
+def test_the_axis_top_is_round_and_never_below_the_peak(peak, top):
+    assert axis_top(peak) == top
+
+
+def points(*pairs):
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    return [
+        Point(bucket=start + timedelta(days=n), pageviews=pageviews, visitors=visitors)
+        for n, (pageviews, visitors) in enumerate(pairs)
+    ]
+
+
+def test_grid_lines_are_labelled_and_bars_scaled_to_the_axis():
+    chart = chart_geometry(points((41, 10), (20, 1), (0, 0)), hourly=False)
+    assert [line.label for line in chart["grid"]] == ["0", "20", "40", "60", "80"]
+    assert chart["grid"][0].y == chart["baseline"]
+    plot = chart["baseline"] - chart["top"]
+    assert chart["bars"][0].height == round(plot * 41 / 80, 2)
+    assert chart["bars"][2].height == 0
+    # The value under the pointer, in words that count right.
+    assert chart["bars"][0].title == "Sun 01 Mar: 41 pageviews, 10 visitors"
+    assert chart["bars"][1].title == "Mon 02 Mar: 20 pageviews, 1 visitor"
