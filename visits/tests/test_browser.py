@@ -200,7 +200,7 @@ def test_shared_dashboard_embeds_in_another_sites_page(browser, live_server, pag
     page = context.new_page()
     page.goto(page_server["origin"] + "/")
     frame = page.frame_locator("#stats")
-    expect(frame.get_by_role("heading", name="Top pages")).to_be_visible()
+    expect(frame.get_by_role("tab", name="Top pages")).to_be_visible()
     frame.locator("#panel-page").get_by_role("link", name="/hello").click()
     # Filtering works inside the frame: the chip shows, still without leaving the partner page.
     expect(frame.get_by_label("Filters")).to_contain_text("/hello")
