@@ -87,8 +87,10 @@ def test_a_killed_drainer_is_replaced_and_nothing_is_lost_or_doubled(site, tmp_p
             answered = [n for n in pool.map(send, range(150)) if n is not False]
             os.kill(first[0], signal.SIGKILL)  # in the middle of the traffic
             answered += [n for n in pool.map(send, range(150, 300)) if n is not False]
+        # Still serving, with a new drainer storing what the killed one had not. (The server
+        # looks after its drainer on its own beat: wait for it rather than race it.)
+        wait_for(lambda: server_processes(spool_dir)["drainer"] not in ([], first))
         wait_for(lambda: len(stored_urls(site)) >= len(answered))
-        # Still serving, with a new drainer storing what the killed one had not.
         replaced = server_processes(spool_dir)["drainer"]
         assert len(replaced) == 1 and replaced != first
         urls = stored_urls(site)
