@@ -73,7 +73,9 @@ class Drainer:
             code = self.process.wait()
             if self.stopping.is_set():
                 return
-            self.log.error("Spool drainer exited (%s); starting it again", code)
+            # 0: it was asked to stop (a signal to the whole process group, say) and finished.
+            report = self.log.info if code == 0 else self.log.error
+            report("Spool drainer exited (%s); starting it again", code)
             self.stopping.wait(1)
 
     def stop(self):

@@ -6,6 +6,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,6 +48,22 @@ def wait_until_gone(*, process_group: int, timeout: float = 20) -> None:
     raise AssertionError("the server's processes did not go away")
 
 
+def _wait_for_an_answer(base: str, *, server: subprocess.Popen, log_path: Path) -> None:
+    # The arbiter listens before its workers have loaded Django (seconds on a loaded machine):
+    # wait for a worker to answer, so a test's first requests don't time out in the backlog.
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return  # answered, even if the health check reports a problem
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise AssertionError(f"gunicorn did not start:\n{log_path.read_text()}") from None
+            time.sleep(0.2)
+
+
 @contextmanager
 def gunicorn(*, env: dict, log_path: Path, workers: int = 1, threads: int = 4, kill: bool = False):
     """Serve the project under gunicorn on a free port; yield the base URL once it answers.
@@ -83,18 +101,9 @@ def gunicorn(*, env: dict, log_path: Path, workers: int = 1, threads: int = 4, k
             start_new_session=True,
         )
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise AssertionError(
-                            f"gunicorn did not start:\n{log_path.read_text()}"
-                        ) from None
-                    time.sleep(0.1)
-            yield f"http://127.0.0.1:{port}"
+            base = f"http://127.0.0.1:{port}"
+            _wait_for_an_answer(base, server=server, log_path=log_path)
+            yield base
         finally:
             os.killpg(server.pid, signal.SIGKILL if kill else signal.SIGTERM)
             server.wait(timeout=40)

@@ -76,11 +76,6 @@ def stored_urls(site) -> list[str]:
     return list(Visit.objects.filter(site=site).values_list("url", flat=True))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug: under load a SIGKILLed drainer is sometimes not replaced within a minute, "
-    "so visits spooled after the kill wait for the next start (still recovered then)",
-)
 def test_a_killed_drainer_is_replaced_and_nothing_is_lost_or_doubled(site, tmp_path):
     spool_dir = tmp_path / "spool"
     with gunicorn(env=spool_env(spool_dir), log_path=tmp_path / "server.log", workers=2) as base:
