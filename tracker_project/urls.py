@@ -22,6 +22,11 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("invitations/<str:token>/", InvitationView.as_view(), name="invitation"),
     path("share/<str:token>/", SharedDashboardView.as_view(), name="shared_dashboard"),
+    path(
+        "share/<str:token>/stats/<slug:dimension>/",
+        SharedDashboardView.as_view(),
+        name="shared_panel",
+    ),
     path("share/<str:token>/embed/", SharedDashboardEmbedView.as_view(), name="shared_embed"),
     path("admin/", admin.site.urls),
 ]

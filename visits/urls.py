@@ -11,5 +11,6 @@ urlpatterns = [
     path("visits/", views.VisitListView.as_view(), name="list"),
     path("visits.csv", views.VisitsCsvView.as_view(), name="csv"),
     path("stats/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("stats/<slug:dimension>/", dashboard.DashboardView.as_view(), name="dashboard_panel"),
     path("stats/live", dashboard.DashboardLiveView.as_view(), name="dashboard_live"),
 ]

@@ -28,7 +28,7 @@ def visit_breakdown(
     filters: dict[str, str],
     dimension: str,
     now: datetime,
-    limit: int = 10,
+    limit: int | None = 10,
     property_key: str = "",
 ) -> list[BreakdownRow]:
     """The top values of one dimension by visitors, with pageviews (custom events and their

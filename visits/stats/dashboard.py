@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -20,6 +21,13 @@ from visits.stats.filters import stats_filters_from
 from visits.stats.goals import visit_goals
 from visits.stats.headline import IN_POINTS, LOWER_IS_BETTER, headline_figures
 from visits.stats.labels import filter_value_label
+from visits.stats.panel_page import (
+    PAGE_PARAMETER,
+    panel_csv,
+    panel_dimension,
+    panel_page,
+    panel_rows,
+)
 from visits.stats.periods import (
     DEFAULT_PERIOD,
     PERIODS,
@@ -67,12 +75,21 @@ class DashboardPage(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if "dimension" in kwargs:
+            return self._panel_get(kwargs["dimension"])
         with sessions_shared():  # the headline and the entry and exit panels share visits
             context = self.get_context_data(object=self.object)
         return self.render_to_response(context, status=400 if context["period_error"] else 200)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def dashboard_url(self) -> str:
+        """Where this dashboard lives, for links back from a panel's full list."""
+        return reverse("visits:dashboard", args=[self.object.pk])
+
+    def panel_url(self, dimension: str) -> str:
+        """A panel's full list ("More"); "" where there is none."""
+        return reverse("visits:dashboard_panel", args=[self.object.pk, dimension])
+
+    def _state(self):
         site, params = self.object, self.request.GET
         period_error = ""
         try:
@@ -84,6 +101,61 @@ class DashboardPage(DetailView):
         state = {"period": period.key, **filters}
         if period.key == "custom":
             state.update({"from": period.first_day.isoformat(), "to": period.last_day.isoformat()})
+        return period, period_error, filters, state
+
+    def _panel_get(self, dimension: str):
+        panel = panel_dimension(dimension)
+        site = self.object
+        period, period_error, filters, state = self._state()
+        rollup_ensure(
+            site=site, first_day=period.first_day, last_day=period.last_day, now=timezone.now()
+        )
+        with sessions_shared():
+            rows = panel_rows(site=site, period=period, filters=filters, dimension=panel.name)
+        if self.request.GET.get("format") == "csv" and not period_error:
+            return panel_csv(site=site, period=period, dimension=panel.name, rows=rows)
+        page = panel_page(rows=rows, number=self.request.GET.get(PAGE_PARAMETER))
+        dashboard = self.dashboard_url()
+        target = panel.filters or panel.name
+        context = self.get_context_data(
+            object=site,
+            title=f"{site.name}: {panel.panel.lower()}, {period.label.lower()}",
+            panel=panel,
+            period=period,
+            period_error=period_error,
+            sessions=panel.name in SESSION_DIMENSIONS,
+            page_obj=page,
+            rows=[
+                (row, f"{dashboard}{_link(state, **{target: row.value})}" if row.value else "")
+                for row in page.object_list
+            ],
+            top=max((row.visitors for row in rows), default=0) or 1,
+            total_rows=len(rows),
+            filters=self._chips(filters, state),
+            back=f"{dashboard}{_link(state)}",
+            csv_link=_link({**state, "format": "csv"}),
+            previous_link=_link(state, **{PAGE_PARAMETER: page.number - 1})
+            if page.has_previous()
+            else "",
+            next_link=_link(state, **{PAGE_PARAMETER: page.number + 1}) if page.has_next() else "",
+        )
+        return TemplateResponse(
+            self.request, "visits/panel.html", context, status=400 if period_error else 200
+        )
+
+    @staticmethod
+    def _chips(filters: dict, state: dict) -> list:
+        return [
+            (FILTER_LABELS[name], filter_value_label(name, value), _link(state, **{name: None}))
+            for name, value in filters.items()
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "panel" in kwargs:
+            return context
+        site = self.object
+        period, period_error, filters, state = self._state()
         now = timezone.now()
         rollup_ensure(
             site=site, first_day=period.previous_first_day, last_day=period.last_day, now=now
@@ -101,10 +173,7 @@ class DashboardPage(DetailView):
                 if key != "custom"
             ],
             clear_filters=_link(state, **dict.fromkeys(filters)),
-            filters=[
-                (FILTER_LABELS[name], filter_value_label(name, value), _link(state, **{name: None}))
-                for name, value in filters.items()
-            ],
+            filters=self._chips(filters, state),
             headline=headline_figures(totals, previous),
             lower_is_better=LOWER_IS_BETTER,
             in_points=IN_POINTS,
@@ -133,6 +202,8 @@ class DashboardPage(DetailView):
         )
         for panel in context["panels"]:
             panel["max"] = max((row.visitors for row, _ in panel["rows"]), default=0) or 1
+            more = self.panel_url(panel["dimension"])
+            panel["more"] = f"{more}{_link(state)}" if more else ""
         context["panel_groups"] = _grouped(context["panels"])
         return context
 

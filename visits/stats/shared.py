@@ -4,6 +4,7 @@ from csp.decorators import csp_replace
 from django import forms
 from django.contrib.auth.hashers import check_password
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -70,6 +71,13 @@ class SharedDashboardView(DashboardPage):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(shared=True, embed=self.embed, **kwargs)
+
+    def dashboard_url(self) -> str:
+        return reverse("shared_dashboard", args=[self.link.token])
+
+    def panel_url(self, dimension: str) -> str:
+        # Inside another site's frame the dashboard stays one page.
+        return "" if self.embed else reverse("shared_panel", args=[self.link.token, dimension])
 
 
 @method_decorator(xframe_options_exempt, name="dispatch")
