@@ -129,12 +129,24 @@ def shields_normalize(values: dict[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def _glob(patterns: tuple[str, ...], *, flags: int = 0) -> re.Pattern | None:
-    """One regular expression for all the patterns, `*` matching anything: one match per hit."""
-    if not patterns:
-        return None
-    alternatives = ("^" + ".*".join(map(re.escape, p.split("*"))) + "$" for p in patterns)
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), flags | re.DOTALL)
+Glob = tuple[str, ...]  # a pattern's literal pieces between its `*`s
+
+
+def glob_match(glob: Glob, text: str) -> bool:
+    """Whether `text` matches a `*` pattern split at its stars. Each piece is found leftmost in
+    turn, which is exact for `*` alone and linear: a hostile URL can't make it backtrack."""
+    if len(glob) == 1:
+        return text == glob[0]
+    first, *middle, last = glob
+    start, end = len(first), len(text) - len(last)
+    if end < start or not text.startswith(first) or not text.endswith(last):
+        return False
+    for piece in middle:
+        found = text.find(piece, start, end)
+        if found < 0:
+            return False
+        start = found + len(piece)
+    return True
 
 
 @dataclass(frozen=True)
@@ -143,8 +155,8 @@ class Shields:
 
     networks: tuple[Network, ...] = ()
     countries: frozenset[str] = frozenset()
-    paths: re.Pattern | None = None
-    hostnames: re.Pattern | None = None
+    paths: tuple[Glob, ...] = ()
+    hostnames: tuple[Glob, ...] = ()
 
     @classmethod
     def from_text(
@@ -166,8 +178,8 @@ class Shields:
         return cls(
             networks=tuple(networks),
             countries=frozenset(excluded_countries.upper().split()),
-            paths=_glob(tuple(excluded_paths.split())),
-            hostnames=_glob(tuple(excluded_hostnames.lower().split()), flags=re.IGNORECASE),
+            paths=tuple(tuple(line.split("*")) for line in excluded_paths.split()),
+            hostnames=tuple(tuple(line.split("*")) for line in excluded_hostnames.lower().split()),
         )
 
     @property
@@ -187,16 +199,17 @@ class Shields:
 
     def covers_page(self, url: str) -> bool:
         """Whether a page URL's path or host is shielded."""
-        if self.paths is None and self.hostnames is None:
+        if not self.paths and not self.hostnames:
             return False
         try:
             parts = urlsplit(url)
-            host = parts.hostname or ""
+            host = parts.hostname or ""  # lower case
         except ValueError:
             return False
-        if self.paths is not None and self.paths.match(parts.path or "/"):
-            return True
-        return self.hostnames is not None and bool(self.hostnames.match(host))
+        path = parts.path or "/"
+        return any(glob_match(glob, path) for glob in self.paths) or any(
+            glob_match(glob, host) for glob in self.hostnames
+        )
 
     def covers_country(self, country_code: str) -> bool:
         return bool(country_code) and country_code.upper() in self.countries

@@ -2,12 +2,15 @@
 how it is stored, and who may change it."""
 
 import html
+import io
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from sites.models import Site
-from sites.shields import MAX_RULES, Shields, shields_normalize
+from sites.shields import MAX_RULES, Shields, glob_match, shields_normalize
 
 pytestmark = pytest.mark.django_db
 EDIT = {"name": "Blog", "base_url": "https://blog.example.com", "timezone": "UTC"}
@@ -178,6 +181,14 @@ def test_the_admin_sets_shields_and_refuses_bad_ones(owner_client, site):
     assert stored(site) == STORED
 
 
+def test_the_site_export_carries_the_shields(owner_client, site):
+    owner_client.post(f"/sites/{site.pk}/edit/", {**EDIT, **SHIELDS})
+    out = io.StringIO()
+    call_command("export_site", str(site.pk), stdout=out)
+    exported = json.loads(out.getvalue())["site"]
+    assert {name: exported[name] for name in STORED} == STORED
+
+
 # --- units ---------------------------------------------------------------------------------
 def test_the_service_normalises_and_names_every_bad_field():
     with pytest.raises(ValidationError) as error:
@@ -207,3 +218,26 @@ def test_parsed_shields_match_what_they_say():
     assert not Shields.from_text().active
     # A rule edited into the database by hand that no longer parses is left out, not fatal.
     assert Shields.from_text(excluded_ips="garbage\n10.0.0.0/8").covers_address("10.1.2.3")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("/admin/*", "/admin/", True),
+        ("/admin/*", "/admin", False),
+        ("/a*b*c", "/aXbYc", True),
+        ("/a*b*c", "/acb", False),
+        ("/a*a", "/a", False),
+        ("*", "", True),
+        ("/x**y", "/xy", True),
+        ("/exact", "/exact/", False),
+    ],
+)
+def test_glob_match(pattern, text, matches):
+    assert glob_match(tuple(pattern.split("*")), text) is matches
+
+
+def test_many_stars_against_a_long_hostile_path_answer_at_once():
+    # A backtracking matcher takes longer than the universe here; this one reads the text once.
+    pattern = tuple(("/" + "*a" * 40 + "*b").split("*"))
+    assert glob_match(pattern, "/" + "a" * 2047) is False
