@@ -1,9 +1,11 @@
 import zoneinfo
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
 from sites.models import SITE_SETTINGS, Goal, Site
+from sites.shields import MAX_RULES, NORMALIZERS, RULE_MAX_LENGTH, SHIELD_FIELDS
 from visits.ingest.props import PropertyError, props_clean
 from visits.models import (
     EVENT_MAX_LENGTH,
@@ -13,6 +15,15 @@ from visits.models import (
     Visit,
 )
 from visits.stats.dimensions import BREAKDOWNS
+
+
+def _shield_list(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=RULE_MAX_LENGTH, allow_blank=True),
+        required=False,
+        max_length=MAX_RULES,
+        help_text=help_text,
+    )
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -28,6 +39,18 @@ class SiteSerializer(serializers.ModelSerializer):
     timezone = serializers.ChoiceField(
         choices=sorted(zoneinfo.available_timezones()), required=False, default="UTC"
     )
+    excluded_ips = _shield_list(
+        "Shield: addresses and CIDR ranges (IPv4 or IPv6) whose hits are not stored."
+    )
+    excluded_countries = _shield_list(
+        "Shield: two-letter country codes (from the GeoIP lookup) whose hits are not stored."
+    )
+    excluded_paths = _shield_list(
+        "Shield: page paths whose hits are not stored; * matches anything, like /admin/*."
+    )
+    excluded_hostnames = _shield_list(
+        "Shield: host names whose pages' hits are not stored, like staging.example.com."
+    )
 
     class Meta:
         model = Site
@@ -41,7 +64,19 @@ class SiteSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["extra_domains"] = [line for line in instance.extra_domains.split() if line]
+        for name in SHIELD_FIELDS:
+            data[name] = getattr(instance, name).split()
         return data
+
+    def validate(self, attrs):
+        # Shields come as lists and are stored as the site form's text.
+        for name, normalize in NORMALIZERS.items():
+            if name in attrs:
+                try:
+                    attrs[name] = normalize("\n".join(attrs[name]))
+                except DjangoValidationError as error:
+                    raise serializers.ValidationError({name: error.messages}) from error
+        return attrs
 
     def validate_base_url(self, value: str) -> str:
         return normalize_base_url(value)
@@ -129,7 +164,9 @@ class EventSerializer(serializers.Serializer):
 
 class EventResultSerializer(serializers.Serializer):
     stored = serializers.BooleanField()
-    skipped = serializers.CharField(help_text="why not stored: bot, or empty")
+    skipped = serializers.CharField(
+        help_text="why not stored: bot, spam, shield (the site's shields), or empty"
+    )
 
 
 DIMENSION_CHOICES = list(BREAKDOWNS)

@@ -6,6 +6,7 @@ from django import forms
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
 from sites.models import SITE_SETTINGS, Goal, Site
+from sites.shields import NORMALIZERS
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -30,7 +31,13 @@ class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
         fields = SITE_SETTINGS
-        widgets = {"extra_domains": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "extra_domains": forms.Textarea(attrs={"rows": 3}),
+            "excluded_ips": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+            "excluded_countries": forms.TextInput(attrs={"spellcheck": "false"}),
+            "excluded_paths": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+            "excluded_hostnames": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        }
         help_texts = {"name": "Any name that helps you recognise it."}
 
     def clean_timezone(self) -> str:
@@ -42,6 +49,20 @@ class SiteForm(forms.ModelForm):
 
     def clean_extra_domains(self) -> str:
         return normalize_domains(self.cleaned_data.get("extra_domains", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        # Shields: what an owner typed, as stored, or an error on the field it belongs to. Left
+        # out of the request (as by scripts that send only the contract's fields): as they were.
+        for name, normalize in NORMALIZERS.items():
+            if self.is_bound and self.add_prefix(name) not in self.data:
+                cleaned[name] = getattr(self.instance, name)
+            elif name in cleaned and name not in self.errors:
+                try:
+                    cleaned[name] = normalize(cleaned[name] or "")
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
 
 
 class GoalForm(forms.ModelForm):

@@ -11,11 +11,13 @@ from django.db.models import Q
 from django.urls import reverse
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, validate_base_url
+from sites.shields import SHIELD_FIELDS, Shields
 
 RETENTION_MAX_DAYS = 3650
 # What an owner sets on a site, in form order: the pages, the admin and the API alike.
 SITE_SETTINGS = (
     "name", "base_url", "extra_domains", "allow_localhost", "timezone", "retention_days",
+    *SHIELD_FIELDS,
 )  # fmt: skip
 
 
@@ -61,6 +63,27 @@ class Site(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_DAYS)],
         help_text="Older visits are deleted by the nightly purge_visits. Empty: keep them.",
     )
+    # Shields: hits that match are answered like any other and not stored (`sites.shields`).
+    excluded_ips = models.TextField(
+        "excluded IP addresses",
+        blank=True,
+        help_text="Addresses and CIDR ranges, IPv4 or IPv6, one per line, like 192.0.2.0/24.",
+    )
+    excluded_countries = models.TextField(
+        "excluded countries",
+        blank=True,
+        help_text="Two-letter country codes, like DE US.",
+    )
+    excluded_paths = models.TextField(
+        "excluded pages",
+        blank=True,
+        help_text="Paths, one per line; * matches anything, like /admin/*.",
+    )
+    excluded_hostnames = models.TextField(
+        "excluded host names",
+        blank=True,
+        help_text="Hosts, one per line, like staging.example.com or *.test.example.com.",
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 
@@ -91,6 +114,11 @@ class Site(models.Model):
     def domains(self) -> tuple[str, ...]:
         """Every domain whose pages may send visits: the site's own, then the extra ones."""
         return (self.domain, *(line for line in self.extra_domains.split() if line))
+
+    @property
+    def shields(self) -> Shields:
+        """The site's shields, parsed."""
+        return Shields.from_text(**{name: getattr(self, name) for name in SHIELD_FIELDS})
 
 
 class Goal(models.Model):

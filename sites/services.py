@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from accounts.models import User, normalize_email_address
 from sites.base_urls import normalize_base_url, normalize_domains
 from sites.models import Goal, Invitation, Membership, SharedLink, SharedLinkGuess, Site
+from sites.shields import SHIELD_FIELDS, shields_normalize
 from sites.signals import membership_removed, site_deleted, site_saved
 
 UNCHANGED = object()
@@ -25,6 +26,10 @@ def site_save(*, site: Site) -> Site:
     site.extra_domains = normalize_domains(site.extra_domains)
     # One line: the name goes into email subjects, where a line break is refused.
     site.name = " ".join(site.name.split())
+    for field, value in shields_normalize(
+        {field: getattr(site, field) for field in SHIELD_FIELDS}
+    ).items():
+        setattr(site, field, value)
     site.full_clean()
     timezone_changed = (
         site.pk is not None
@@ -44,8 +49,16 @@ def site_create(
     extra_domains: str = "",
     allow_localhost: bool = False,
     retention_days: int | None = None,
+    excluded_ips: str = "",
+    excluded_countries: str = "",
+    excluded_paths: str = "",
+    excluded_hostnames: str = "",
 ) -> Site:
     site = Site(
+        excluded_ips=excluded_ips,
+        excluded_countries=excluded_countries,
+        excluded_paths=excluded_paths,
+        excluded_hostnames=excluded_hostnames,
         owner=owner,
         retention_days=retention_days,
         name=name,
@@ -66,6 +79,10 @@ def site_update(
     extra_domains: str | None = None,
     allow_localhost: bool | None = None,
     retention_days: int | object | None = UNCHANGED,
+    excluded_ips: str | None = None,
+    excluded_countries: str | None = None,
+    excluded_paths: str | None = None,
+    excluded_hostnames: str | None = None,
 ) -> Site:
     if retention_days is not UNCHANGED:
         site.retention_days = retention_days  # None: keep visits forever
@@ -75,6 +92,10 @@ def site_update(
         "timezone": timezone,
         "extra_domains": extra_domains,
         "allow_localhost": allow_localhost,
+        "excluded_ips": excluded_ips,
+        "excluded_countries": excluded_countries,
+        "excluded_paths": excluded_paths,
+        "excluded_hostnames": excluded_hostnames,
     }
     for field, value in changes.items():
         if value is not None:

@@ -42,6 +42,18 @@ def tracking_snippet(*, site: Site, request: HttpRequest, track: tuple[str, ...]
     )
 
 
+def own_visit_links(*, site: Site) -> list[tuple[str, str, str]]:
+    """For each of the site's domains: the addresses that make the snippet stop and resume
+    counting the browser that opens them (it keeps a flag in that site's localStorage, which
+    only a page of the site itself can set; no cookie, nothing sent to us)."""
+    scheme = site.base_url.split("://", 1)[0]
+    origins = [site.base_url] + [f"{scheme}://{domain}" for domain in site.domains[1:]]
+    return [
+        (origin.split("://", 1)[1], f"{origin}/#tracker-ignore=on", f"{origin}/#tracker-ignore=off")
+        for origin in origins
+    ]
+
+
 def track_options_from(params) -> tuple[str, ...]:
     """The options a site page's switches ask for (`?track=outbound&track=downloads`)."""
     return tuple(option for option in TRACK_OPTIONS if option in params.getlist("track"))

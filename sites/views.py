@@ -19,7 +19,7 @@ from sites.forms import SiteForm
 from sites.models import OWNER, Role
 from sites.selectors import site_list_for
 from sites.services import site_create, site_delete, site_save
-from sites.snippet import snippet_context
+from sites.snippet import own_visit_links, snippet_context
 
 
 class HomeView(TemplateView):
@@ -67,6 +67,7 @@ class SiteDetailView(SiteMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.object.name
         context.update(snippet_context(site=self.object, request=self.request))
+        context["own_visit_links"] = own_visit_links(site=self.object)
         return context
 
 

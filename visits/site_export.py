@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from sites.models import Site
+from sites.shields import SHIELD_FIELDS
 from visits.downloads import csv_lines
 from visits.models import RECORDED_FIELDS, Visit
 
 SITE_FIELDS = (
     "id", "name", "base_url", "extra_domains", "allow_localhost", "timezone", "retention_days",
-    "created_at",
+    *SHIELD_FIELDS, "created_at",
 )  # fmt: skip
 GOAL_FIELDS = ("name", "kind", "value", "created_at")
 EXPORT_FORMATS = ("json", "csv")

@@ -24,6 +24,10 @@ def test_list_only_own_sites(api, site, other_site):
         "allow_localhost": False,
         "timezone": "UTC",
         "retention_days": None,
+        "excluded_ips": [],
+        "excluded_countries": [],
+        "excluded_paths": [],
+        "excluded_hostnames": [],
         "created_at": response.json()[0]["created_at"],
     }
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from sites.models import Site
 from visits.ingest.bulk import VisitRow, props_json, visits_insert
 from visits.ingest.campaigns import campaign_from_url
-from visits.ingest.geo import geolocator
+from visits.ingest.geo import Location, geolocator
 from visits.ingest.parse import BeaconHit
 from visits.ingest.referrers import referrer_fields
 from visits.ingest.site_cache import BeaconSite
@@ -19,12 +19,17 @@ from visits.ingest.visitors import visitor_hash, visitor_salt_for
 
 
 def visit_record(
-    *, site: BeaconSite | Site, hit: BeaconHit, now: datetime | None = None
+    *,
+    site: BeaconSite | Site,
+    hit: BeaconHit,
+    now: datetime | None = None,
+    location: Location | None = None,
 ) -> VisitRow:
     """Store one visit: the address located and hashed, never kept; the agent as parsed.
 
     Returns the row once it is committed, or durably spooled for a bulk insert within seconds
-    (BEACON_WRITE_MODE); its id is not read back.
+    (BEACON_WRITE_MODE); its id is not read back. `location` is the address's, when the
+    caller has already looked it up.
     """
     now = now or timezone.now()
     # Salted per local day, so a visitor's hash (and so a session) changes only at midnight.
@@ -41,7 +46,7 @@ def visit_record(
         ),
         "event": hit.event,
         **hit.agent.visit_fields(),
-        **geolocator.locate(hit.client_ip).visit_fields(),
+        **(location or geolocator.locate(hit.client_ip)).visit_fields(),
         "screen": hit.screen,
         "props": props_json(hit.props),
         **campaign,

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from sites.models import Site
+from sites.shields import NO_SHIELDS, SHIELD_FIELDS, Shields
 
 TTL = 30.0
 MAX_ENTRIES = 10_000
@@ -22,6 +23,7 @@ class BeaconSite:
     timezone: str
     domains: tuple[str, ...]
     allow_localhost: bool
+    shields: Shields = NO_SHIELDS  # parsed once per entry, not per hit
 
 
 _entries: dict[int, tuple[float, BeaconSite | None]] = {}
@@ -36,12 +38,14 @@ def beacon_site(*, site_id: int) -> BeaconSite | None:
         return entry[1]
     found = (
         Site.objects.filter(pk=site_id)
-        .only("pk", "timezone", "base_url", "extra_domains", "allow_localhost")
+        .only("pk", "timezone", "base_url", "extra_domains", "allow_localhost", *SHIELD_FIELDS)
         .first()
     )
     site = None
     if found is not None:
-        site = BeaconSite(found.pk, found.timezone, found.domains, found.allow_localhost)
+        site = BeaconSite(
+            found.pk, found.timezone, found.domains, found.allow_localhost, found.shields
+        )
     with _lock:
         if len(_entries) >= MAX_ENTRIES:
             _entries.clear()

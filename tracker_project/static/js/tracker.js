@@ -1,13 +1,23 @@
 /* Tracker snippet: page views, SPA navigations, time on page, custom events with properties,
-   and (with data-track="outbound downloads") link clicks out and file downloads. No cookies. */
+   and (with data-track="outbound downloads") link clicks out and file downloads. No cookies.
+   A page opened with #tracker-ignore=on (or =off) stops (or resumes) counting this browser on
+   this site, through localStorage["tracker-ignore-<site id>"]. */
 (function (w, d) {
   "use strict";
   var n = w.navigator, s = d.currentScript, endpoint = s && s.getAttribute("data-endpoint"), last, shown;
   if (!endpoint) return;
   var track = " " + (s.getAttribute("data-track") || "") + " ";
   var files = /\.(pdf|zip|gz|tgz|rar|7z|dmg|exe|msi|pkg|deb|rpm|apk|iso|csv|xlsx?|docx?|pptx?|odt|ods|epub|mp3|mp4|mov|avi|wav)$/i;
+  var key = "tracker-ignore-" + endpoint.split("/").slice(-2)[0], ignored, m = /#tracker-ignore=(on|off)$/.exec(location.hash);
+  try {
+    if (m) {
+      m[1] == "on" ? localStorage.setItem(key, 1) : localStorage.removeItem(key);
+      alert("Tracker: this browser is " + (m[1] == "on" ? "not counted" : "counted again") + " on this site.");
+    }
+    ignored = localStorage.getItem(key);
+  } catch (e) {} // storage may be off: then count as usual
   function optedOut() {
-    return n.doNotTrack == "1" || w.doNotTrack == "1" || n.globalPrivacyControl === true;
+    return ignored || n.doNotTrack == "1" || w.doNotTrack == "1" || n.globalPrivacyControl === true;
   }
   function send(event, props) {
     if (optedOut()) return;
