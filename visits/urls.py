@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visits import views
+from visits import segment_views, views
 from visits.ingest.views import beacon
 from visits.stats import dashboard
 
@@ -11,5 +11,11 @@ urlpatterns = [
     path("visits/", views.VisitListView.as_view(), name="list"),
     path("visits.csv", views.VisitsCsvView.as_view(), name="csv"),
     path("stats/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("segments/", segment_views.SegmentCreateView.as_view(), name="segment_create"),
+    path(
+        "segments/<int:segment_id>/delete/",
+        segment_views.SegmentDeleteView.as_view(),
+        name="segment_delete",
+    ),
     path("stats/live", dashboard.DashboardLiveView.as_view(), name="dashboard_live"),
 ]
