@@ -1,5 +1,6 @@
 """Writes for sites: create, change and delete, used by the pages and the admin alike."""
 
+import re
 import secrets
 from datetime import date, datetime, timedelta
 
@@ -233,6 +234,8 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 MAX_ANNOTATIONS_PER_SITE = 1000
+# Control characters (NUL among them, which PostgreSQL refuses) never reach a note.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def annotation_create(
@@ -241,7 +244,8 @@ def annotation_create(
     """Add a dated note to a site's chart; one line of text, at most MAX_ANNOTATIONS_PER_SITE."""
     if site.annotations.count() >= MAX_ANNOTATIONS_PER_SITE:
         raise ValidationError(f"A site can have at most {MAX_ANNOTATIONS_PER_SITE} notes.")
-    annotation = Annotation(site=site, day=day, text=" ".join(text.split()), created_by=created_by)
+    text = " ".join(_CONTROL_CHARACTERS.sub(" ", text).split())
+    annotation = Annotation(site=site, day=day, text=text, created_by=created_by)
     annotation.full_clean()
     annotation.save()
     return annotation

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from sites.models import Segment, Site
 from visits.stats.filters import FILTER_NAMES, stats_filters_from
+from visits.text import clean_text
 
 MAX_SEGMENTS_PER_SITE = 100
 SEGMENT_PARAMETER = "segment"
@@ -47,7 +48,7 @@ def segment_create(
         raise ValidationError(f"A site can have at most {MAX_SEGMENTS_PER_SITE} segments.")
     segment = Segment(
         site=site,
-        name=" ".join(name.split()),
+        name=" ".join(clean_text(name, 200).split()),
         filters=segment_filters_clean(filters),
         created_by=created_by,
     )
