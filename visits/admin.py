@@ -5,6 +5,7 @@ segments, whose filters only visits can check."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
@@ -139,7 +140,10 @@ class SegmentAdminForm(forms.ModelForm):
         }
 
     def clean_filters(self):
-        return segment_filters_clean(self.cleaned_data.get("filters"))
+        try:
+            return segment_filters_clean(self.cleaned_data.get("filters"))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error  # this field's, not a dict
 
 
 @admin.register(Segment)

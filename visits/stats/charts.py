@@ -63,9 +63,9 @@ def chart_markers(points: list[Point], notes, *, hourly: bool, slot: float) -> l
     slots = {point.bucket.date(): index for index, point in enumerate(points)}
     markers = []
     for day, texts in sorted(by_day.items()):
-        if hourly:
+        if hourly and points and day == points[0].bucket.date():
             x = LEFT + 1
-        elif day in slots:
+        elif not hourly and day in slots:
             x = LEFT + slots[day] * slot + slot / 2
         else:
             continue  # not a day this chart shows
