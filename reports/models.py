@@ -75,7 +75,8 @@ class Subscription(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.segment_id and self.segment.site_id != self.site_id:
+        # A form checks before the site is set (its choices are the site's); the service after.
+        if self.segment_id and self.site_id and self.segment.site_id != self.site_id:
             raise ValidationError({"segment": "Pick one of this site's segments."})
 
     @property

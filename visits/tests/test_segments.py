@@ -337,3 +337,22 @@ def test_deleting_a_segment_keeps_its_subscribers_on_all_visits(visits):
     segment.delete()
     subscription.refresh_from_db()
     assert subscription.segment is None
+
+
+def test_the_email_reports_page_offers_the_sites_segments_only(owner_client, visits, other_site):
+    ours = segment_create(site=visits, name="Germans", filters={"country": "DE"})
+    theirs = segment_create(site=other_site, name="Theirs", filters={"country": "DE"})
+    page = owner_client.get(f"/sites/{visits.pk}/reports/").content.decode()
+    assert ">Germans</option>" in page and "Theirs" not in page
+    refused = owner_client.post(
+        f"/sites/{visits.pk}/reports/",
+        {"email": "x@example.com", "frequency": "weekly", "segment": theirs.pk},
+    )
+    assert refused.status_code == 400
+    owner_client.post(
+        f"/sites/{visits.pk}/reports/",
+        {"email": "x@example.com", "frequency": "weekly", "segment": ours.pk},
+    )
+    [subscription] = visits.subscriptions.all()
+    assert subscription.segment == ours
+    assert "<td>Germans</td>" in owner_client.get(f"/sites/{visits.pk}/reports/").content.decode()
