@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS, bounded_int
+from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS, bounded_int, filters_param
 from api.serializers import (
     DIMENSION_CHOICES,
     BreakdownRowSerializer,
@@ -16,7 +16,6 @@ from api.serializers import (
 from visits.stats.breakdowns import visit_breakdown
 from visits.stats.dimensions import BREAKDOWNS, PROPERTY
 from visits.stats.figures import visit_timeseries, visit_totals
-from visits.stats.filters import stats_filters_from
 from visits.stats.periods import PeriodError, period_from_params
 
 
@@ -39,7 +38,7 @@ class SiteFiguresMixin:
     @action(detail=True, methods=["get"])
     def stats(self, request, pk=None):
         site = self.get_object()
-        period, filters = self._period(site), stats_filters_from(request.query_params)
+        period, filters = self._period(site), filters_param(site, request.query_params)
         totals, previous = visit_totals(
             site=site, period=period, filters=filters, now=timezone.now()
         )
@@ -60,7 +59,7 @@ class SiteFiguresMixin:
         points = visit_timeseries(
             site=site,
             period=self._period(site),
-            filters=stats_filters_from(request.query_params),
+            filters=filters_param(site, request.query_params),
             now=timezone.now(),
         )
         return Response(PointSerializer(points, many=True).data)
@@ -89,7 +88,7 @@ class SiteFiguresMixin:
             site=site,
             period=self._period(site),
             dimension=dimension,
-            filters=stats_filters_from(request.query_params),
+            filters=filters_param(site, request.query_params),
             now=timezone.now(),
             limit=limit,
             property_key=request.query_params.get("key", "") if dimension == PROPERTY else "",

@@ -9,11 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS
+from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS, filters_param
 from api.serializers import GoalResultSerializer, GoalSerializer
 from sites.services import goal_create, goal_delete
 from visits.stats.figures import visit_totals
-from visits.stats.filters import stats_filters_from
 from visits.stats.goals import visit_goals
 
 
@@ -45,7 +44,7 @@ class SiteGoalsMixin:
                     error.message_dict if hasattr(error, "error_dict") else error.messages
                 ) from error
             return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
-        period, filters = self._period(site), stats_filters_from(request.query_params)
+        period, filters = self._period(site), filters_param(site, request.query_params)
         now = timezone.now()
         totals, _ = visit_totals(site=site, period=period, filters=filters, now=now)
         rows = visit_goals(

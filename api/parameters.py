@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import ValidationError
 
+from visits.segments import SEGMENT_PARAMETER, SegmentError, filters_with_segment
 from visits.stats.dimensions import DIMENSIONS, PROPERTY
 
 PERIOD_PARAMETERS = [
@@ -26,6 +27,15 @@ FILTER_PARAMETERS = [
         for name in DIMENSIONS
     ),
     OpenApiParameter(PROPERTY, str, description="only events with this property: key=value"),
+    OpenApiParameter(
+        SEGMENT_PARAMETER,
+        int,
+        description=(
+            "the id of one of the site's saved segments: its filters apply, with any filter "
+            "given explicitly (which wins over the segment's for the same name); "
+            "an unknown segment, or another site's, is a 400"
+        ),
+    ),
 ]
 
 RANGE_PARAMETERS = [
@@ -54,3 +64,11 @@ def datetime_param(raw: str | None, name: str) -> datetime | None:
         return field.to_internal_value(raw)
     except drf_serializers.ValidationError as error:
         raise ValidationError({name: error.detail}) from error
+
+
+def filters_param(site, params) -> dict[str, str]:
+    """The filters of a request: its segment's and its explicit ones; a bad segment is a 400."""
+    try:
+        return filters_with_segment(site=site, params=params)
+    except SegmentError as error:
+        raise ValidationError({SEGMENT_PARAMETER: [str(error)]}) from error

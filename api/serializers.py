@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
-from sites.models import SITE_SETTINGS, Goal, Site
+from sites.models import SITE_SETTINGS, Annotation, Goal, Segment, Site
 from sites.shields import MAX_RULES, NORMALIZERS, RULE_MAX_LENGTH, SHIELD_FIELDS
 from visits.ingest.props import PropertyError, props_clean
 from visits.models import (
@@ -15,6 +15,7 @@ from visits.models import (
     Visit,
 )
 from visits.stats.dimensions import BREAKDOWNS
+from visits.stats.filters import FILTER_NAMES
 
 
 def _shield_list(help_text: str) -> serializers.ListField:
@@ -187,3 +188,28 @@ class GoalResultSerializer(serializers.Serializer):
     visitors = serializers.IntegerField(help_text="unique visitors who reached it")
     completions = serializers.IntegerField()
     rate = serializers.FloatField(help_text="percent of the period's unique visitors")
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    day = serializers.DateField(help_text="the day the note is about, in the site's time zone")
+    text = serializers.CharField(max_length=200, help_text="one line, like “new pricing page”")
+
+    class Meta:
+        model = Annotation
+        fields = ("id", "day", "text", "created_at")
+        read_only_fields = ("id", "created_at")
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    filters = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2048),
+        help_text=(
+            'the dashboard\'s filters by query parameter, like {"country": "DE", '
+            f'"device": "mobile"}}; any of: {", ".join(FILTER_NAMES)}'
+        ),
+    )
+
+    class Meta:
+        model = Segment
+        fields = ("id", "name", "filters", "created_at")
+        read_only_fields = ("id", "created_at")

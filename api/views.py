@@ -10,8 +10,10 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 
+from api.annotations import SiteAnnotationsMixin
 from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
+from api.segments import SiteSegmentsMixin
 from api.serializers import SiteSerializer
 from api.visits import SiteVisitsMixin
 from sites.access import site_for
@@ -28,7 +30,14 @@ from sites.services import site_create, site_delete, site_update
     partial_update=extend_schema(summary="Change some of a site"),
     destroy=extend_schema(summary="Delete a site and its visits"),
 )
-class SiteViewSet(SiteFiguresMixin, SiteGoalsMixin, SiteVisitsMixin, viewsets.ModelViewSet):
+class SiteViewSet(
+    SiteFiguresMixin,
+    SiteGoalsMixin,
+    SiteAnnotationsMixin,
+    SiteSegmentsMixin,
+    SiteVisitsMixin,
+    viewsets.ModelViewSet,
+):
     serializer_class = SiteSerializer
 
     def get_queryset(self):
@@ -42,8 +51,8 @@ class SiteViewSet(SiteFiguresMixin, SiteGoalsMixin, SiteVisitsMixin, viewsets.Mo
     def _role_needed(self) -> str:
         if self.action == "destroy":
             return OWNER
-        # Reads are for the whole team; changing the site or its goals, or sending it events,
-        # is for managers.
+        # Reads are for the whole team; changing the site, its goals, notes or segments, or
+        # sending it events, is for managers.
         return Role.VIEWER if self.request.method in SAFE_METHODS else Role.MANAGER
 
     def perform_create(self, serializer):

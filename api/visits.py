@@ -12,13 +12,13 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from api.parameters import FILTER_PARAMETERS, RANGE_PARAMETERS, datetime_param
+from api.parameters import FILTER_PARAMETERS, RANGE_PARAMETERS, datetime_param, filters_param
 from api.serializers import EventResultSerializer, EventSerializer, VisitSerializer
 from visits.downloads import csv_lines, download_response
 from visits.ingest.accept import hit_accept
 from visits.ingest.parse import BeaconError, hit_build
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
-from visits.stats.filters import stats_filters_from, visits_matching
+from visits.stats.filters import visits_matching
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class SiteVisitsMixin:
 
     def _visits(self, site):
         params = self.request.query_params
-        visits = visits_matching(site=site, filters=stats_filters_from(params))
+        visits = visits_matching(site=site, filters=filters_param(site, params))
         since, until = (
             datetime_param(params.get("since"), "since"),
             datetime_param(params.get("until"), "until"),

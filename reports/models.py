@@ -1,10 +1,11 @@
 """Who gets a site's figures by email, and which alerts have gone out (so none goes twice)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from sites.models import Site
+from sites.models import Segment, Site
 
 
 class Subscription(models.Model):
@@ -36,6 +37,16 @@ class Subscription(models.Model):
     alerts = models.BooleanField(
         "alerts", default=True, help_text="No visits for 24 hours, or a sudden spike."
     )
+    # Deleting the segment turns the digest back to all visits rather than losing the recipient.
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name="segment",
+        help_text="Digest only the visits of this saved segment; empty: all visits.",
+    )
     # Unsubscribing works from the email alone, without logging in.
     token = models.CharField("unsubscribe secret", max_length=64, unique=True)
     last_period_sent = models.DateField("last digest covered", null=True, blank=True)
@@ -61,6 +72,12 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} ({self.get_frequency_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        # A form checks before the site is set (its choices are the site's); the service after.
+        if self.segment_id and self.site_id and self.segment.site_id != self.site_id:
+            raise ValidationError({"segment": "Pick one of this site's segments."})
 
     @property
     def recipient(self) -> str:

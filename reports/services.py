@@ -20,8 +20,9 @@ from django.urls import reverse
 
 from accounts.models import User, normalize_email_address
 from reports.models import SentAlert, Subscription
-from sites.models import Site
+from sites.models import Segment, Site
 from visits.models import ENGAGEMENT, Visit
+from visits.segments import segment_filters
 from visits.stats.breakdowns import visit_breakdown
 from visits.stats.figures import visit_totals
 from visits.stats.headline import headline_figures
@@ -37,7 +38,13 @@ DIGEST_COMPARED = ("Unique visitors", "Visits", "Pageviews")
 
 
 def subscription_create(
-    *, site: Site, frequency: str, alerts: bool, email: str = "", user: User | None = None
+    *,
+    site: Site,
+    frequency: str,
+    alerts: bool,
+    email: str = "",
+    user: User | None = None,
+    segment: Segment | None = None,
 ) -> Subscription:
     """Subscribe a user (to their account, wherever its address goes) or an address. An
     address of an account is bound to that account, so it leaves with them."""
@@ -50,6 +57,7 @@ def subscription_create(
         email=email,
         frequency=frequency,
         alerts=alerts,
+        segment=segment,
         token=secrets.token_urlsafe(24),
     )
     subscription.full_clean()
@@ -80,15 +88,20 @@ class Digest:
     last_day: date
     headline: list  # (label, value, percent change or None)
     panels: list  # (title, rows)
+    segment: Segment | None = None
 
 
-def digest_build(*, site: Site, first_day: date, last_day: date, now: datetime) -> Digest:
+def digest_build(
+    *, site: Site, first_day: date, last_day: date, now: datetime, segment: Segment | None = None
+) -> Digest:
+    """The figures of a digest: all the site's visits, or only its segment's."""
     period = period_from_params(
         {"period": "custom", "from": first_day.isoformat(), "to": last_day.isoformat()},
         tz_name=site.timezone,
         now=now,
     )
-    totals, previous = visit_totals(site=site, period=period, filters={}, now=now)
+    filters = segment_filters(segment) if segment else {}
+    totals, previous = visit_totals(site=site, period=period, filters=filters, now=now)
     # The dashboard's headline, less its ratios; rates and durations without a relative change.
     headline = [
         (label, value, change if label in DIGEST_COMPARED else None)
@@ -99,13 +112,18 @@ def digest_build(*, site: Site, first_day: date, last_day: date, now: datetime) 
         (
             title,
             visit_breakdown(
-                site=site, period=period, filters={}, dimension=dimension, now=now, limit=TOP_ROWS
+                site=site,
+                period=period,
+                filters=filters,
+                dimension=dimension,
+                now=now,
+                limit=TOP_ROWS,
             ),
         )
         for dimension, title in (("page", "Top pages"), ("referrer", "Referrers"),
                                  ("country", "Countries"))
     ]  # fmt: skip
-    return Digest(site, first_day, last_day, headline, panels)
+    return Digest(site, first_day, last_day, headline, panels, segment)
 
 
 def _unsubscribe_url(subscription: Subscription) -> str:
@@ -130,18 +148,24 @@ def _send(*, subscription: Subscription, subject: str, template: str, context: d
 def digests_send(*, now: datetime) -> tuple[int, int]:
     """Send every digest that is due; return (sent, failed)."""
     sent = failed = 0
-    # Recipients of the same site and period share one digest: its figures are summed once.
-    digests: dict[tuple[int, date, date], Digest] = {}
+    # Recipients of the same site, segment and period share one digest: summed once.
+    digests: dict[tuple, Digest] = {}
     subscriptions = Subscription.objects.exclude(frequency=Subscription.Frequency.NONE)
-    for subscription in subscriptions.select_related("site", "user").order_by("pk"):
+    for subscription in subscriptions.select_related("site", "user", "segment").order_by("pk"):
         site = subscription.site
         today = now.astimezone(ZoneInfo(site.timezone)).date()
         first_day, last_day = digest_period(frequency=subscription.frequency, today=today)
         if subscription.last_period_sent == first_day:
             continue
-        key = (site.pk, first_day, last_day)
+        key = (site.pk, subscription.segment_id, first_day, last_day)
         if key not in digests:
-            digests[key] = digest_build(site=site, first_day=first_day, last_day=last_day, now=now)
+            digests[key] = digest_build(
+                site=site,
+                first_day=first_day,
+                last_day=last_day,
+                now=now,
+                segment=subscription.segment,
+            )
         digest = digests[key]
         what = "week" if subscription.frequency == Subscription.Frequency.WEEKLY else "month"
         try:
@@ -149,7 +173,10 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
                 subscription=subscription,
                 subject=f"{site.name}: your {what} from {first_day:%-d %b} to {last_day:%-d %b %Y}",
                 template="reports/digest.txt",
-                context={"digest": digest, "dashboard_url": _dashboard_url(site)},
+                context={
+                    "digest": digest,
+                    "dashboard_url": _dashboard_url(site, segment=subscription.segment),
+                },
             )
         except Exception:  # one bad address or a mail server hiccup must not stop the rest
             logger.exception("Digest for subscription %s not sent", subscription.pk)
@@ -161,8 +188,9 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
     return sent, failed
 
 
-def _dashboard_url(site: Site) -> str:
-    return settings.PUBLIC_URL + reverse("visits:dashboard", kwargs={"site_id": site.pk})
+def _dashboard_url(site: Site, segment: Segment | None = None) -> str:
+    url = settings.PUBLIC_URL + reverse("visits:dashboard", kwargs={"site_id": site.pk})
+    return f"{url}?segment={segment.pk}" if segment else url
 
 
 def alerts_due(*, site: Site, now: datetime) -> list[tuple[str, str, str]]:

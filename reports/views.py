@@ -17,24 +17,33 @@ from sites.models import Role
 from sites.selectors import role_allows
 
 
-class SubscriptionForm(forms.ModelForm):
+class SiteSegmentsFormMixin:
+    """The digest's segment is one of this site's (the form is given the site)."""
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = site.segments.order_by("name", "id")
+        self.fields["segment"].empty_label = "All visits"
+
+
+class SubscriptionForm(SiteSegmentsFormMixin, forms.ModelForm):
     class Meta:
         model = Subscription
-        fields = ("email", "frequency", "alerts")
+        fields = ("email", "frequency", "alerts", "segment")
 
 
-class OwnSubscriptionForm(forms.ModelForm):
+class OwnSubscriptionForm(SiteSegmentsFormMixin, forms.ModelForm):
     """A viewer's: the digest and alerts for their own account only."""
 
     class Meta:
         model = Subscription
-        fields = ("frequency", "alerts")
+        fields = ("frequency", "alerts", "segment")
 
 
 def _subscriptions_visible(site, user):
     """Managers and owners see and manage every recipient; viewers only their account's (never
     by address: an address is what anyone can type)."""
-    subscriptions = site.subscriptions.select_related("user").annotate(
+    subscriptions = site.subscriptions.select_related("user", "segment").annotate(
         address=Coalesce("user__email", "email")
     )
     if role_allows(role=site.user_role, needed=Role.MANAGER):
@@ -55,14 +64,14 @@ class SubscriptionsView(SiteMixin, View):
                 "title": f"Email reports for {self.site.name}",
                 "subscriptions": subscriptions.order_by("address"),
                 "own_only": form_class is OwnSubscriptionForm,
-                "form": form or form_class(initial={"email": request.user.email}),
+                "form": form or form_class(initial={"email": request.user.email}, site=self.site),
             },
             status=400 if form else 200,
         )
 
     def post(self, request, pk: int):
         _, form_class = _subscriptions_visible(self.site, request.user)
-        form = form_class(request.POST)
+        form = form_class(request.POST, site=self.site)
         if form.is_valid():
             # A viewer's form has no address: they subscribe their account.
             recipient = {} if "email" in form.cleaned_data else {"user": request.user}

@@ -9,7 +9,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from sites.forms import SiteForm
-from sites.models import OWNER, SITE_SETTINGS, Goal, Invitation, Membership, Role, Site
+from sites.models import (
+    OWNER,
+    SITE_SETTINGS,
+    Annotation,
+    Goal,
+    Invitation,
+    Membership,
+    Role,
+    Site,
+)
 from sites.selectors import role_allows, site_queryset_for, site_role_of
 from sites.services import site_delete, site_save
 
@@ -112,12 +121,9 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         site_delete(site=obj)
 
 
-@admin.register(Goal)
-class GoalAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "site", "kind", "value", "created_at")
-    list_filter = ("kind", ("site", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("name", "value")
-    list_select_related = ("site",)
+class SiteTeamAdminMixin(OwnerScopedAdminMixin):
+    """Something of a site's (a goal, a note, a segment): the whole team reads it, managers and
+    owners change it, on the sites they manage."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(site__in=site_queryset_for(user=request.user))
@@ -135,6 +141,31 @@ class GoalAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
         if db_field.name == "site":
             kwargs["queryset"] = site_queryset_for(user=request.user, role=Role.MANAGER)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Goal)
+class GoalAdmin(SiteTeamAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "site", "kind", "value", "created_at")
+    list_filter = ("kind", ("site", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "value")
+    list_select_related = ("site",)
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(SiteTeamAdminMixin, admin.ModelAdmin):
+    list_display = ("day", "text", "site", "created_by", "created_at")
+    list_filter = (("site", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("text",)
+    date_hierarchy = "day"
+    list_select_related = ("site", "created_by")
+    fields = ("site", "day", "text", "created_by", "created_at")
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.text = " ".join(obj.text.split())
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

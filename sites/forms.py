@@ -5,7 +5,7 @@ import zoneinfo
 from django import forms
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
-from sites.models import SITE_SETTINGS, Goal, Site
+from sites.models import SITE_SETTINGS, Annotation, Goal, Site
 from sites.shields import NORMALIZERS
 
 
@@ -69,3 +69,10 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ("name", "kind", "value")
+
+
+class AnnotationForm(forms.ModelForm):
+    class Meta:
+        model = Annotation
+        fields = ("day", "text")
+        widgets = {"day": forms.DateInput(attrs={"type": "date"})}

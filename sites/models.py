@@ -279,3 +279,71 @@ class Invitation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("invitation", kwargs={"token": self.token})
+
+
+ANNOTATION_MAX_LENGTH = 200
+
+
+class Annotation(models.Model):
+    """A dated note on a site's figures ("new pricing page"), a marker on the dashboard's chart."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="annotations", verbose_name="site"
+    )
+    day = models.DateField("day", help_text="In the site's time zone.")
+    text = models.CharField("note", max_length=ANNOTATION_MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="added by",
+    )
+    created_at = models.DateTimeField("added", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "annotation"
+        verbose_name_plural = "annotations"
+        ordering = ["day", "id"]
+        indexes = [models.Index(fields=["site", "day"], name="annotation_site_day_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="annotation_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.text}"
+
+
+class Segment(models.Model):
+    """A named set of the dashboard's filters, shared by a site's team. `filters` maps a filter's
+    query parameter to its value; `visits.segments` validates them (sites know no dimensions)."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="segments", verbose_name="site"
+    )
+    name = models.CharField("name", max_length=100)
+    filters = models.JSONField("filters", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saved by",
+    )
+    created_at = models.DateTimeField("saved", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "segment"
+        verbose_name_plural = "segments"
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "name"],
+                name="segment_name_unique_per_site",
+                violation_error_message="This site has a segment of that name already.",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="segment_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,10 +1,12 @@
 """Reads for sites. Every query for a user's sites starts from `site_queryset_for`: the one place
 that says who may see a site (its owner, its team, superusers) and with which role."""
 
+from datetime import date
+
 from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import User
-from sites.models import OWNER, ROLE_RANK, Membership, Role, Site
+from sites.models import OWNER, ROLE_RANK, Annotation, Membership, Role, Site
 
 
 def role_allows(*, role: str | None, needed: str) -> bool:
@@ -49,3 +51,8 @@ def site_role_of(*, user: User, site_id: int) -> str | None:
     return (
         site_queryset_for(user=user).filter(pk=site_id).values_list("user_role", flat=True).first()
     )
+
+
+def annotations_between(*, site: Site, first_day: date, last_day: date) -> QuerySet[Annotation]:
+    """A site's notes dated within a period (both days included), oldest first."""
+    return site.annotations.filter(day__gte=first_day, day__lte=last_day).order_by("day", "id")

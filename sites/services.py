@@ -1,7 +1,8 @@
 """Writes for sites: create, change and delete, used by the pages and the admin alike."""
 
+import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -12,7 +13,15 @@ from django.template.loader import render_to_string
 
 from accounts.models import User, normalize_email_address
 from sites.base_urls import normalize_base_url, normalize_domains
-from sites.models import Goal, Invitation, Membership, SharedLink, SharedLinkGuess, Site
+from sites.models import (
+    Annotation,
+    Goal,
+    Invitation,
+    Membership,
+    SharedLink,
+    SharedLinkGuess,
+    Site,
+)
 from sites.shields import SHIELD_FIELDS, shields_normalize
 from sites.signals import membership_removed, site_deleted, site_saved
 
@@ -243,3 +252,25 @@ def membership_remove(*, membership: Membership) -> None:
     teammate should not go on reading the figures in their inbox."""
     membership_removed.send(sender=Membership, membership=membership)
     membership.delete()
+
+
+MAX_ANNOTATIONS_PER_SITE = 1000
+# Control characters (NUL among them, which PostgreSQL refuses) never reach a note.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def annotation_create(
+    *, site: Site, day: date, text: str, created_by: User | None = None
+) -> Annotation:
+    """Add a dated note to a site's chart; one line of text, at most MAX_ANNOTATIONS_PER_SITE."""
+    if site.annotations.count() >= MAX_ANNOTATIONS_PER_SITE:
+        raise ValidationError(f"A site can have at most {MAX_ANNOTATIONS_PER_SITE} notes.")
+    text = " ".join(_CONTROL_CHARACTERS.sub(" ", text).split())
+    annotation = Annotation(site=site, day=day, text=text, created_by=created_by)
+    annotation.full_clean()
+    annotation.save()
+    return annotation
+
+
+def annotation_delete(*, annotation: Annotation) -> None:
+    annotation.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sites import goals, sharing, team, views
+from sites import annotations, goals, sharing, team, views
 
 app_name = "sites"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("<int:pk>/goals/", goals.GoalListView.as_view(), name="goals"),
     path(
         "<int:pk>/goals/<int:goal_id>/delete/", goals.GoalDeleteView.as_view(), name="goal_delete"
+    ),
+    path("<int:pk>/annotations/", annotations.AnnotationCreateView.as_view(), name="annotations"),
+    path(
+        "<int:pk>/annotations/<int:annotation_id>/delete/",
+        annotations.AnnotationDeleteView.as_view(),
+        name="annotation_delete",
     ),
     path("<int:pk>/sharing/", sharing.SharingView.as_view(), name="sharing"),
     path(

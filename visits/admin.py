@@ -1,17 +1,21 @@
-"""The visit admin: recorded data, read-only, scoped to the owner's sites; and the site admin's
-actions on a site's visits (export everything, erase), which are the owner's alone."""
+"""The visit admin: recorded data, read-only, scoped to the owner's sites; the site admin's
+actions on a site's visits (export everything, erase), which are the owner's alone; and saved
+segments, whose filters only visits can check."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
-from sites.admin import OwnerScopedAdminMixin
+from sites.admin import OwnerScopedAdminMixin, SiteTeamAdminMixin
 from sites.admin import SiteAdmin as BaseSiteAdmin
-from sites.models import OWNER, Site
+from sites.models import OWNER, Segment, Site
 from sites.selectors import site_queryset_for
 from visits.downloads import csv_lines, download_response
 from visits.models import RECORDED_FIELDS, Visit
+from visits.segments import segment_filters_clean
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.services import visits_delete, visits_erase
 from visits.site_export import site_export_json
@@ -124,3 +128,37 @@ class SiteAdmin(BaseSiteAdmin):
 # The site admin with the actions on its visits: registered here, where visits are known.
 admin.site.unregister(Site)
 admin.site.register(Site, SiteAdmin)
+
+
+class SegmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Segment
+        fields = ("site", "name", "filters")
+        help_texts = {
+            "filters": "The dashboard's filters by query parameter, like "
+            '{"country": "DE", "device": "mobile"}.'
+        }
+
+    def clean_filters(self):
+        try:
+            return segment_filters_clean(self.cleaned_data.get("filters"))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error  # this field's, not a dict
+
+
+@admin.register(Segment)
+class SegmentAdmin(SiteTeamAdminMixin, admin.ModelAdmin):
+    """Saved segments (`sites.Segment`), here because only visits know which filters exist."""
+
+    form = SegmentAdminForm
+    list_display = ("name", "site", "filters", "created_by", "created_at")
+    list_filter = (("site", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name",)
+    list_select_related = ("site", "created_by")
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.name = " ".join(obj.name.split())
+        super().save_model(request, obj, form, change)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visits import views
+from visits import segment_views, views
 from visits.ingest.views import beacon
 from visits.stats import dashboard
 
@@ -12,5 +12,11 @@ urlpatterns = [
     path("visits.csv", views.VisitsCsvView.as_view(), name="csv"),
     path("stats/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("stats/<slug:dimension>/", dashboard.DashboardView.as_view(), name="dashboard_panel"),
+    path("segments/", segment_views.SegmentCreateView.as_view(), name="segment_create"),
+    path(
+        "segments/<int:segment_id>/delete/",
+        segment_views.SegmentDeleteView.as_view(),
+        name="segment_delete",
+    ),
     path("stats/live", dashboard.DashboardLiveView.as_view(), name="dashboard_live"),
 ]

@@ -1,11 +1,14 @@
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.services import user_register
-from sites.models import Goal, Invitation, Membership, Site
-from sites.services import invitation_create
+from sites.models import Annotation, Goal, Invitation, Membership, Segment, Site
+from sites.services import annotation_create, invitation_create
+from visits.segments import segment_create
 
 
 @pytest.mark.django_db
@@ -147,6 +150,8 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
         site=site, email="new@example.net", role="viewer", invited_by=owner, now=timezone.now()
     )
     objects = {
+        Annotation: annotation_create(site=site, day=date(2026, 3, 1), text="New pricing page"),
+        Segment: segment_create(site=site, name="Germans", filters={"country": "DE"}),
         Membership: Membership.objects.create(site=site, user=member, role="viewer"),
         Invitation: invitation,
         Goal: goal,

@@ -1,6 +1,7 @@
 """A server-drawn SVG chart of the time series: no JavaScript, no third-party library."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from visits.stats.figures import Point
 
@@ -28,6 +29,15 @@ class GridLine:
     label: str
 
 
+@dataclass(frozen=True)
+class Marker:
+    """An annotated day: a line across the plot and a flag on top, its notes on hover."""
+
+    x: float
+    day: date
+    title: str
+
+
 def axis_top(peak: int, *, lines: int = 4) -> int:
     """The axis's top: the smallest `lines` times a round step (1, 2, 2.5 or 5 times a power of
     ten; 2.5 from 25 up, to stay whole) at or above the peak, so grid lines fall on round values."""
@@ -44,8 +54,28 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def chart_geometry(points: list[Point], *, hourly: bool) -> dict:
-    """Bars for pageviews and a line for visitors, scaled to one shared axis."""
+def chart_markers(points: list[Point], notes, *, hourly: bool, slot: float) -> list[Marker]:
+    """One marker per day that has notes (`notes`: objects with `day` and `text`), at its bar's
+    middle; on an hourly chart (one day), at the day's start."""
+    by_day: dict[date, list[str]] = {}
+    for note in notes:
+        by_day.setdefault(note.day, []).append(note.text)
+    slots = {point.bucket.date(): index for index, point in enumerate(points)}
+    markers = []
+    for day, texts in sorted(by_day.items()):
+        if hourly and points and day == points[0].bucket.date():
+            x = LEFT + 1
+        elif not hourly and day in slots:
+            x = LEFT + slots[day] * slot + slot / 2
+        else:
+            continue  # not a day this chart shows
+        markers.append(Marker(x=round(x, 2), day=day, title=f"{day:%a %d %b}: {'; '.join(texts)}"))
+    return markers
+
+
+def chart_geometry(points: list[Point], *, hourly: bool, notes=()) -> dict:
+    """Bars for pageviews and a line for visitors, scaled to one shared axis; a marker on each
+    day with notes."""
     peak = max([1, *(p.pageviews for p in points), *(p.visitors for p in points)])
     top = axis_top(peak)
     plot_height = HEIGHT - TOP - BOTTOM
@@ -92,4 +122,5 @@ def chart_geometry(points: list[Point], *, hourly: bool) -> dict:
         "visitor_line": " ".join(line),
         "ticks": ticks,
         "label_y": HEIGHT - 6,
+        "markers": chart_markers(points, notes, hourly=hourly, slot=slot),
     }

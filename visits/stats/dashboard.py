@@ -12,7 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from sites.access import SiteMixin
+from sites.models import Role
+from sites.selectors import annotations_between, role_allows
 from sites.snippet import snippet_context
+from visits.segments import SegmentError, filters_with_segment, segment_filters, segment_list_for
 from visits.stats.breakdowns import visit_breakdown
 from visits.stats.charts import chart_geometry
 from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
@@ -79,7 +82,8 @@ class DashboardPage(DetailView):
             return self._panel_get(kwargs["dimension"])
         with sessions_shared():  # the headline and the entry and exit panels share visits
             context = self.get_context_data(object=self.object)
-        return self.render_to_response(context, status=400 if context["period_error"] else 200)
+        bad = context["period_error"] or context["segment_error"]
+        return self.render_to_response(context, status=400 if bad else 200)
 
     def dashboard_url(self) -> str:
         """Where this dashboard lives, for links back from a panel's full list."""
@@ -97,16 +101,21 @@ class DashboardPage(DetailView):
         except PeriodError as error:
             period_error = str(error)
             period = period_resolve(key=DEFAULT_PERIOD, tz_name=site.timezone, now=timezone.now())
-        filters = stats_filters_from(params)
+        segment_error = ""
+        try:
+            filters = filters_with_segment(site=site, params=params)
+        except SegmentError as error:
+            segment_error, filters = str(error), stats_filters_from(params)
         state = {"period": period.key, **filters}
         if period.key == "custom":
             state.update({"from": period.first_day.isoformat(), "to": period.last_day.isoformat()})
-        return period, period_error, filters, state
+        return period, period_error, segment_error, filters, state
 
     def _panel_get(self, dimension: str):
         panel = panel_dimension(dimension)
         site = self.object
-        period, period_error, filters, state = self._state()
+        period, period_error, segment_error, filters, state = self._state()
+        period_error = period_error or segment_error
         rollup_ensure(
             site=site, first_day=period.first_day, last_day=period.last_day, now=timezone.now()
         )
@@ -155,17 +164,21 @@ class DashboardPage(DetailView):
         if "panel" in kwargs:
             return context
         site = self.object
-        period, period_error, filters, state = self._state()
+        period, period_error, segment_error, filters, state = self._state()
         now = timezone.now()
         rollup_ensure(
             site=site, first_day=period.previous_first_day, last_day=period.last_day, now=now
         )
         totals, previous = visit_totals(site=site, period=period, filters=filters, now=now)
         points = visit_timeseries(site=site, period=period, filters=filters, now=now)
+        notes = list(
+            annotations_between(site=site, first_day=period.first_day, last_day=period.last_day)
+        )
         context.update(
             title=f"{site.name}: {period.label.lower()}",
             period=period,
             period_error=period_error,
+            segment_error=segment_error,
             filter_state=filters,
             periods=[
                 (key, label, _link(state, period=key, **{"from": None, "to": None}), SHORTCUTS[key])
@@ -177,7 +190,8 @@ class DashboardPage(DetailView):
             headline=headline_figures(totals, previous),
             lower_is_better=LOWER_IS_BETTER,
             in_points=IN_POINTS,
-            chart=chart_geometry(points, hourly=period.hourly),
+            chart=chart_geometry(points, hourly=period.hourly, notes=notes),
+            annotations=notes,
             goals=visit_goals(
                 site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
             ),
@@ -205,6 +219,8 @@ class DashboardPage(DetailView):
             more = self.panel_url(panel["dimension"])
             panel["more"] = f"{more}{_link(state)}" if more else ""
         context["panel_groups"] = _grouped(context["panels"])
+        if not kwargs.get("shared"):
+            context.update(_team_context(site, state, filters))
         return context
 
 
@@ -218,6 +234,23 @@ class DashboardView(SiteMixin, DashboardPage):
         context = {"site": site, "title": f"{site.name}: waiting for the first visit"}
         context.update(snippet_context(site=site, request=request))
         return TemplateResponse(request, "visits/onboarding.html", context)
+
+
+def _team_context(site, state: dict, filters: dict) -> dict:
+    """What the site's team gets beyond a shared view: its saved segments, each a link that
+    applies its filters, and (for managers and owners) saving filters and adding notes."""
+    base = {**state, **dict.fromkeys(filters)}
+    segments = []
+    for segment in segment_list_for(site=site):
+        applied = segment_filters(segment)
+        segments.append(
+            {"segment": segment, "href": _link(base, **applied), "current": applied == filters}
+        )
+    return {
+        "segments": segments,
+        "manages": role_allows(role=getattr(site, "user_role", None), needed=Role.MANAGER),
+        "dashboard_query": _link(state)[1:],
+    }
 
 
 def _period_is_valid(params, site) -> bool:

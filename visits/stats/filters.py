@@ -12,12 +12,14 @@ DIRECT = "direct"  # the referrer and referrer_source filters' value for visits 
 
 
 FILTER_MAX_LENGTH = 2048
+# Every filter's query parameter, in the order the chips show them.
+FILTER_NAMES = (*DIMENSIONS, PROPERTY)
 
 
 def stats_filters_from(params) -> dict[str, str]:
     """The dashboard filters in a query dict; unknown keys and empty values are ignored."""
     filters = {}
-    for name in (*DIMENSIONS, PROPERTY):
+    for name in FILTER_NAMES:
         value = clean_text(params.get(name) or "", FILTER_MAX_LENGTH)
         if value:
             filters[name] = value

@@ -1,6 +1,6 @@
 """The dashboard's chart: a round axis with grid lines, and bars and line scaled to it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -35,3 +35,24 @@ def test_grid_lines_are_labelled_and_bars_scaled_to_the_axis():
     # The value under the pointer, in words that count right.
     assert chart["bars"][0].title == "Sun 01 Mar: 41 pageviews, 10 visitors"
     assert chart["bars"][1].title == "Mon 02 Mar: 20 pageviews, 1 visitor"
+
+
+def test_notes_are_marked_at_their_days_bar_one_marker_a_day():
+    from types import SimpleNamespace
+
+    from visits.stats.charts import LEFT
+
+    notes = [
+        SimpleNamespace(day=date(2026, 3, 2), text="Launch"),
+        SimpleNamespace(day=date(2026, 3, 2), text="Newsletter"),
+        SimpleNamespace(day=date(2026, 3, 9), text="Not shown: after the chart"),
+    ]
+    chart = chart_geometry(points((1, 1), (2, 1), (3, 1)), hourly=False, notes=notes)
+    [marker] = chart["markers"]
+    bar = chart["bars"][1]
+    assert marker.x == round(bar.x + bar.width / 2, 2)
+    assert marker.title == "Mon 02 Mar: Launch; Newsletter"
+    today = [SimpleNamespace(day=date(2026, 3, 1), text="Launch")]
+    hourly = chart_geometry(points((1, 1)), hourly=True, notes=today + notes)
+    assert [(m.x, m.title) for m in hourly["markers"]] == [(LEFT + 1, "Sun 01 Mar: Launch")]
+    assert chart_geometry(points((1, 1)), hourly=False)["markers"] == []
