@@ -10,6 +10,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 
+from api.conversions import SiteConversionsMixin
 from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
 from api.serializers import SiteSerializer
@@ -28,7 +29,13 @@ from sites.services import site_create, site_delete, site_update
     partial_update=extend_schema(summary="Change some of a site"),
     destroy=extend_schema(summary="Delete a site and its visits"),
 )
-class SiteViewSet(SiteFiguresMixin, SiteGoalsMixin, SiteVisitsMixin, viewsets.ModelViewSet):
+class SiteViewSet(
+    SiteFiguresMixin,
+    SiteGoalsMixin,
+    SiteConversionsMixin,
+    SiteVisitsMixin,
+    viewsets.ModelViewSet,
+):
     serializer_class = SiteSerializer
 
     def get_queryset(self):
@@ -42,8 +49,8 @@ class SiteViewSet(SiteFiguresMixin, SiteGoalsMixin, SiteVisitsMixin, viewsets.Mo
     def _role_needed(self) -> str:
         if self.action == "destroy":
             return OWNER
-        # Reads are for the whole team; changing the site or its goals, or sending it events,
-        # is for managers.
+        # Reads are for the whole team; changing the site, its goals, funnels or experiments,
+        # or sending it events, is for managers.
         return Role.VIEWER if self.request.method in SAFE_METHODS else Role.MANAGER
 
     def perform_create(self, serializer):

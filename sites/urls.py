@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sites import goals, sharing, team, views
+from sites import funnels, goals, sharing, team, views
 
 app_name = "sites"
 
@@ -13,6 +13,18 @@ urlpatterns = [
     path("<int:pk>/goals/", goals.GoalListView.as_view(), name="goals"),
     path(
         "<int:pk>/goals/<int:goal_id>/delete/", goals.GoalDeleteView.as_view(), name="goal_delete"
+    ),
+    path("<int:pk>/funnels/", funnels.FunnelListView.as_view(), name="funnels"),
+    path(
+        "<int:pk>/funnels/<int:funnel_id>/delete/",
+        funnels.FunnelDeleteView.as_view(),
+        name="funnel_delete",
+    ),
+    path("<int:pk>/experiments/", funnels.ExperimentListView.as_view(), name="experiments"),
+    path(
+        "<int:pk>/experiments/<int:experiment_id>/delete/",
+        funnels.ExperimentDeleteView.as_view(),
+        name="experiment_delete",
     ),
     path("<int:pk>/sharing/", sharing.SharingView.as_view(), name="sharing"),
     path(

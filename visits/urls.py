@@ -2,7 +2,7 @@ from django.urls import path
 
 from visits import views
 from visits.ingest.views import beacon
-from visits.stats import dashboard
+from visits.stats import conversion_pages, dashboard
 
 app_name = "visits"
 
@@ -11,5 +11,15 @@ urlpatterns = [
     path("visits/", views.VisitListView.as_view(), name="list"),
     path("visits.csv", views.VisitsCsvView.as_view(), name="csv"),
     path("stats/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path(
+        "funnels/<int:funnel_id>/",
+        conversion_pages.FunnelReportView.as_view(),
+        name="funnel",
+    ),
+    path(
+        "experiments/<int:experiment_id>/",
+        conversion_pages.ExperimentReportView.as_view(),
+        name="experiment",
+    ),
     path("stats/live", dashboard.DashboardLiveView.as_view(), name="dashboard_live"),
 ]
