@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.services import user_register
-from sites.models import Goal, Invitation, Membership, Site
-from sites.services import invitation_create
+from sites.models import Experiment, Funnel, Goal, Invitation, Membership, Site
+from sites.services import experiment_create, funnel_create, invitation_create
 
 
 @pytest.mark.django_db
@@ -146,7 +146,17 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
     invitation = invitation_create(
         site=site, email="new@example.net", role="viewer", invited_by=owner, now=timezone.now()
     )
+    funnel = funnel_create(
+        site=site,
+        name="Signup",
+        steps=[{"kind": "page", "value": "/"}, {"kind": "event", "value": "signup"}],
+    )
+    experiment = experiment_create(
+        site=site, name="Checkout", variant_property="exp", control="a", goal=goal
+    )
     objects = {
+        Funnel: funnel,
+        Experiment: experiment,
         Membership: Membership.objects.create(site=site, user=member, role="viewer"),
         Invitation: invitation,
         Goal: goal,

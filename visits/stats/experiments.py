@@ -150,14 +150,14 @@ def _verdict(name, control, visitors, conversions, base, uplift, p_value) -> str
             f"{conversions}; {control}: {base_visitors} and {base_conversions})."
         )
     if p_value is None or p_value >= SIGNIFICANCE:
-        shown = "" if p_value is None else f" (p = {p_value:.3f})"
+        shown = "" if p_value is None else f" (p = {p_value:.4f})"
         return (
             f"No clear difference from {control} yet{shown}: this could be chance. "
             "Keep it running or treat them as alike."
         )
     direction = "better" if (uplift or 0) > 0 else "worse"
     change = f"{uplift:+.1f}%" if uplift is not None else "from none"
-    return f"{name} converts {direction} than {control}: {change} (p = {p_value:.3f})."
+    return f"{name} converts {direction} than {control}: {change} (p = {p_value:.4f})."
 
 
 def _overall(control: str, base: list[int], rows: list[VariantRow], winner: str) -> str:
