@@ -178,7 +178,10 @@ class FunnelStepInline(admin.TabularInline):
     fields = ("position", "kind", "value", "prop_key", "prop_value")
     extra = 0
     min_num, max_num = FUNNEL_MIN_STEPS, FUNNEL_MAX_STEPS
-    validate_min = validate_max = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin passes min_num and max_num on but does not enforce them unless asked.
+        return super().get_formset(request, obj, validate_min=True, validate_max=True, **kwargs)
 
 
 @admin.register(Funnel)
