@@ -329,6 +329,9 @@ class FunnelStep(models.Model):
                 raise ValidationError({"value": "A page step is a path starting with /."})
             if self.prop_key or self.prop_value:
                 raise ValidationError({"prop_key": "Only event steps have a property."})
+        elif self.value in ("pageview", "engagement"):
+            # The beacon's own kinds of hit (visits.models.RESERVED_EVENTS), not custom events.
+            raise ValidationError({"value": "Name a custom event; for pages, use a page step."})
         elif self.prop_value and not self.prop_key:
             raise ValidationError({"prop_key": "Name the property that holds this value."})
 

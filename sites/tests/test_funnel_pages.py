@@ -94,6 +94,7 @@ def test_a_manager_adds_a_funnel_from_the_page(as_user, site):
         ((("page", "pricing"), ("page", "/b")), "Step 1: A page step is a path starting with /."),
         ((("page", "/a"), ("event", "buy", "", "pro")), "Step 2: Name the property"),
         ((("page", "/a"), ("page", "/b", "plan", "")), "Step 2: Only event steps have a property."),
+        ((("page", "/a"), ("event", "pageview")), "Step 2: Name a custom event"),
     ],
 )
 def test_a_bad_funnel_is_a_form_error(as_user, site, steps, message):

@@ -55,11 +55,14 @@ def _goal_hits(visits, goal: Goal):
     return visits.filter(path__regex=pattern)
 
 
+def _exposures(visits, key: str):
+    return visits.exclude(event__in=RESERVED_EVENTS).filter(props__has_key=key)
+
+
 def _assignments(visits, key: str) -> dict[tuple, tuple]:
     """(day, visitor) -> (variant, first time seen) from the events that carry `key`."""
     exposures = (
-        visits.exclude(event__in=RESERVED_EVENTS)
-        .filter(props__has_key=key)
+        _exposures(visits, key)
         .order_by("timestamp", "id")
         .values_list("day", "visitor_hash", "timestamp", "props")
     )
@@ -79,7 +82,13 @@ def experiment_report(
     )
     assigned = _assignments(visits, experiment.variant_property)
     converted: set[tuple] = set()
-    goal_hits = _goal_hits(visits, experiment.goal).values_list("day", "visitor_hash", "timestamp")
+    # Only the goal hits of visitors who were shown a variant: a goal is often far commoner.
+    exposed = _exposures(visits, experiment.variant_property).values("visitor_hash")
+    goal_hits = (
+        _goal_hits(visits, experiment.goal)
+        .filter(visitor_hash__in=exposed)
+        .values_list("day", "visitor_hash", "timestamp")
+    )
     for day, visitor, at in goal_hits.iterator(chunk_size=5000):
         seen = assigned.get((day, visitor))
         if seen is not None and at >= seen[1]:

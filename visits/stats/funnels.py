@@ -6,19 +6,25 @@ steps must come in the funnel's order; hits in between are allowed, a step seen 
 order neither counts twice nor goes back. A visitor counts at a step when any of their visits
 that day got that far; visitors are distinct per day and summed over the days, as everywhere.
 
-The period's hits are read once, in visitor and time order, and walked in Python: each step is
-a page pattern or an event (with a property), which SQL cannot match portably.
+One query over the period's hits forms the visits with window functions (as `sessions_of`
+does, on SQLite and PostgreSQL alike) and returns only the hits that may be steps, in visit and
+time order; Python then walks each visit, matching `*` patterns and event properties exactly.
 """
 
+import json
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
+from django.db import connections
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import TruncDate
 
 from sites.models import Funnel, FunnelStep, Site
-from visits.models import ENGAGEMENT, PAGEVIEW
+from visits.models import PAGEVIEW
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
+from visits.stats.sessions import _EPOCH_MS as EPOCH_MS_SQL
 from visits.stats.sessions import SESSION_GAP
 
 
@@ -59,25 +65,87 @@ def steps_reached(hits, matchers) -> int:
     return reached
 
 
+# The period's hits grouped into visits in the database, as `sessions_of` does; only the hits
+# that may be a step come back, in visit and time order.
+_FUNNEL_SQL = """
+WITH hits AS (
+    SELECT "day" AS day, "visitor_hash" AS visitor, {epoch_ms} AS ms, "id" AS id,
+           "path" AS path, "event" AS event, "props" AS props, "candidate" AS candidate
+    FROM ({inner}) base
+), marked AS (
+    SELECT hits.*, CASE
+        WHEN ms - LAG(ms) OVER (PARTITION BY day, visitor ORDER BY ms, id) < %s THEN 0 ELSE 1
+    END AS starts
+    FROM hits
+), numbered AS (
+    SELECT marked.*, SUM(starts) OVER (
+        PARTITION BY day, visitor ORDER BY ms, id ROWS UNBOUNDED PRECEDING
+    ) AS visit
+    FROM marked
+)
+SELECT day, visitor, visit, path, event, props FROM numbered
+WHERE candidate = 1
+ORDER BY day, visitor, visit, ms, id
+"""
+
+
+def _candidate(step: FunnelStep) -> Q:
+    """Hits that may be this step: a superset the database finds fast (SQLite's LIKE ignores
+    case, a pattern's parts may come in any order), narrowed by `step_matcher` afterwards."""
+    if step.kind == FunnelStep.Kind.EVENT:
+        return Q(event=step.value)
+    if "*" not in step.value:
+        return Q(event=PAGEVIEW, path=step.value)
+    first, *middle, last = step.value.split("*")
+    q = Q(event=PAGEVIEW, path__startswith=first, path__endswith=last)
+    for part in middle:
+        if part:
+            q &= Q(path__contains=part)
+    return q
+
+
+def _step_hits(queryset, steps: list[FunnelStep], tz):
+    """(day, visitor, visit number, path, event, props) of the hits that may be steps."""
+    candidate = Q()
+    for step in steps:
+        candidate |= _candidate(step)
+    inner = (
+        queryset.order_by()
+        .annotate(
+            day=TruncDate("timestamp", tzinfo=tz),
+            candidate=Case(
+                When(candidate, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        )
+        .values_list(
+            "day", "visitor_hash", "timestamp", "id", "path", "event", "props", "candidate"
+        )
+    )
+    inner_sql, inner_params = inner.query.sql_with_params()
+    connection = connections[queryset.db]
+    sql = _FUNNEL_SQL.format(inner=inner_sql, epoch_ms=EPOCH_MS_SQL[connection.vendor])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*inner_params, int(SESSION_GAP.total_seconds() * 1000)))
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
 def _deepest_per_visitor(rows, matchers) -> dict[tuple, int]:
-    """(day, visitor) -> the most steps any of their visits reached, from hits ordered by
-    visitor and time: (day, visitor, timestamp, path, event, props)."""
+    """(day, visitor) -> the most steps any of their visits reached, from the candidate hits
+    in visit and time order: (day, visitor, visit, path, event, props)."""
     deepest: dict[tuple, int] = {}
-    key, visit, last_at = None, [], None
-
-    def close():
-        if visit:
-            deepest[key] = max(deepest.get(key, 0), steps_reached(visit, matchers))
-
-    for day, visitor, at, path, event, props in rows:
-        if (day, visitor) != key or at - last_at >= SESSION_GAP:
-            close()
-            key, visit = (day, visitor), []
-        last_at = at
-        if event != ENGAGEMENT:  # pings only stretch the visit; they are never a step
-            visit.append((path, event, props))
-    close()
+    for (day, visitor, _), hits in groupby(rows, key=lambda row: row[:3]):
+        visit = [(path, event, _props(props)) for *_, path, event, props in hits]
+        key = (day, visitor)
+        deepest[key] = max(deepest.get(key, 0), steps_reached(visit, matchers))
     return deepest
+
+
+def _props(props):
+    # Raw rows hold JSON as text on SQLite (and as text or decoded on PostgreSQL).
+    if isinstance(props, str):
+        return json.loads(props) if props not in ("", "{}") else {}
+    return props or {}
 
 
 def _percent(part: int, whole: int) -> float:
@@ -90,14 +158,10 @@ def funnel_report(
     """Each step of the funnel with its visitors, conversion and drop-off in the period."""
     steps = list(funnel.steps.all())
     matchers = [step_matcher(step) for step in steps]
-    rows = (
-        visits_matching(site=site, filters=filters)
-        .filter(timestamp__gte=period.start, timestamp__lt=period.end)
-        .annotate(day=TruncDate("timestamp", tzinfo=period.tz))
-        .order_by("visitor_hash", "timestamp", "id")
-        .values_list("day", "visitor_hash", "timestamp", "path", "event", "props")
+    visits = visits_matching(site=site, filters=filters).filter(
+        timestamp__gte=period.start, timestamp__lt=period.end
     )
-    deepest = _deepest_per_visitor(rows.iterator(chunk_size=5000), matchers)
+    deepest = _deepest_per_visitor(_step_hits(visits, steps, period.tz), matchers)
     counts = [sum(1 for depth in deepest.values() if depth >= n) for n in range(1, len(steps) + 1)]
     result = []
     for index, (step, visitors) in enumerate(zip(steps, counts, strict=True)):
