@@ -6,19 +6,21 @@ steps must come in the funnel's order; hits in between are allowed, a step seen 
 order neither counts twice nor goes back. A visitor counts at a step when any of their visits
 that day got that far; visitors are distinct per day and summed over the days, as everywhere.
 
-One query over the period's hits forms the visits with window functions (as `sessions_of`
-does, on SQLite and PostgreSQL alike) and returns only the hits that may be steps, in visit and
-time order; Python then walks each visit, matching `*` patterns and event properties exactly.
+One query reads the period's hits of the visitors who may have reached the first step, in
+visitor and time order, with the page, event and properties only of the hits that may be
+steps; one pass in Python cuts the visits and walks them, matching `*` patterns and event
+properties exactly.
 """
 
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
+from operator import itemgetter
 
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.functions import TruncDate
 
 from sites.models import Funnel, FunnelStep, Site
 from visits.models import PAGEVIEW
@@ -65,27 +67,16 @@ def steps_reached(hits, matchers) -> int:
     return reached
 
 
-# The period's hits grouped into visits in the database, as `sessions_of` does; only the hits
-# that may be a step come back, in visit and time order.
+# Every hit of the visitors who may have reached the first step, in visitor and time order:
+# each as its epoch milliseconds, and with its page, event and properties when it may be a step.
+# Visits are cut in the pass below; window functions did the same but ran slower on SQLite.
 _FUNNEL_SQL = """
-WITH hits AS (
-    SELECT "day" AS day, "visitor_hash" AS visitor, {epoch_ms} AS ms, "id" AS id,
-           "path" AS path, "event" AS event, "props" AS props, "candidate" AS candidate
-    FROM ({inner}) base
-), marked AS (
-    SELECT hits.*, CASE
-        WHEN ms - LAG(ms) OVER (PARTITION BY day, visitor ORDER BY ms, id) < %s THEN 0 ELSE 1
-    END AS starts
-    FROM hits
-), numbered AS (
-    SELECT marked.*, SUM(starts) OVER (
-        PARTITION BY day, visitor ORDER BY ms, id ROWS UNBOUNDED PRECEDING
-    ) AS visit
-    FROM marked
-)
-SELECT day, visitor, visit, path, event, props FROM numbered
-WHERE candidate = 1
-ORDER BY day, visitor, visit, ms, id
+SELECT "visitor_hash", {epoch_ms} AS ms,
+    CASE WHEN "candidate" = 1 THEN "path" END,
+    CASE WHEN "candidate" = 1 THEN "event" END,
+    CASE WHEN "candidate" = 1 THEN "props" END
+FROM ({inner}) base
+ORDER BY "visitor_hash", ms, "id"
 """
 
 
@@ -104,40 +95,53 @@ def _candidate(step: FunnelStep) -> Q:
     return q
 
 
-def _step_hits(queryset, steps: list[FunnelStep], tz):
-    """(day, visitor, visit number, path, event, props) of the hits that may be steps."""
+def _step_hits(queryset, steps: list[FunnelStep]):
+    """(visitor, ms, path, event, props) of the hits of the visitors who may have reached the
+    first step; path, event and props are None for a hit that cannot be a step."""
     candidate = Q()
     for step in steps:
         candidate |= _candidate(step)
+    starters = queryset.filter(_candidate(steps[0])).values("visitor_hash")
     inner = (
-        queryset.order_by()
+        queryset.filter(visitor_hash__in=starters)
+        .order_by()
         .annotate(
-            day=TruncDate("timestamp", tzinfo=tz),
             candidate=Case(
                 When(candidate, then=Value(1)), default=Value(0), output_field=IntegerField()
-            ),
+            )
         )
-        .values_list(
-            "day", "visitor_hash", "timestamp", "id", "path", "event", "props", "candidate"
-        )
+        .values_list("visitor_hash", "timestamp", "id", "path", "event", "props", "candidate")
     )
     inner_sql, inner_params = inner.query.sql_with_params()
     connection = connections[queryset.db]
     sql = _FUNNEL_SQL.format(inner=inner_sql, epoch_ms=EPOCH_MS_SQL[connection.vendor])
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*inner_params, int(SESSION_GAP.total_seconds() * 1000)))
+        cursor.execute(sql, inner_params)
         while rows := cursor.fetchmany(5000):
             yield from rows
 
 
-def _deepest_per_visitor(rows, matchers) -> dict[tuple, int]:
-    """(day, visitor) -> the most steps any of their visits reached, from the candidate hits
-    in visit and time order: (day, visitor, visit, path, event, props)."""
+def _deepest_per_visitor(rows, matchers, tz) -> dict[tuple, int]:
+    """(day, visitor) -> the most steps any of their visits reached. A visit ends at a gap of
+    30 minutes or at midnight in `tz` (where the visitor hash changes), as in `sessions_of`."""
     deepest: dict[tuple, int] = {}
-    for (day, visitor, _), hits in groupby(rows, key=lambda row: row[:3]):
-        visit = [(path, event, _props(props)) for *_, path, event, props in hits]
-        key = (day, visitor)
-        deepest[key] = max(deepest.get(key, 0), steps_reached(visit, matchers))
+    gap = int(SESSION_GAP.total_seconds() * 1000)
+
+    def close(visitor, visit):
+        for day, hits in groupby(visit, key=itemgetter(0)):
+            reached = steps_reached([hit[1:] for hit in hits], matchers)
+            deepest[(day, visitor)] = max(deepest.get((day, visitor), 0), reached)
+
+    visitor, visit, last_ms = None, [], 0
+    for hash_, ms, path, event, props in rows:
+        if hash_ != visitor or ms - last_ms >= gap:
+            close(visitor, visit)
+            visitor, visit = hash_, []
+        last_ms = ms
+        if path is not None:
+            day = datetime.fromtimestamp(ms / 1000, tz).date()
+            visit.append((day, path, event, _props(props)))
+    close(visitor, visit)
     return deepest
 
 
@@ -161,7 +165,7 @@ def funnel_report(
     visits = visits_matching(site=site, filters=filters).filter(
         timestamp__gte=period.start, timestamp__lt=period.end
     )
-    deepest = _deepest_per_visitor(_step_hits(visits, steps, period.tz), matchers)
+    deepest = _deepest_per_visitor(_step_hits(visits, steps), matchers, period.tz)
     counts = [sum(1 for depth in deepest.values() if depth >= n) for n in range(1, len(steps) + 1)]
     result = []
     for index, (step, visitors) in enumerate(zip(steps, counts, strict=True)):

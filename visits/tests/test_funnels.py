@@ -113,9 +113,14 @@ def test_a_visitor_counts_once_per_day_and_again_on_another_day(site, signup_fun
     hit(site, 1, 9, 1, "/pricing")
     VisitFactory(site=site, timestamp=DAY - timedelta(hours=12), url="https://blog.example.com/",
                  visitor_hash=1)  # fmt: skip
+    # Midnight ends a visit too: / at 23:50 and /pricing at 00:05 are two visitors' first steps.
+    VisitFactory(site=site, timestamp=DAY - timedelta(minutes=10), url="https://blog.example.com/",
+                 visitor_hash=2)  # fmt: skip
+    VisitFactory(site=site, timestamp=DAY + timedelta(minutes=5),
+                 url="https://blog.example.com/pricing", visitor_hash=2)  # fmt: skip
     period = period_resolve(key="7d", tz_name="UTC", now=NOW)
     rows = funnel_report(site=site, funnel=signup_funnel, period=period, filters={})
-    assert [row.visitors for row in rows] == [2, 1, 0]
+    assert [row.visitors for row in rows] == [3, 1, 0]
 
 
 def test_wildcard_pages_and_events_without_a_property_value(site):
