@@ -202,3 +202,15 @@ def test_another_sites_funnel_is_not_found(owner_client, site, other_site):
     assert owner_client.get(f"/sites/{site.pk}/funnels/{foreign.pk}/").status_code == 404
     assert owner_client.get(f"/sites/{other_site.pk}/funnels/{foreign.pk}/").status_code == 404
     assert Funnel.objects.count() == 1
+
+
+def test_midnight_in_the_sites_time_zone_ends_a_visit(site, signup_funnel):
+    site.timezone = "Europe/Berlin"  # UTC+1 in March
+    site.save()
+    hit(site, 1, 22, 50, "/")  # 23:50 in Berlin
+    hit(site, 1, 23, 5, "/pricing")  # 00:05 the next day in Berlin
+    hit(site, 2, 21, 50, "/")  # 22:50 and 23:05 in Berlin: one visit
+    hit(site, 2, 22, 5, "/pricing")
+    period = period_resolve(key="7d", tz_name="Europe/Berlin", now=NOW)
+    rows = funnel_report(site=site, funnel=signup_funnel, period=period, filters={})
+    assert [row.visitors for row in rows] == [2, 1, 0]
