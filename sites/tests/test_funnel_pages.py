@@ -227,3 +227,17 @@ def test_the_admin_lists_only_the_users_funnels(as_user, site, other_site, funne
     )
     body = as_user("viewer").get("/admin/sites/funnel/").content.decode()
     assert "Signup" in body and "Theirs" not in body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "No steps at all"},
+        {"name": "Bad count", "steps-TOTAL_FORMS": "lots", "steps-INITIAL_FORMS": "0"},
+        {"name": "Too many", "steps-TOTAL_FORMS": "100000", "steps-INITIAL_FORMS": "0"},
+    ],
+)
+def test_a_tampered_step_form_is_a_400_not_a_500(as_user, site, data):
+    response = as_user("owner").post(f"/sites/{site.pk}/funnels/", data)
+    assert response.status_code == 400
+    assert not Funnel.objects.exists()
