@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 
 from api.annotations import SiteAnnotationsMixin
+from api.conversions import SiteConversionsMixin
 from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
 from api.segments import SiteSegmentsMixin
@@ -35,6 +36,7 @@ class SiteViewSet(
     SiteGoalsMixin,
     SiteAnnotationsMixin,
     SiteSegmentsMixin,
+    SiteConversionsMixin,
     SiteVisitsMixin,
     viewsets.ModelViewSet,
 ):
@@ -51,8 +53,8 @@ class SiteViewSet(
     def _role_needed(self) -> str:
         if self.action == "destroy":
             return OWNER
-        # Reads are for the whole team; changing the site, its goals, notes or segments, or
-        # sending it events, is for managers.
+        # Reads are for the whole team; changing the site, its goals, notes, segments, funnels
+        # or experiments, or sending it events, is for managers.
         return Role.VIEWER if self.request.method in SAFE_METHODS else Role.MANAGER
 
     def perform_create(self, serializer):

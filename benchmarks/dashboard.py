@@ -9,7 +9,8 @@ owner); visits come from `seed_demo`'s generator over `--days` days, then daily 
 built as `seed_demo` does. Every page is timed over HTTP through Django's test client (warm,
 min/median/max of `--repeat` runs) at each size, with the ratio of the largest site's median to
 the smallest's: 7 days, 30 days and 12 months unfiltered, 30 days filtered by a country, and by
-a country and a page. Then every panel of those views at the largest size. A baseline query
+a country and a page; then a funnel's and an experiment's report (REPORTS). Then every panel
+of those views, and the two reports, at the largest size. A baseline query
 (counting the site's visits) runs in the same process, so ratios survive a noisy machine.
 Exits non-zero when a panel is over 200 ms or, with two sizes or more, a view in FLAT_VIEWS grows
 more than x2.
@@ -35,6 +36,8 @@ VIEWS = (
     "period=30d&country=US",
     "period=30d&country=US&page=/",
 )
+# The funnel and experiment reports, timed like the dashboard's views (and like panels).
+REPORTS = ("period=30d", "period=30d&country=US")
 # Views whose time should follow what they show, not what the site has stored.
 FLAT_VIEWS = ("period=12mo", "period=30d&country=US", "period=30d&country=US&page=/")
 POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -140,12 +143,14 @@ def run_child(args) -> int:
     from django.utils import timezone
 
     from accounts.services import user_register
-    from sites.services import site_create
+    from sites.services import experiment_create, funnel_create, goal_create, site_create
     from visits.demo import demo_visits_create
     from visits.models import Visit
     from visits.stats.breakdowns import visit_breakdown
     from visits.stats.dimensions import PANELS
+    from visits.stats.experiments import experiment_report
     from visits.stats.figures import visit_timeseries, visit_totals
+    from visits.stats.funnels import funnel_report
     from visits.stats.periods import period_resolve
     from visits.stats.rollups import rollup_ensure
     from visits.stats.sessions import sessions_shared
@@ -180,6 +185,20 @@ def run_child(args) -> int:
             f"{rolled - filled:.0f} s)"
         )
         sites.append(site)
+        # The demo's signup plan stands in for an experiment's variant: it is timed, not judged.
+        funnel_create(
+            site=site,
+            name="Signup",
+            steps=[
+                {"kind": "page", "value": "/"},
+                {"kind": "page", "value": "/pricing"},
+                {"kind": "event", "value": "signup", "prop_key": "plan", "prop_value": "pro"},
+            ],
+        )
+        goal = goal_create(site=site, name="Pricing", kind="page", value="/pricing")
+        experiment_create(
+            site=site, name="Plans", variant_property="plan", control="free", goal=goal
+        )
 
     largest = sites[-1]
     samples = timed(lambda: Visit.objects.filter(site=largest).count(), args.repeat)
@@ -203,6 +222,18 @@ def run_child(args) -> int:
         ratios[query] = medians[-1] / medians[0]
         ratio = f"x{ratios[query]:.2f}" if len(sites) > 1 else ""
         print(f"{query:<30} " + " ".join(cells) + f"   {ratio}")
+    for kind in ("funnels", "experiments"):
+        for query in REPORTS:
+            cells, medians = [], []
+            for site in sites:
+                report = (site.funnels if kind == "funnels" else site.experiments).get()
+                url = f"/sites/{site.pk}/{kind}/{report.pk}/?{query}"
+                assert client.get(url).status_code == 200  # warm
+                page = timed(lambda u=url: client.get(u), args.repeat)
+                medians.append(statistics.median(page))
+                cells.append(spread(page))
+            ratio = f"x{medians[-1] / medians[0]:.2f}" if len(sites) > 1 else ""
+            print(f"{kind[:-1] + ' ' + query:<30} " + " ".join(cells) + f"   {ratio}")
 
     print(f"\npanels at {args.sizes[-1]:,} visits, ms (min median max)")
     print(f"{'view':<30} {'panel':<12} {'min':>7} {'median':>7} {'max':>7} {'x baseline':>11}")
@@ -220,6 +251,23 @@ def run_child(args) -> int:
         for name, function in panels.items():
             with sessions_shared():
                 runs = timed(function, args.repeat)
+            median = statistics.median(runs)
+            print(f"{query:<30} {name:<12} {spread(runs)} {median / baseline:11.2f}")
+            if median > slowest[2]:
+                slowest = (query, name, median)
+
+    for query in REPORTS:
+        params = dict(part.split("=") for part in query.split("&"))
+        period = period_resolve(key=params.pop("period"), tz_name=largest.timezone, now=now)
+        common = {"site": largest, "period": period, "filters": params}
+        reports = {
+            "funnel": lambda c=common: funnel_report(funnel=largest.funnels.get(), **c),
+            "experiment": lambda c=common: experiment_report(
+                experiment=largest.experiments.get(), **c
+            ),
+        }
+        for name, function in reports.items():
+            runs = timed(function, args.repeat)
             median = statistics.median(runs)
             print(f"{query:<30} {name:<12} {spread(runs)} {median / baseline:11.2f}")
             if median > slowest[2]:

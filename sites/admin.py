@@ -10,9 +10,14 @@ from django.utils.html import format_html
 
 from sites.forms import SiteForm
 from sites.models import (
+    FUNNEL_MAX_STEPS,
+    FUNNEL_MIN_STEPS,
     OWNER,
     SITE_SETTINGS,
     Annotation,
+    Experiment,
+    Funnel,
+    FunnelStep,
     Goal,
     Invitation,
     Membership,
@@ -166,6 +171,69 @@ class AnnotationAdmin(SiteTeamAdminMixin, admin.ModelAdmin):
             obj.created_by = request.user
         obj.text = " ".join(obj.text.split())
         super().save_model(request, obj, form, change)
+
+
+class SiteScopedAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
+    """Things that belong to one site: the team reads them, managers and the owner change them."""
+
+    list_select_related = ("site",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(site__in=site_queryset_for(user=request.user))
+
+    def _manages(self, request, obj) -> bool:
+        return obj is None or self.role_allows_on_site(request, obj.site_id, Role.MANAGER)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._manages(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._manages(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "site":
+            kwargs["queryset"] = site_queryset_for(user=request.user, role=Role.MANAGER)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class FunnelStepInline(admin.TabularInline):
+    model = FunnelStep
+    fields = ("position", "kind", "value", "prop_key", "prop_value")
+    extra = 0
+    min_num, max_num = FUNNEL_MIN_STEPS, FUNNEL_MAX_STEPS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin passes min_num and max_num on but does not enforce them unless asked.
+        return super().get_formset(request, obj, validate_min=True, validate_max=True, **kwargs)
+
+
+@admin.register(Funnel)
+class FunnelAdmin(SiteScopedAdmin):
+    list_display = ("name", "site", "step_count", "created_at")
+    list_filter = (("site", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name", "steps__value")
+    inlines = (FunnelStepInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(step_count=Count("steps"))
+
+    @admin.display(description="steps", ordering="step_count")
+    def step_count(self, obj: Funnel) -> int:
+        return obj.step_count
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(SiteScopedAdmin):
+    list_display = ("name", "site", "variant_property", "control", "goal", "created_at")
+    list_filter = (("site", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name", "variant_property")
+    list_select_related = ("site", "goal")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "goal":
+            sites = site_queryset_for(user=request.user, role=Role.MANAGER)
+            kwargs["queryset"] = Goal.objects.filter(site__in=sites).select_related("site")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Membership)

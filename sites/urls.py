@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sites import annotations, goals, sharing, team, views
+from sites import annotations, funnels, goals, sharing, team, views
 
 app_name = "sites"
 
@@ -19,6 +19,18 @@ urlpatterns = [
         "<int:pk>/annotations/<int:annotation_id>/delete/",
         annotations.AnnotationDeleteView.as_view(),
         name="annotation_delete",
+    ),
+    path("<int:pk>/funnels/", funnels.FunnelListView.as_view(), name="funnels"),
+    path(
+        "<int:pk>/funnels/<int:funnel_id>/delete/",
+        funnels.FunnelDeleteView.as_view(),
+        name="funnel_delete",
+    ),
+    path("<int:pk>/experiments/", funnels.ExperimentListView.as_view(), name="experiments"),
+    path(
+        "<int:pk>/experiments/<int:experiment_id>/delete/",
+        funnels.ExperimentDeleteView.as_view(),
+        name="experiment_delete",
     ),
     path("<int:pk>/sharing/", sharing.SharingView.as_view(), name="sharing"),
     path(

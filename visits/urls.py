@@ -2,7 +2,7 @@ from django.urls import path
 
 from visits import segment_views, views
 from visits.ingest.views import beacon
-from visits.stats import dashboard
+from visits.stats import conversion_pages, dashboard
 
 app_name = "visits"
 
@@ -17,6 +17,16 @@ urlpatterns = [
         "segments/<int:segment_id>/delete/",
         segment_views.SegmentDeleteView.as_view(),
         name="segment_delete",
+    ),
+    path(
+        "funnels/<int:funnel_id>/",
+        conversion_pages.FunnelReportView.as_view(),
+        name="funnel",
+    ),
+    path(
+        "experiments/<int:experiment_id>/",
+        conversion_pages.ExperimentReportView.as_view(),
+        name="experiment",
     ),
     path("stats/live", dashboard.DashboardLiveView.as_view(), name="dashboard_live"),
 ]

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.services import user_register
-from sites.models import Annotation, Goal, Invitation, Membership, Segment, Site
-from sites.services import annotation_create, invitation_create
+from sites.models import Annotation, Experiment, Funnel, Goal, Invitation, Membership, Segment, Site
+from sites.services import annotation_create, experiment_create, funnel_create, invitation_create
 from visits.segments import segment_create
 
 
@@ -149,9 +149,19 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
     invitation = invitation_create(
         site=site, email="new@example.net", role="viewer", invited_by=owner, now=timezone.now()
     )
+    funnel = funnel_create(
+        site=site,
+        name="Signup",
+        steps=[{"kind": "page", "value": "/"}, {"kind": "event", "value": "signup"}],
+    )
+    experiment = experiment_create(
+        site=site, name="Checkout", variant_property="exp", control="a", goal=goal
+    )
     objects = {
         Annotation: annotation_create(site=site, day=date(2026, 3, 1), text="New pricing page"),
         Segment: segment_create(site=site, name="Germans", filters={"country": "DE"}),
+        Funnel: funnel,
+        Experiment: experiment,
         Membership: Membership.objects.create(site=site, user=member, role="viewer"),
         Invitation: invitation,
         Goal: goal,

@@ -1,0 +1,134 @@
+"""The funnel and experiment reports: thin views over `visits.stats.funnels` and
+`visits.stats.experiments`, for the dashboard's period and filters."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from sites.access import SiteMixin
+from sites.models import Experiment, Funnel, FunnelStep
+from visits.stats.dimensions import FILTER_LABELS
+from visits.stats.experiments import MIN_CONVERSIONS, MIN_VISITORS, experiment_report
+from visits.stats.filters import stats_filters_from
+from visits.stats.funnels import funnel_chart, funnel_report
+from visits.stats.labels import filter_value_label
+from visits.stats.periods import (
+    DEFAULT_PERIOD,
+    PERIODS,
+    PeriodError,
+    period_from_params,
+    period_resolve,
+)
+
+
+def _query(state: dict, **changes) -> str:
+    merged = {**state, **changes}
+    return "?" + urlencode({key: value for key, value in merged.items() if value})
+
+
+class ReportPage(SiteMixin, TemplateView):
+    """A report of one of the site's funnels or experiments, with the dashboard's period
+    picker and filter chips; a period it cannot read is a 400 showing the default one."""
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=400 if context["period_error"] else 200)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        site, params, now = self.site, self.request.GET, timezone.now()
+        period_error = ""
+        try:
+            period = period_from_params(params, tz_name=site.timezone, now=now)
+        except PeriodError as error:
+            period_error = str(error)
+            period = period_resolve(key=DEFAULT_PERIOD, tz_name=site.timezone, now=now)
+        filters = stats_filters_from(params)
+        state = {"period": period.key, **filters}
+        if period.key == "custom":
+            state.update({"from": period.first_day.isoformat(), "to": period.last_day.isoformat()})
+        context.update(
+            site=site,
+            period=period,
+            period_error=period_error,
+            filters=filters,
+            state=state,
+            dashboard=reverse("visits:dashboard", kwargs={"site_id": site.pk}),
+            dashboard_link=reverse("visits:dashboard", kwargs={"site_id": site.pk}) + _query(state),
+            periods=[
+                (key, label, _query(state, period=key, **{"from": None, "to": None}))
+                for key, label in PERIODS.items()
+                if key != "custom"
+            ],
+            filter_chips=[
+                (
+                    FILTER_LABELS[name],
+                    filter_value_label(name, value),
+                    _query(state, **{name: None}),
+                )
+                for name, value in filters.items()
+            ],
+        )
+        return context
+
+
+class FunnelReportView(ReportPage):
+    template_name = "visits/funnel.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        funnel = get_object_or_404(Funnel, pk=self.kwargs["funnel_id"], site=self.site)
+        steps = {step.position: step for step in funnel.steps.all()}
+        rows = funnel_report(
+            site=self.site, funnel=funnel, period=context["period"], filters=context["filters"]
+        )
+        state, dashboard = context["state"], context["dashboard"]
+        context.update(
+            title=f"{funnel.name}: {context['period'].label.lower()}",
+            funnel=funnel,
+            rows=[
+                (row, dashboard + _query(state, **_step_filter(steps[row.position])))
+                for row in rows
+            ],
+            widest=max((row.visitors for row in rows), default=0) or 1,
+            chart=funnel_chart(rows),
+        )
+        return context
+
+
+def _step_filter(step: FunnelStep) -> dict[str, str]:
+    """The dashboard filter that shows a step's visitors, as near as its filters go: a page
+    pattern with `*` has no filter of its own, so it leaves the dashboard as it is."""
+    if step.kind == FunnelStep.Kind.EVENT:
+        prop = f"{step.prop_key}={step.prop_value}" if step.prop_value else step.prop_key
+        return {"event": step.value, "prop": prop}
+    return {} if "*" in step.value else {"page": step.value}
+
+
+class ExperimentReportView(ReportPage):
+    template_name = "visits/experiment.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        experiment = get_object_or_404(
+            Experiment.objects.select_related("goal"),
+            pk=self.kwargs["experiment_id"],
+            site=self.site,
+        )
+        report = experiment_report(
+            site=self.site,
+            experiment=experiment,
+            period=context["period"],
+            filters=context["filters"],
+        )
+        context.update(
+            title=f"{experiment.name}: {context['period'].label.lower()}",
+            experiment=experiment,
+            report=report,
+            min_visitors=MIN_VISITORS,
+            min_conversions=MIN_CONVERSIONS,
+        )
+        return context

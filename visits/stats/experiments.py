@@ -1,0 +1,184 @@
+"""Experiments: each variant's visitors, conversions and conversion rate, compared with the
+control's, with a verdict in plain words.
+
+A visitor is in the variant named by the first custom event that carries the experiment's
+property that day (visitors are known for one day); they convert when they reach the goal at or
+after that moment, the same day. The dashboard's period and filters apply to both.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models.functions import TruncDate
+
+from sites.models import Experiment, Goal, Site
+from visits.models import PAGEVIEW, RESERVED_EVENTS
+from visits.stats.filters import visits_matching
+from visits.stats.periods import Period
+from visits.stats.proportions import two_proportion_z_test, wilson_interval
+
+# Below this, in any variant compared, no winner is called.
+MIN_VISITORS = 100
+MIN_CONVERSIONS = 10
+SIGNIFICANCE = 0.05
+MAX_VARIANTS = 20  # the most visited, should a site send more values than it means to
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    variant: str
+    control: bool
+    visitors: int
+    conversions: int
+    rate: float  # percent
+    low: float  # the rate's 95% interval, percent
+    high: float
+    uplift: float | None  # percent change of the rate against the control's; None for it
+    p_value: float | None  # two-sided, against the control; None for it or when not computable
+    verdict: str
+
+
+@dataclass(frozen=True)
+class ExperimentReport:
+    rows: list[VariantRow]
+    verdict: str
+    winner: str  # "" until a variant is significantly better than the control
+
+
+def _goal_hits(visits, goal: Goal):
+    if goal.kind == Goal.Kind.EVENT:
+        return visits.filter(event=goal.value)
+    visits = visits.filter(event=PAGEVIEW)
+    if "*" not in goal.value:
+        return visits.filter(path=goal.value)
+    pattern = "^" + ".*".join(re.escape(part) for part in goal.value.split("*")) + "$"
+    return visits.filter(path__regex=pattern)
+
+
+def _exposures(visits, key: str):
+    return visits.exclude(event__in=RESERVED_EVENTS).filter(props__has_key=key)
+
+
+def _assignments(visits, key: str) -> dict[tuple, tuple]:
+    """(day, visitor) -> (variant, first time seen) from the events that carry `key`."""
+    exposures = (
+        _exposures(visits, key)
+        .order_by("timestamp", "id")
+        .values_list("day", "visitor_hash", "timestamp", "props")
+    )
+    assigned: dict[tuple, tuple] = {}
+    for day, visitor, at, props in exposures.iterator(chunk_size=5000):
+        assigned.setdefault((day, visitor), (str((props or {}).get(key, "")), at))
+    return assigned
+
+
+def experiment_report(
+    *, site: Site, experiment: Experiment, period: Period, filters: dict[str, str]
+) -> ExperimentReport:
+    visits = (
+        visits_matching(site=site, filters=filters)
+        .filter(timestamp__gte=period.start, timestamp__lt=period.end)
+        .annotate(day=TruncDate("timestamp", tzinfo=period.tz))
+    )
+    assigned = _assignments(visits, experiment.variant_property)
+    converted: set[tuple] = set()
+    # Only the goal hits of visitors who were shown a variant: a goal is often far commoner.
+    exposed = _exposures(visits, experiment.variant_property).values("visitor_hash")
+    goal_hits = (
+        _goal_hits(visits, experiment.goal)
+        .filter(visitor_hash__in=exposed)
+        .values_list("day", "visitor_hash", "timestamp")
+    )
+    for day, visitor, at in goal_hits.iterator(chunk_size=5000):
+        seen = assigned.get((day, visitor))
+        if seen is not None and at >= seen[1]:
+            converted.add((day, visitor))
+    counts: dict[str, list[int]] = {}
+    for who, (variant, _) in assigned.items():
+        figures = counts.setdefault(variant, [0, 0])
+        figures[0] += 1
+        figures[1] += who in converted
+    return _report(experiment.control, counts)
+
+
+def _report(control: str, counts: dict[str, list[int]]) -> ExperimentReport:
+    others = sorted((name for name in counts if name != control), key=lambda n: -counts[n][0])
+    others = sorted(others[: MAX_VARIANTS - 1])
+    base = counts.get(control, [0, 0])
+    rows = [_row(control, *base, base=None)]
+    rows += [_row(name, *counts[name], base=(control, *base)) for name in others]
+    winners = [
+        row
+        for row in rows[1:]
+        if row.p_value is not None
+        and row.p_value < SIGNIFICANCE
+        and row.rate > rows[0].rate
+        and _enough(row.visitors, row.conversions)
+        and _enough(*base)
+    ]
+    winner = max(winners, key=lambda row: row.rate).variant if winners else ""
+    return ExperimentReport(rows=rows, verdict=_overall(control, base, rows, winner), winner=winner)
+
+
+def _enough(visitors: int, conversions: int) -> bool:
+    return visitors >= MIN_VISITORS and conversions >= MIN_CONVERSIONS
+
+
+def _row(name: str, visitors: int, conversions: int, *, base) -> VariantRow:
+    low, high = wilson_interval(conversions, visitors)
+    rate = conversions / visitors if visitors else 0.0
+    uplift = p_value = None
+    verdict = "The control: the others are compared with it."
+    if base is not None:
+        control, base_visitors, base_conversions = base
+        base_rate = base_conversions / base_visitors if base_visitors else 0.0
+        uplift = round(100 * (rate - base_rate) / base_rate, 1) if base_rate else None
+        test = two_proportion_z_test(base_conversions, base_visitors, conversions, visitors)
+        p_value = test.p_value if test else None
+        verdict = _verdict(name, control, visitors, conversions, base, uplift, p_value)
+    return VariantRow(
+        variant=name,
+        control=base is None,
+        visitors=visitors,
+        conversions=conversions,
+        rate=round(100 * rate, 2),
+        low=round(100 * low, 2),
+        high=round(100 * high, 2),
+        uplift=uplift,
+        p_value=p_value,
+        verdict=verdict,
+    )
+
+
+def _verdict(name, control, visitors, conversions, base, uplift, p_value) -> str:
+    _, base_visitors, base_conversions = base
+    if not (_enough(visitors, conversions) and _enough(base_visitors, base_conversions)):
+        return (
+            f"Too early to call: {name} and {control} each need at least {MIN_VISITORS} "
+            f"visitors and {MIN_CONVERSIONS} conversions ({name}: {visitors} and "
+            f"{conversions}; {control}: {base_visitors} and {base_conversions})."
+        )
+    if p_value is None or p_value >= SIGNIFICANCE:
+        shown = "" if p_value is None else f" (p = {p_value:.4f})"
+        return (
+            f"No clear difference from {control} yet{shown}: this could be chance. "
+            "Keep it running or treat them as alike."
+        )
+    direction = "better" if (uplift or 0) > 0 else "worse"
+    change = f"{uplift:+.1f}%" if uplift is not None else "from none"
+    return f"{name} converts {direction} than {control}: {change} (p = {p_value:.4f})."
+
+
+def _overall(control: str, base: list[int], rows: list[VariantRow], winner: str) -> str:
+    if not base[0]:
+        return f"No visitor was shown the control, {control}, in this period."
+    if len(rows) == 1:
+        return f"Only the control, {control}, was shown in this period: nothing to compare."
+    if winner:
+        return f"{winner} wins: it converts better than {control}, beyond what chance explains."
+    if all(row.verdict.startswith("Too early") for row in rows[1:]):
+        return (
+            f"Too early to call a winner: each variant needs at least {MIN_VISITORS} visitors "
+            f"and {MIN_CONVERSIONS} conversions."
+        )
+    return f"No winner: no variant converts clearly better than {control} (p < 0.05 needed)."

@@ -1,0 +1,220 @@
+"""Funnels: how many visitors reached each step of a funnel, in order, within one visit.
+
+A visit is what `visits.stats.sessions` says it is: one visitor's hits on one day with gaps
+under 30 minutes, formed from the hits that match the dashboard's filters. Within a visit the
+steps must come in the funnel's order; hits in between are allowed, a step seen again or out of
+order neither counts twice nor goes back. A visitor counts at a step when any of their visits
+that day got that far; visitors are distinct per day and summed over the days, as everywhere.
+
+One query reads the period's hits of the visitors who may have reached the first step, in
+visitor and time order, with the page, event and properties only of the hits that may be
+steps; one pass in Python cuts the visits and walks them, matching `*` patterns and event
+properties exactly.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
+
+from django.db import connections
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from sites.models import Funnel, FunnelStep, Site
+from visits.models import PAGEVIEW
+from visits.stats.filters import visits_matching
+from visits.stats.periods import Period
+from visits.stats.sessions import _EPOCH_MS as EPOCH_MS_SQL
+from visits.stats.sessions import SESSION_GAP
+
+
+@dataclass(frozen=True)
+class FunnelStepRow:
+    position: int
+    label: str
+    kind: str
+    visitors: int  # reached this step after every step before it, within one visit
+    from_first: float  # percent of the first step's visitors
+    from_previous: float  # percent of the previous step's visitors (100 for the first)
+    dropped: int  # the previous step's visitors who did not get here (0 for the first)
+    dropped_rate: float  # percent of the previous step's visitors
+
+
+def step_matcher(step: FunnelStep):
+    """A function of (path, event, props) that says whether a hit is this step."""
+    if step.kind == FunnelStep.Kind.PAGE:
+        pattern = re.compile(".*".join(re.escape(part) for part in step.value.split("*")))
+        return lambda path, event, props: event == PAGEVIEW and pattern.fullmatch(path) is not None
+    name, key, value = step.value, step.prop_key, step.prop_value
+    if not key:
+        return lambda path, event, props: event == name
+    return lambda path, event, props: (
+        event == name and key in (props or {}) and (not value or str(props[key]) == value)
+    )
+
+
+def steps_reached(hits, matchers) -> int:
+    """How many of the funnel's steps one visit's hits (path, event, props), in time order,
+    reached in order: each hit can only move the visit on to the next step."""
+    reached = 0
+    for path, event, props in hits:
+        if reached == len(matchers):
+            break
+        if matchers[reached](path, event, props):
+            reached += 1
+    return reached
+
+
+# Every hit of the visitors who may have reached the first step, in visitor and time order:
+# each as its epoch milliseconds, and with its page, event and properties when it may be a step.
+# Visits are cut in the pass below; window functions did the same but ran slower on SQLite.
+_FUNNEL_SQL = """
+SELECT "visitor_hash", {epoch_ms} AS ms,
+    CASE WHEN "candidate" = 1 THEN "path" END,
+    CASE WHEN "candidate" = 1 THEN "event" END,
+    CASE WHEN "candidate" = 1 THEN "props" END
+FROM ({inner}) base
+ORDER BY "visitor_hash", ms, "id"
+"""
+
+
+def _candidate(step: FunnelStep) -> Q:
+    """Hits that may be this step: a superset the database finds fast (SQLite's LIKE ignores
+    case, a pattern's parts may come in any order), narrowed by `step_matcher` afterwards."""
+    if step.kind == FunnelStep.Kind.EVENT:
+        return Q(event=step.value)
+    if "*" not in step.value:
+        return Q(event=PAGEVIEW, path=step.value)
+    first, *middle, last = step.value.split("*")
+    q = Q(event=PAGEVIEW, path__startswith=first, path__endswith=last)
+    for part in middle:
+        if part:
+            q &= Q(path__contains=part)
+    return q
+
+
+def _step_hits(queryset, steps: list[FunnelStep]):
+    """(visitor, ms, path, event, props) of the hits of the visitors who may have reached the
+    first step; path, event and props are None for a hit that cannot be a step."""
+    candidate = Q()
+    for step in steps:
+        candidate |= _candidate(step)
+    starters = queryset.filter(_candidate(steps[0])).values("visitor_hash")
+    inner = (
+        queryset.filter(visitor_hash__in=starters)
+        .order_by()
+        .annotate(
+            candidate=Case(
+                When(candidate, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .values_list("visitor_hash", "timestamp", "id", "path", "event", "props", "candidate")
+    )
+    inner_sql, inner_params = inner.query.sql_with_params()
+    connection = connections[queryset.db]
+    sql = _FUNNEL_SQL.format(inner=inner_sql, epoch_ms=EPOCH_MS_SQL[connection.vendor])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, inner_params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
+def _deepest_per_visitor(rows, matchers, tz) -> dict[tuple, int]:
+    """(day, visitor) -> the most steps any of their visits reached. A visit ends at a gap of
+    30 minutes or at midnight in `tz` (where the visitor hash changes), as in `sessions_of`."""
+    deepest: dict[tuple, int] = {}
+    gap = int(SESSION_GAP.total_seconds() * 1000)
+
+    def close(visitor, visit):
+        for day, hits in groupby(visit, key=itemgetter(0)):
+            reached = steps_reached([hit[1:] for hit in hits], matchers)
+            deepest[(day, visitor)] = max(deepest.get((day, visitor), 0), reached)
+
+    visitor, visit, last_ms = None, [], 0
+    for hash_, ms, path, event, props in rows:
+        if hash_ != visitor or ms - last_ms >= gap:
+            close(visitor, visit)
+            visitor, visit = hash_, []
+        last_ms = ms
+        if path is not None:
+            day = datetime.fromtimestamp(ms / 1000, tz).date()
+            visit.append((day, path, event, _props(props)))
+    close(visitor, visit)
+    return deepest
+
+
+def _props(props):
+    # Raw rows hold JSON as text on SQLite (and as text or decoded on PostgreSQL).
+    if isinstance(props, str):
+        return json.loads(props) if props not in ("", "{}") else {}
+    return props or {}
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def funnel_report(
+    *, site: Site, funnel: Funnel, period: Period, filters: dict[str, str]
+) -> list[FunnelStepRow]:
+    """Each step of the funnel with its visitors, conversion and drop-off in the period."""
+    steps = list(funnel.steps.all())
+    matchers = [step_matcher(step) for step in steps]
+    visits = visits_matching(site=site, filters=filters).filter(
+        timestamp__gte=period.start, timestamp__lt=period.end
+    )
+    deepest = _deepest_per_visitor(_step_hits(visits, steps), matchers, period.tz)
+    counts = [sum(1 for depth in deepest.values() if depth >= n) for n in range(1, len(steps) + 1)]
+    result = []
+    for index, (step, visitors) in enumerate(zip(steps, counts, strict=True)):
+        previous = counts[index - 1] if index else visitors
+        result.append(
+            FunnelStepRow(
+                position=step.position,
+                label=step.label,
+                kind=step.kind,
+                visitors=visitors,
+                from_first=_percent(visitors, counts[0]) if index else 100.0 * bool(visitors),
+                from_previous=_percent(visitors, previous) if index else 100.0 * bool(visitors),
+                dropped=previous - visitors,
+                dropped_rate=_percent(previous - visitors, previous),
+            )
+        )
+    return result
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_LABEL = 640, 200, 20
+
+
+def funnel_chart(rows: list[FunnelStepRow]) -> dict:
+    """Bar geometry for the report's SVG: one bar per step, its height the step's share of the
+    first step's visitors, the share written above it."""
+    if not rows:
+        return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "bars": []}
+    slot = CHART_WIDTH / len(rows)
+    top = max(row.visitors for row in rows) or 1
+    room = CHART_HEIGHT - 2 * CHART_LABEL
+    bars = []
+    for index, row in enumerate(rows):
+        height = round(room * row.visitors / top, 1)
+        y = round(CHART_HEIGHT - CHART_LABEL - height, 1)
+        bars.append(
+            {
+                "x": round(index * slot + slot * 0.15, 1),
+                "width": round(slot * 0.7, 1),
+                "y": y,
+                "height": height,
+                "middle": round(index * slot + slot / 2, 1),
+                "value_y": round(y - 5, 1),
+                "share": f"{row.from_first}%",
+                "title": f"Step {row.position}, {row.label}: {row.visitors} visitors",
+            }
+        )
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "label_y": CHART_HEIGHT - 5,
+        "bars": bars,
+    }
