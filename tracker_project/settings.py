@@ -353,3 +353,8 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tracker <tracker@localhost>")
 # Where this app is reached, for links in emails (which are sent from cron, not a request).
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://localhost:8000").rstrip("/")
+# Webhooks: seconds to wait before each retry (so 3 tries by default), and whether endpoints
+# may be on private or loopback addresses (off: a site manager can't make the server call
+# into its own network).
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=float, default=[1, 4])
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
