@@ -88,7 +88,9 @@ class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
         return self.request.user
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tokens=self.request.user.api_tokens.all(), **kwargs)
+        return super().get_context_data(
+            tokens=self.request.user.api_tokens.prefetch_related("sites"), **kwargs
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)

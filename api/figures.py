@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS, bounded_int, filters_param
+from api.schema import SCOPES_NOTE
 from api.serializers import (
     DIMENSION_CHOICES,
     BreakdownRowSerializer,
@@ -32,6 +33,7 @@ class SiteFiguresMixin:
 
     @extend_schema(
         summary="Headline figures and the previous period's",
+        description="Scope `read`." + SCOPES_NOTE,
         parameters=PERIOD_PARAMETERS + FILTER_PARAMETERS,
         responses=StatsSerializer,
     )
@@ -50,6 +52,7 @@ class SiteFiguresMixin:
 
     @extend_schema(
         summary="Pageviews and visitors per hour (one day) or per day",
+        description="Scope `read`." + SCOPES_NOTE,
         parameters=PERIOD_PARAMETERS + FILTER_PARAMETERS,
         responses=PointSerializer(many=True),
     )
@@ -66,6 +69,7 @@ class SiteFiguresMixin:
 
     @extend_schema(
         summary="Top values of one dimension",
+        description="Scope `read`." + SCOPES_NOTE,
         parameters=[
             OpenApiParameter("dimension", str, enum=DIMENSION_CHOICES, required=True),
             OpenApiParameter("limit", int, description="1 to 1000, default 10"),

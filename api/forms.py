@@ -1,10 +1,56 @@
+"""Token forms: on the account page (any of the user's sites, or all) and on a site's page."""
+
 from django import forms
 
-from api.models import ApiToken
+from api.models import READ, SCOPES
+from sites.selectors import site_list_for
 
 
-class TokenForm(forms.ModelForm):
-    class Meta:
-        model = ApiToken
-        fields = ("name", "read_only")
-        help_texts = {"name": "What it is for, like “weekly report script”."}
+def scopes_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=[(scope, f"{scope}: {words}") for scope, words in SCOPES.items()],
+        initial=[READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Give it only what the script needs.",
+        error_messages={"required": "Give the token at least one scope."},
+    )
+
+
+class SiteTokenForm(forms.Form):
+    """A token for one site, made on that site's token page."""
+
+    name = forms.CharField(
+        max_length=100, help_text="Who or what it is for, like “agency” or “CI deploys”."
+    )
+    scopes = scopes_field()
+
+    def token_kwargs(self) -> dict:
+        return {"name": self.cleaned_data["name"], "scopes": self.cleaned_data["scopes"]}
+
+
+class TokenForm(SiteTokenForm):
+    all_sites = forms.BooleanField(
+        label="All sites",
+        required=False,
+        initial=True,
+        help_text="Every site you can open, now and later. Untick it to choose sites below.",
+    )
+    sites = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = "What it is for, like “weekly report script”."
+        self.fields["sites"].queryset = site_list_for(user=user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("all_sites") and not cleaned.get("sites"):
+            self.add_error("sites", "Choose at least one site, or tick “All sites”.")
+        return cleaned
+
+    def token_kwargs(self) -> dict:
+        data = self.cleaned_data
+        sites = None if data["all_sites"] else list(data["sites"])
+        return {**super().token_kwargs(), "sites": sites}

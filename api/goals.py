@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS, filters_param
+from api.schema import SCOPES_NOTE
 from api.serializers import GoalResultSerializer, GoalSerializer
 from sites.services import goal_create, goal_delete
 from visits.stats.figures import visit_totals
@@ -22,12 +23,14 @@ class SiteGoalsMixin:
     @extend_schema(
         methods=["GET"],
         summary="The site's goals with their conversions in the period",
+        description="Scope `read`." + SCOPES_NOTE,
         parameters=PERIOD_PARAMETERS + FILTER_PARAMETERS,
         responses=GoalResultSerializer(many=True),
     )
     @extend_schema(
         methods=["POST"],
         summary="Add a goal",
+        description="Scope `write`." + SCOPES_NOTE,
         request=GoalSerializer,
         responses={201: GoalSerializer},
     )
@@ -52,7 +55,12 @@ class SiteGoalsMixin:
         )
         return Response(GoalResultSerializer(rows, many=True).data)
 
-    @extend_schema(summary="Remove a goal", request=None, responses={204: None})
+    @extend_schema(
+        summary="Remove a goal",
+        description="Scope `write`." + SCOPES_NOTE,
+        request=None,
+        responses={204: None},
+    )
     @action(detail=True, methods=["delete"], url_path=r"goals/(?P<goal_id>[0-9]+)")
     def goal(self, request, pk=None, goal_id=None):
         site = self.get_object()

@@ -13,6 +13,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from api.parameters import FILTER_PARAMETERS, RANGE_PARAMETERS, datetime_param, filters_param
+from api.schema import SCOPES_NOTE
 from api.serializers import EventResultSerializer, EventSerializer, VisitSerializer
 from visits.downloads import csv_lines, download_response
 from visits.ingest.accept import hit_accept
@@ -55,6 +56,7 @@ class SiteVisitsMixin:
 
     @extend_schema(
         summary="Visits, newest first, a page at a time (cursor)",
+        description="Scope `read`." + SCOPES_NOTE,
         parameters=RANGE_PARAMETERS
         + FILTER_PARAMETERS
         + [OpenApiParameter("page_size", int, description="1 to 1000, default 100")],
@@ -68,6 +70,7 @@ class SiteVisitsMixin:
 
     @extend_schema(
         summary="Every visit as CSV or JSON lines, streamed",
+        description="Scope `read`." + SCOPES_NOTE,
         parameters=[
             OpenApiParameter("format", str, enum=["csv", "jsonl"], description="default csv"),
             *RANGE_PARAMETERS,
@@ -96,10 +99,13 @@ class SiteVisitsMixin:
 
     @extend_schema(
         summary="Record a visit or event from your server",
+        description="Scope `ingest` (the only endpoint an ingest-only token may use)."
+        + SCOPES_NOTE,
         request=EventSerializer,
         responses={
             202: EventResultSerializer,
             400: OpenApiResponse(description="unusable input, or a page off the site"),
+            403: OpenApiResponse(description="a token without `ingest`, or a viewer's"),
             503: OpenApiResponse(description="not stored: the database or spool is unavailable"),
         },
     )

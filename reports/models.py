@@ -108,3 +108,58 @@ class SentAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for site {self.site_id} ({self.key})"
+
+
+class Webhook(models.Model):
+    """A Slack incoming webhook or any URL that gets a site's digests and alerts as signed JSON."""
+
+    class Kind(models.TextChoices):
+        SLACK = "slack", "Slack incoming webhook"
+        WEBHOOK = "webhook", "Webhook (JSON)"
+
+    class Status(models.TextChoices):
+        NONE = "", "not yet"
+        DELIVERED = "delivered", "delivered"
+        FAILED = "failed", "failed"
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="webhooks", verbose_name="site"
+    )
+    kind = models.CharField("kind", max_length=10, choices=Kind.choices, default=Kind.WEBHOOK)
+    url = models.URLField(
+        "URL", max_length=2048, help_text="http or https, on the public internet."
+    )
+    # Plain, since it signs every body; shown to the site's managers so the receiver can check.
+    secret = models.CharField("signing secret", max_length=64, editable=False)
+    frequency = models.CharField(
+        "digest",
+        max_length=10,
+        choices=Subscription.Frequency.choices,
+        default=Subscription.Frequency.WEEKLY,
+    )
+    alerts = models.BooleanField(
+        "alerts", default=True, help_text="No visits for 24 hours, or a sudden spike."
+    )
+    last_period_sent = models.DateField("last digest covered", null=True, blank=True)
+    last_status = models.CharField(
+        "last delivery", max_length=10, choices=Status.choices, default=Status.NONE, blank=True
+    )
+    last_response_code = models.PositiveSmallIntegerField("last answer", null=True, blank=True)
+    last_error = models.CharField("last error", max_length=200, blank=True)
+    last_attempts = models.PositiveSmallIntegerField("tries", default=0)
+    last_delivery_at = models.DateTimeField("last delivery at", null=True, blank=True)
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "webhook"
+        verbose_name_plural = "webhooks"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "url"],
+                name="webhook_unique_url",
+                violation_error_message="This URL gets the site's reports already.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for site {self.site_id}"

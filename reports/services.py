@@ -1,4 +1,5 @@
-"""Digests and alerts by email, sent by `manage.py send_reports` (run it hourly from cron).
+"""Digests and alerts by email and to webhooks, sent by `manage.py send_reports` (run it
+hourly from cron).
 
 A digest covers the last full week (Monday to Sunday) or month in the site's time zone and goes
 out once per subscription and period. An alert is one event (the silence after a given last
@@ -14,12 +15,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User, normalize_email_address
-from reports.models import SentAlert, Subscription
+from reports.models import SentAlert, Subscription, Webhook
+from reports.payloads import alert_payload, digest_payload
+from reports.webhooks import webhook_deliver
 from sites.models import Segment, Site
 from visits.models import ENGAGEMENT, Visit
 from visits.segments import segment_filters
@@ -146,27 +149,32 @@ def _send(*, subscription: Subscription, subject: str, template: str, context: d
 
 
 def digests_send(*, now: datetime) -> tuple[int, int]:
-    """Send every digest that is due; return (sent, failed)."""
+    """Send every digest that is due, by email and to webhooks; return (sent, failed)."""
     sent = failed = 0
     # Recipients of the same site, segment and period share one digest: summed once.
     digests: dict[tuple, Digest] = {}
+
+    def digest_due(recipient: Subscription | Webhook) -> Digest | None:
+        site = recipient.site
+        today = now.astimezone(ZoneInfo(site.timezone)).date()
+        first_day, last_day = digest_period(frequency=recipient.frequency, today=today)
+        if recipient.last_period_sent == first_day:
+            return None
+        segment = getattr(recipient, "segment", None)  # webhooks cover all visits
+        key = (site.pk, segment.pk if segment else None, first_day, last_day)
+        if key not in digests:
+            digests[key] = digest_build(
+                site=site, first_day=first_day, last_day=last_day, now=now, segment=segment
+            )
+        return digests[key]
+
     subscriptions = Subscription.objects.exclude(frequency=Subscription.Frequency.NONE)
     for subscription in subscriptions.select_related("site", "user", "segment").order_by("pk"):
         site = subscription.site
-        today = now.astimezone(ZoneInfo(site.timezone)).date()
-        first_day, last_day = digest_period(frequency=subscription.frequency, today=today)
-        if subscription.last_period_sent == first_day:
+        digest = digest_due(subscription)
+        if digest is None:
             continue
-        key = (site.pk, subscription.segment_id, first_day, last_day)
-        if key not in digests:
-            digests[key] = digest_build(
-                site=site,
-                first_day=first_day,
-                last_day=last_day,
-                now=now,
-                segment=subscription.segment,
-            )
-        digest = digests[key]
+        first_day, last_day = digest.first_day, digest.last_day
         what = "week" if subscription.frequency == Subscription.Frequency.WEEKLY else "month"
         try:
             _send(
@@ -184,6 +192,20 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
             continue
         subscription.last_period_sent = first_day
         subscription.save(update_fields=["last_period_sent"])
+        sent += 1
+    webhooks = Webhook.objects.exclude(frequency=Subscription.Frequency.NONE)
+    for webhook in webhooks.select_related("site").order_by("pk"):
+        digest = digest_due(webhook)
+        if digest is None:
+            continue
+        payload = digest_payload(
+            kind=webhook.kind, digest=digest, dashboard_url=_dashboard_url(webhook.site)
+        )
+        if not webhook_deliver(webhook=webhook, payload=payload):
+            failed += 1  # the next run tries again
+            continue
+        webhook.last_period_sent = digest.first_day
+        webhook.save(update_fields=["last_period_sent"])
         sent += 1
     return sent, failed
 
@@ -225,9 +247,11 @@ def alerts_due(*, site: Site, now: datetime) -> list[tuple[str, str, str]]:
 
 
 def alerts_send(*, now: datetime) -> tuple[int, int]:
-    """Send each new alert event to the site's alert subscribers; return (sent, failed)."""
+    """Send each new alert event to the site's alert subscribers and webhooks; return (sent,
+    failed)."""
     sent = failed = 0
-    sites = Site.objects.filter(subscriptions__alerts=True).distinct().order_by("pk")
+    listening = Q(subscriptions__alerts=True) | Q(webhooks__alerts=True)
+    sites = Site.objects.filter(listening).distinct().order_by("pk")
     for site in sites:
         for kind, key, message in alerts_due(site=site, now=now):
             try:
@@ -253,7 +277,19 @@ def alerts_send(*, now: datetime) -> tuple[int, int]:
                 except Exception:
                     logger.exception("Alert %s for site %s not sent", kind, site.pk)
                     errors += 1
-            if errors and errors == recipients.count():
+            hooks = list(site.webhooks.filter(alerts=True).order_by("pk"))
+            for webhook in hooks:
+                payload = alert_payload(
+                    kind=webhook.kind,
+                    site=site,
+                    alert=kind,
+                    message=message,
+                    dashboard_url=_dashboard_url(site),
+                    now=now,
+                )
+                delivered = webhook_deliver(webhook=webhook, payload=payload)
+                sent, errors = sent + delivered, errors + (not delivered)
+            if errors and errors == recipients.count() + len(hooks):
                 record.delete()  # nobody heard of it: try again next run
             failed += errors
     return sent, failed

@@ -274,7 +274,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "api.permissions.TokenCanWrite",
+        "api.permissions.TokenHasScope",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -288,7 +288,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tracker API",
     "DESCRIPTION": "Your sites, their figures and visits. Authenticate with "
-    "`Authorization: Bearer <token>`; make tokens on your account page.",
+    "`Authorization: Bearer <token>`; make tokens on your account page or a site's token page. "
+    "A token has scopes (`read`, `write`, `ingest`: each endpoint names the one it needs; "
+    "without it, 403 with `missing_scope`) and may be limited to some sites (the others are "
+    "404 to it).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -350,3 +353,8 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tracker <tracker@localhost>")
 # Where this app is reached, for links in emails (which are sent from cron, not a request).
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://localhost:8000").rstrip("/")
+# Webhooks: seconds to wait before each retry (so 3 tries by default), and whether endpoints
+# may be on private or loopback addresses (off: a site manager can't make the server call
+# into its own network).
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=float, default=[1, 4])
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)

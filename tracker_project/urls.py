@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("sites/", include("sites.urls")),
     path("sites/<int:site_id>/", include("visits.urls")),
+    path("sites/<int:site_id>/tokens/", include("api.site_page_urls")),
     path("api/", include("api.urls")),
     path("", include("reports.urls")),
     path("invitations/<str:token>/", InvitationView.as_view(), name="invitation"),

@@ -1,17 +1,18 @@
 import pytest
 from rest_framework.test import APIClient
 
+from api.models import READ, SCOPES
 from api.services import token_create
 
 
 @pytest.fixture
 def write_token(owner):
-    return token_create(owner=owner, name="script", read_only=False)[1]
+    return token_create(owner=owner, name="script", scopes=SCOPES)[1]
 
 
 @pytest.fixture
 def read_token(owner):
-    return token_create(owner=owner, name="report", read_only=True)[1]
+    return token_create(owner=owner, name="report", scopes=[READ])[1]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from accounts.services import user_register
+from api.models import SCOPES
 from api.services import token_create
 from sites.models import Experiment, Funnel, Membership, Role
 from sites.services import goal_create
@@ -25,7 +26,7 @@ STEPS = [
 def _client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {token_create(owner=user, name='s', read_only=False)[1]}"
+        HTTP_AUTHORIZATION=f"Bearer {token_create(owner=user, name='s', scopes=tuple(SCOPES))[1]}"
     )
     return client
 

@@ -109,7 +109,11 @@ def test_read_only_token_cannot_write(read_api, site):
         read_api.delete(f"/api/v1/sites/{site.pk}/"),
     ):
         assert response.status_code == 403
-        assert response.json() == {"detail": "This token is read-only."}
+        assert response.json() == {
+            "detail": "This token lacks the “write” scope.",
+            "missing_scope": "write",
+            "token_scopes": ["read"],
+        }
     site.refresh_from_db()
     assert site.name == "Blog"
 

@@ -24,13 +24,14 @@ def test_plain_token_is_never_stored(owner):
 
 def test_token_page_shows_the_token_once(owner_client, owner):
     response = owner_client.post(
-        "/accounts/tokens/new/", {"name": "Weekly report", "read_only": "on"}
+        "/accounts/tokens/new/", {"name": "Weekly report", "scopes": "read", "all_sites": "on"}
     )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     plain = re.search(r'<code id="token">(trk_[^<]+)</code>', response.content.decode()).group(1)
     token = ApiToken.objects.get()
-    assert token.key_hash == token_hash(plain) and token.read_only and token.owner == owner
+    assert token.key_hash == token_hash(plain) and token.owner == owner
+    assert token.scopes == ["read"] and token.all_sites
     account = owner_client.get("/accounts/").content.decode()
     assert "Weekly report" in account and token.prefix in account
     assert plain not in account
@@ -83,7 +84,9 @@ def test_token_of_a_deactivated_owner_is_refused(owner, write_token):
 def test_admin_creates_token_shows_it_once_and_scopes_list(owner_client, owner, other_owner):
     token_create(owner=other_owner, name="theirs")
     response = owner_client.post(
-        "/admin/api/apitoken/add/", {"name": "From admin", "read_only": "on"}, follow=True
+        "/admin/api/apitoken/add/",
+        {"name": "From admin", "can_read": "on", "all_sites": "on"},
+        follow=True,
     )
     text = response.content.decode()
     plain = re.search(r"(trk_[A-Za-z0-9_\-]+)", text).group(1)

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.services import user_register
+from api.models import SCOPES
 from api.services import token_create
 from sites.models import Membership, Role, Site
 
@@ -49,7 +50,7 @@ def api_as(owner, viewer, manager, stranger):
 
     def client_for(who: str) -> APIClient:
         client = APIClient()
-        token = token_create(owner=users[who], name="script", read_only=False)[1]
+        token = token_create(owner=users[who], name="script", scopes=SCOPES)[1]
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         return client
 

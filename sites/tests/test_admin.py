@@ -137,6 +137,7 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
 
     from api.models import ApiToken
     from api.services import token_create
+    from reports.models import Webhook
     from visits.models import Visit
 
     visit = Visit.objects.create(site=site, url="https://blog.example.com/")
@@ -166,6 +167,7 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
         Invitation: invitation,
         Goal: goal,
         ApiToken: token,
+        Webhook: Webhook.objects.create(site=site, url="https://hooks.example/x", secret="s"),
         Site: site,
         Visit: visit,
         get_user_model(): owner,

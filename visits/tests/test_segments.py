@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from api.models import SCOPES
 from api.services import token_create
 from reports.services import subscription_create
 from sites.models import Segment
@@ -31,7 +32,7 @@ def frozen_now():
 def api(owner):
     client = APIClient()
     client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {token_create(owner=owner, name='s', read_only=False)[1]}"
+        HTTP_AUTHORIZATION=f"Bearer {token_create(owner=owner, name='s', scopes=tuple(SCOPES))[1]}"
     )
     return client
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from api.models import SCOPES
 from api.services import token_create
 from sites.services import site_update
 from visits.models import Visit
@@ -167,7 +168,7 @@ def test_events_sent_through_the_api_honour_the_shields(site, owner):
     shield(site, excluded_ips="203.0.113.0/24", excluded_paths="/admin/*")
     client = APIClient()
     client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {token_create(owner=owner, name='s', read_only=False)[1]}"
+        HTTP_AUTHORIZATION=f"Bearer {token_create(owner=owner, name='s', scopes=tuple(SCOPES))[1]}"
     )
     agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0.0.0 Safari/537.36"
 

@@ -1,0 +1,69 @@
+"""The JSON bodies of digests and alerts for webhooks: Slack's `{"text": ...}`, or every figure
+for a generic webhook (with the same text, for chat tools that read only that)."""
+
+from datetime import datetime
+
+from reports.models import Webhook
+from sites.models import Site
+
+
+def _site(site: Site) -> dict:
+    return {"id": site.pk, "name": site.name, "base_url": site.base_url}
+
+
+def _change(change) -> str:
+    if change is None:
+        return ""
+    return f" ({'+' if change > 0 else ''}{change}%)"
+
+
+def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
+    period = f"{digest.first_day:%-d %b} to {digest.last_day:%-d %b %Y}"
+    lines = [f"*{digest.site.name}*: {period}"]
+    lines += [f"{label}: {value}{_change(change)}" for label, value, change in digest.headline]
+    for title, rows in digest.panels:
+        tops = ", ".join(f"{row.label} ({row.visitors})" for row in rows) or "nothing"
+        lines.append(f"{title}: {tops}")
+    lines.append(dashboard_url)
+    text = "\n".join(lines)
+    if kind == Webhook.Kind.SLACK:
+        return {"text": text}
+    return {
+        "event": "digest",
+        "site": _site(digest.site),
+        "first_day": digest.first_day.isoformat(),
+        "last_day": digest.last_day.isoformat(),
+        "headline": [
+            {"label": label, "value": value, "change": change}
+            for label, value, change in digest.headline
+        ],
+        "panels": [
+            {
+                "title": title,
+                "rows": [
+                    {"label": row.label, "visitors": row.visitors, "count": row.count}
+                    for row in rows
+                ],
+            }
+            for title, rows in digest.panels
+        ],
+        "dashboard_url": dashboard_url,
+        "text": text,
+    }
+
+
+def alert_payload(
+    *, kind: str, site: Site, alert: str, message: str, dashboard_url: str, now: datetime
+) -> dict:
+    text = f"*{site.name}*: {message}\n{dashboard_url}"
+    if kind == Webhook.Kind.SLACK:
+        return {"text": text}
+    return {
+        "event": "alert",
+        "alert": alert,
+        "site": _site(site),
+        "message": message,
+        "at": now.isoformat(),
+        "dashboard_url": dashboard_url,
+        "text": text,
+    }
