@@ -173,27 +173,10 @@ class AnnotationAdmin(SiteTeamAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class SiteScopedAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
+class SiteScopedAdmin(SiteTeamAdminMixin, admin.ModelAdmin):
     """Things that belong to one site: the team reads them, managers and the owner change them."""
 
     list_select_related = ("site",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(site__in=site_queryset_for(user=request.user))
-
-    def _manages(self, request, obj) -> bool:
-        return obj is None or self.role_allows_on_site(request, obj.site_id, Role.MANAGER)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._manages(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._manages(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "site":
-            kwargs["queryset"] = site_queryset_for(user=request.user, role=Role.MANAGER)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class FunnelStepInline(admin.TabularInline):

@@ -64,24 +64,29 @@ class Site(models.Model):
         help_text="Older visits are deleted by the nightly purge_visits. Empty: keep them.",
     )
     # Shields: hits that match are answered like any other and not stored (`sites.shields`).
+    # Empty in the database too, so rows written by code that predates them still insert.
     excluded_ips = models.TextField(
         "excluded IP addresses",
         blank=True,
+        db_default="",
         help_text="Addresses and CIDR ranges, IPv4 or IPv6, one per line, like 192.0.2.0/24.",
     )
     excluded_countries = models.TextField(
         "excluded countries",
         blank=True,
+        db_default="",
         help_text="Two-letter country codes, like DE US.",
     )
     excluded_paths = models.TextField(
         "excluded pages",
         blank=True,
+        db_default="",
         help_text="Paths, one per line; * matches anything, like /admin/*.",
     )
     excluded_hostnames = models.TextField(
         "excluded host names",
         blank=True,
+        db_default="",
         help_text="Hosts, one per line, like staging.example.com or *.test.example.com.",
     )
     created_at = models.DateTimeField("created", auto_now_add=True)

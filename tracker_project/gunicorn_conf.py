@@ -49,6 +49,30 @@ def _drainer_wanted() -> bool:
     return settings.BEACON_WRITE_MODE == "spool" and settings.BEACON_SPOOL_DRAINER == "process"
 
 
+# Popen waits on a close-on-exec pipe until its child has exec'd. A worker the arbiter forks in
+# that window inherits the pipe's write end and would hold Popen (and so the drainer's restart)
+# until that worker exits: the arbiter's forks and the drainer's start never overlap.
+_spawning = threading.RLock()
+
+
+def _fork_before():
+    _spawning.acquire()
+
+
+def _fork_after_in_parent():
+    _spawning.release()
+
+
+def _fork_after_in_child():
+    global _spawning
+    _spawning = threading.RLock()
+
+
+os.register_at_fork(
+    before=_fork_before, after_in_parent=_fork_after_in_parent, after_in_child=_fork_after_in_child
+)
+
+
 class Drainer:
     """The spool's drainer process (`tracker spool_drain`), started by the arbiter beside the
     workers and started again if it dies; stopped after the workers on a shutdown."""
@@ -66,7 +90,8 @@ class Drainer:
         command = [sys.executable, "-m", "django", "spool_drain"]
         environment = {"DJANGO_SETTINGS_MODULE": "tracker_project.settings", **os.environ}
         while not self.stopping.is_set():
-            self.process = subprocess.Popen(command, env=environment)  # noqa: S603
+            with _spawning:
+                self.process = subprocess.Popen(command, env=environment)  # noqa: S603
             if self.stopping.is_set():  # stopped while it was being started
                 self.process.send_signal(signal.SIGTERM)
             self.log.info("Spool drainer started (pid: %s)", self.process.pid)

@@ -281,3 +281,28 @@ def test_a_file_left_while_being_opened_is_cleared(site, tmp_path):
     left.write_bytes(b"")
     spool_drain_round(directory=tmp_path)
     assert not left.exists()
+
+
+def test_the_arbiters_forks_wait_while_the_drainer_is_being_started():
+    # A worker forked while Popen starts the drainer would inherit Popen's exec pipe and hold
+    # the drainer's (re)start until that worker exits; the server's config serialises the two.
+    script = """
+import os, threading
+import tracker_project.gunicorn_conf as conf
+forked = threading.Event()
+def fork():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    forked.set()
+with conf._spawning:
+    worker = threading.Thread(target=fork)
+    worker.start()
+    waited = not forked.wait(1.0)
+print(waited, forked.wait(30))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["True", "True"], result.stderr
