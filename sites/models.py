@@ -68,24 +68,28 @@ class Site(models.Model):
     excluded_ips = models.TextField(
         "excluded IP addresses",
         blank=True,
+        default="",
         db_default="",
         help_text="Addresses and CIDR ranges, IPv4 or IPv6, one per line, like 192.0.2.0/24.",
     )
     excluded_countries = models.TextField(
         "excluded countries",
         blank=True,
+        default="",
         db_default="",
         help_text="Two-letter country codes, like DE US.",
     )
     excluded_paths = models.TextField(
         "excluded pages",
         blank=True,
+        default="",
         db_default="",
         help_text="Paths, one per line; * matches anything, like /admin/*.",
     )
     excluded_hostnames = models.TextField(
         "excluded host names",
         blank=True,
+        default="",
         db_default="",
         help_text="Hosts, one per line, like staging.example.com or *.test.example.com.",
     )

@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name="excluded_countries",
             field=models.TextField(
                 blank=True,
+                default="",
                 db_default="",
                 help_text="Two-letter country codes, like DE US.",
                 verbose_name="excluded countries",
@@ -24,6 +25,7 @@ class Migration(migrations.Migration):
             name="excluded_hostnames",
             field=models.TextField(
                 blank=True,
+                default="",
                 db_default="",
                 help_text="Hosts, one per line, like staging.example.com or *.test.example.com.",
                 verbose_name="excluded host names",
@@ -34,6 +36,7 @@ class Migration(migrations.Migration):
             name="excluded_ips",
             field=models.TextField(
                 blank=True,
+                default="",
                 db_default="",
                 help_text="Addresses and CIDR ranges, IPv4 or IPv6, one per line, like 192.0.2.0/24.",
                 verbose_name="excluded IP addresses",
@@ -44,6 +47,7 @@ class Migration(migrations.Migration):
             name="excluded_paths",
             field=models.TextField(
                 blank=True,
+                default="",
                 db_default="",
                 help_text="Paths, one per line; * matches anything, like /admin/*.",
                 verbose_name="excluded pages",
