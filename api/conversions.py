@@ -11,8 +11,8 @@ from rest_framework.response import Response
 
 from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS
 from api.serializers import PeriodSerializer
+from sites.funnel_services import experiment_create, experiment_delete, funnel_create, funnel_delete
 from sites.models import FUNNEL_MAX_STEPS, FUNNEL_MIN_STEPS, Experiment, Funnel, FunnelStep
-from sites.services import experiment_create, experiment_delete, funnel_create, funnel_delete
 from visits.stats.experiments import MIN_CONVERSIONS, MIN_VISITORS, experiment_report
 from visits.stats.filters import stats_filters_from
 from visits.stats.funnels import funnel_report

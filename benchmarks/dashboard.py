@@ -143,7 +143,8 @@ def run_child(args) -> int:
     from django.utils import timezone
 
     from accounts.services import user_register
-    from sites.services import experiment_create, funnel_create, goal_create, site_create
+    from sites.funnel_services import experiment_create, funnel_create
+    from sites.services import goal_create, site_create
     from visits.demo import demo_visits_create
     from visits.models import Visit
     from visits.stats.breakdowns import visit_breakdown

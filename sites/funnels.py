@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from sites.access import SiteMixin
+from sites.funnel_services import experiment_create, experiment_delete, funnel_create, funnel_delete
 from sites.models import FUNNEL_MAX_STEPS, Experiment, Funnel, FunnelStep, Role
 from sites.selectors import role_allows
-from sites.services import experiment_create, experiment_delete, funnel_create, funnel_delete
 
 
 class FunnelForm(forms.Form):

@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.services import user_register
+from sites.funnel_services import experiment_create, funnel_create
 from sites.models import Annotation, Experiment, Funnel, Goal, Invitation, Membership, Segment, Site
-from sites.services import annotation_create, experiment_create, funnel_create, invitation_create
+from sites.services import annotation_create, invitation_create
 from visits.segments import segment_create
 
 

@@ -3,8 +3,9 @@ remove them, strangers find nothing."""
 
 import pytest
 
+from sites.funnel_services import experiment_create, funnel_create
 from sites.models import Experiment, Funnel
-from sites.services import experiment_create, funnel_create, goal_create
+from sites.services import goal_create
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from sites.services import experiment_create, goal_create
+from sites.funnel_services import experiment_create
+from sites.services import goal_create
 from visits.models import Visit
 from visits.stats.experiments import experiment_report
 from visits.stats.periods import period_resolve

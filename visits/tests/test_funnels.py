@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from sites.funnel_services import funnel_create
 from sites.models import Funnel, FunnelStep
-from sites.services import funnel_create
 from visits.stats.funnels import funnel_report, step_matcher, steps_reached
 from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
