@@ -40,6 +40,7 @@ from visits.stats.periods import (
 )
 from visits.stats.rollups import rollup_ensure
 from visits.stats.sessions import sessions_shared
+from visits.stats.worldmap import map_countries
 
 # Keys that pick a period on the dashboard, as Plausible's owners know them.
 SHORTCUTS = {"day": "d", "yesterday": "e", "7d": "w", "30d": "t", "month": "m", "12mo": "y"}
@@ -49,7 +50,7 @@ SHORTCUTS = {"day": "d", "yesterday": "e", "7d": "w", "30d": "t", "month": "m", 
 PANEL_GROUPS = (
     ("Sources", ("channel", "referrer_source", "referrer", "source", "medium", "campaign")),
     ("Pages", ("page", "entry", "exit")),
-    ("Locations", ("country", "region", "city")),
+    ("Locations", ("map", "country", "region", "city")),
     ("Devices", ("browser", "os", "device", "screen")),
     ("Events", ("event", "prop")),
 )
@@ -207,18 +208,26 @@ class DashboardPage(DetailView):
                         if row.value
                         else (row, "")
                         for row in visit_breakdown(
-                            site=site, period=period, filters=filters, dimension=panel.name, now=now
+                            site=site,
+                            period=period,
+                            filters=filters,
+                            dimension=panel.name,
+                            now=now,
+                            limit=None if panel.name == "country" else 10,  # the map shows all
                         )
                     ],
                 }
                 for panel in PANELS
             ],
         )
+        countries = next(panel for panel in context["panels"] if panel["dimension"] == "country")
+        world = {"dimension": "map", "title": "Map", "map": map_countries(countries["rows"])}
+        countries["rows"] = countries["rows"][:10]
         for panel in context["panels"]:
             panel["max"] = max((row.visitors for row, _ in panel["rows"]), default=0) or 1
             more = self.panel_url(panel["dimension"])
             panel["more"] = f"{more}{_link(state)}" if more else ""
-        context["panel_groups"] = _grouped(context["panels"])
+        context["panel_groups"] = _grouped([world, *context["panels"]])
         if not kwargs.get("shared"):
             context.update(_team_context(site, state, filters))
         return context

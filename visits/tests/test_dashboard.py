@@ -200,7 +200,7 @@ def test_panels_sit_in_tabbed_cards_with_proportion_bars(owner_client, visits):
     assert groups[:5] == [
         ("Sources", ["channel", "referrer_source", "referrer", "source", "medium", "campaign"]),
         ("Pages", ["page", "entry", "exit"]),
-        ("Locations", ["country", "region", "city"]),
+        ("Locations", ["map", "country", "region", "city"]),
         ("Devices", ["browser", "os", "device", "screen"]),
         ("Events", ["event", "prop"]),
     ]

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from conftest import CHROME_UA, PASSWORD
 from visits.demo import demo_visits_create
+from visits.tests.factories import VisitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +37,7 @@ def test_dashboard_renders_and_filters_by_clicking(
     # A locator assertion, not wait_for_function: our CSP (rightly) forbids eval in the page.
     expect(page.locator("#live-visitors")).to_have_text(re.compile(r"^[0-9]+$"))
 
+    page.click("#tab-country")  # the Locations card opens on its map
     country_link = page.locator("#panel-country tbody a").first
     country = country_link.inner_text()
     country_link.click()
@@ -130,7 +132,8 @@ def test_tabs_switch_panels_and_the_30_day_dashboard_is_compact(
     assert height <= 2800, height
     page.screenshot(path=str(artifacts_dir / "dashboard-1280.png"), full_page=True)
 
-    expect(page.locator("#panel-country")).to_be_visible()
+    expect(page.locator("#panel-map")).to_be_visible()
+    expect(page.locator("#panel-country")).to_be_hidden()
     expect(page.locator("#panel-region")).to_be_hidden()
     page.locator("#tab-region").click()
     expect(page.locator("#panel-region")).to_be_visible()
@@ -144,3 +147,33 @@ def test_tabs_switch_panels_and_the_30_day_dashboard_is_compact(
     first = page.locator("#panel-page tbody td.url a").first
     assert first.get_attribute("title") == "Filter by " + first.inner_text()
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_clicking_a_country_on_the_map_filters_the_dashboard(
+    browser, live_server, owner, site, width, artifacts_dir
+):
+    now = timezone.now()
+    for number in range(3):
+        VisitFactory(site=site, timestamp=now, visitor_hash=number + 1)  # Germany
+    VisitFactory(site=site, timestamp=now, visitor_hash=9, country_code="FR", country="France")
+    context = browser.new_context(user_agent=CHROME_UA, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    # Nothing comes from elsewhere: the geometry is in the page.
+    page.on("request", lambda r: r.url.startswith(live_server.url) or problems.append(r.url))
+    _log_in(page, live_server, owner, f"/sites/{site.pk}/stats/")
+
+    world = page.locator("#panel-map svg")
+    expect(world).to_be_visible()
+    assert world.bounding_box()["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(artifacts_dir / f"dashboard-map-{width}.png"), full_page=True)
+    title = page.locator("title", has_text="Germany: 3 visitors")
+    page.locator("#panel-map a", has=title).click()
+    page.wait_for_url("**country=DE*")
+    expect(page.locator(".chips li span")).to_have_text(["Country: Germany"])
+    expect(page.locator("#panel-map a")).to_have_count(1)
+    context.close()
+    assert problems == []
