@@ -1,6 +1,7 @@
 """Referrers grouped into named sources, hosts written one way, the site itself internal, spam
 known, and each visit's channel by GA4's default channel group."""
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -169,8 +170,8 @@ def test_the_lists_ship_with_the_package_and_their_licence():
     for name in (*UPSTREAM_FILES, "supplement.yml", "matomo-LICENSE.txt", "README.md"):
         assert (DATA / name).is_file(), name
     assert "CC0 1.0 Universal" in (DATA / "matomo-LICENSE.txt").read_text()
-    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
-    assert 'visits = ["ingest/data/*"]' in pyproject
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    assert "ingest/data/*" in pyproject["tool"]["setuptools"]["package-data"]["visits"]
 
 
 def snowplow_domains():
