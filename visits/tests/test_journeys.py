@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from rest_framework.test import APIClient
 
+from api.models import READ
+from api.services import token_create
 from visits.stats.journeys import JourneyError, JourneyParams, journey_params, journey_report
 from visits.stats.periods import period_resolve
 from visits.tests.factories import VisitFactory
@@ -178,3 +181,26 @@ def test_bad_parameters_are_a_400_page(owner_client, site, params, message):
 def test_the_dashboard_links_to_journeys(owner_client, site, known_visits):
     body = owner_client.get(f"/sites/{site.pk}/stats/").content.decode()
     assert f'href="/sites/{site.pk}/journeys/"' in body
+
+
+def test_api_gives_the_same_paths_and_refuses_bad_parameters(owner, site, known_visits):
+    read_api = APIClient()
+    read_api.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {token_create(owner=owner, name='r', scopes=[READ])[1]}"
+    )
+    url = f"/api/v1/sites/{site.pk}/journeys/"
+    with time_machine.travel(NOW, tick=False):
+        response = read_api.get(url, {"period": "7d", "exit": "/signup", "steps": "3"})
+        bad_steps = read_api.get(url, {"steps": "1"})
+        bad_page = read_api.get(url, {"entry": "pricing"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["entry"], body["exit"], body["steps"], body["visits"]) == ("", "/signup", 3, 2)
+    assert body["paths"] == [
+        {"pages": ["/", "/pricing", "/signup"], "visitors": 1, "visits": 1, "share": 50.0},
+        {"pages": ["/pricing", "/signup"], "visitors": 1, "visits": 1, "share": 50.0},
+    ]
+    assert bad_steps.status_code == 400
+    assert "from 2 to 5" in bad_steps.json()["detail"]
+    assert bad_page.status_code == 400
+    assert "starting with" in bad_page.json()["detail"]
