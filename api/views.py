@@ -16,6 +16,7 @@ from api.annotations import SiteAnnotationsMixin
 from api.conversions import SiteConversionsMixin
 from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
+from api.journeys import SiteJourneysMixin
 from api.permissions import token_may_add_sites, token_site_check, token_sites_filter
 from api.schema import SCOPES_NOTE
 from api.segments import SiteSegmentsMixin
@@ -50,6 +51,7 @@ class SiteViewSet(
     SiteAnnotationsMixin,
     SiteSegmentsMixin,
     SiteConversionsMixin,
+    SiteJourneysMixin,
     SiteVisitsMixin,
     viewsets.ModelViewSet,
 ):

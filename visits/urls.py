@@ -28,5 +28,6 @@ urlpatterns = [
         conversion_pages.ExperimentReportView.as_view(),
         name="experiment",
     ),
+    path("journeys/", conversion_pages.JourneyReportView.as_view(), name="journeys"),
     path("stats/live", dashboard.DashboardLiveView.as_view(), name="dashboard_live"),
 ]

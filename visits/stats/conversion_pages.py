@@ -1,5 +1,5 @@
-"""The funnel and experiment reports: thin views over `visits.stats.funnels` and
-`visits.stats.experiments`, for the dashboard's period and filters."""
+"""The funnel, experiment and journey reports: thin views over `visits.stats.funnels`,
+`visits.stats.experiments` and `visits.stats.journeys`, for the dashboard's period and filters."""
 
 from urllib.parse import urlencode
 
@@ -14,6 +14,14 @@ from visits.stats.dimensions import FILTER_LABELS
 from visits.stats.experiments import MIN_CONVERSIONS, MIN_VISITORS, experiment_report
 from visits.stats.filters import stats_filters_from
 from visits.stats.funnels import funnel_chart, funnel_report
+from visits.stats.journeys import (
+    MAX_STEPS,
+    MIN_STEPS,
+    JourneyError,
+    JourneyParams,
+    journey_params,
+    journey_report,
+)
 from visits.stats.labels import filter_value_label
 from visits.stats.periods import (
     DEFAULT_PERIOD,
@@ -130,5 +138,65 @@ class ExperimentReportView(ReportPage):
             report=report,
             min_visitors=MIN_VISITORS,
             min_conversions=MIN_CONVERSIONS,
+        )
+        return context
+
+
+class JourneyReportView(ReportPage):
+    """The most common paths from an entry page or towards an exit page; parameters it cannot
+    read are a 400 with the message, showing no paths."""
+
+    template_name = "visits/journeys.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        bad = context["period_error"] or context["journey_error"]
+        return self.render_to_response(context, status=400 if bad else 200)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        journey_error, report = "", None
+        try:
+            params = journey_params(self.request.GET)
+        except JourneyError as error:
+            journey_error, params = str(error), JourneyParams()
+        else:
+            report = journey_report(
+                site=self.site, period=context["period"], filters=context["filters"], params=params
+            )
+        state, dashboard = context["state"], context["dashboard"]
+        # The period links and filter chips keep the journey's own parameters.
+        kept = {"entry": params.entry, "exit": params.exit, "steps": str(params.steps)}
+        context["periods"] = [
+            (
+                key,
+                label,
+                href
+                + ("&" if href != "?" else "")
+                + urlencode({k: v for k, v in kept.items() if v}),
+            )
+            for key, label, href in context["periods"]
+        ]
+        context["filter_chips"] = [
+            (
+                name,
+                value,
+                href
+                + ("&" if href != "?" else "")
+                + urlencode({k: v for k, v in kept.items() if v}),
+            )
+            for name, value, href in context["filter_chips"]
+        ]
+        rows = [
+            (row, [(page, dashboard + _query(state, page=page)) for page in row.pages])
+            for row in (report.rows if report else [])
+        ]
+        context.update(
+            title=f"Journeys: {context['period'].label.lower()}",
+            journey_error=journey_error,
+            params=params,
+            report=report,
+            rows=rows,
+            step_choices=range(MIN_STEPS, MAX_STEPS + 1),
         )
         return context

@@ -95,16 +95,11 @@ def _candidate(step: FunnelStep) -> Q:
     return q
 
 
-def _step_hits(queryset, steps: list[FunnelStep]):
-    """(visitor, ms, path, event, props) of the hits of the visitors who may have reached the
-    first step; path, event and props are None for a hit that cannot be a step."""
-    candidate = Q()
-    for step in steps:
-        candidate |= _candidate(step)
-    starters = queryset.filter(_candidate(steps[0])).values("visitor_hash")
+def ordered_hits(queryset, candidate: Q):
+    """(visitor, ms, path, event, props) of the queryset's hits in visitor and time order, as
+    one query read in batches; path, event and props are None for a hit not in `candidate`."""
     inner = (
-        queryset.filter(visitor_hash__in=starters)
-        .order_by()
+        queryset.order_by()
         .annotate(
             candidate=Case(
                 When(candidate, then=Value(1)), default=Value(0), output_field=IntegerField()
@@ -121,27 +116,43 @@ def _step_hits(queryset, steps: list[FunnelStep]):
             yield from rows
 
 
-def _deepest_per_visitor(rows, matchers, tz) -> dict[tuple, int]:
-    """(day, visitor) -> the most steps any of their visits reached. A visit ends at a gap of
-    30 minutes or at midnight in `tz` (where the visitor hash changes), as in `sessions_of`."""
-    deepest: dict[tuple, int] = {}
+def _step_hits(queryset, steps: list[FunnelStep]):
+    """The hits of the visitors who may have reached the first step (see `ordered_hits`)."""
+    candidate = Q()
+    for step in steps:
+        candidate |= _candidate(step)
+    starters = queryset.filter(_candidate(steps[0])).values("visitor_hash")
+    return ordered_hits(queryset.filter(visitor_hash__in=starters), candidate)
+
+
+def visits_cut(rows, tz):
+    """(visitor, day, hits) for each visit in `ordered_hits` rows, hits as (path, event, props)
+    of the candidate hits only. A visit ends at a gap of 30 minutes (counting every hit) or at
+    midnight in `tz` (where the visitor hash changes), as in `sessions_of`."""
     gap = int(SESSION_GAP.total_seconds() * 1000)
 
     def close(visitor, visit):
         for day, hits in groupby(visit, key=itemgetter(0)):
-            reached = steps_reached([hit[1:] for hit in hits], matchers)
-            deepest[(day, visitor)] = max(deepest.get((day, visitor), 0), reached)
+            yield visitor, day, [hit[1:] for hit in hits]
 
     visitor, visit, last_ms = None, [], 0
     for hash_, ms, path, event, props in rows:
         if hash_ != visitor or ms - last_ms >= gap:
-            close(visitor, visit)
+            yield from close(visitor, visit)
             visitor, visit = hash_, []
         last_ms = ms
         if path is not None:
             day = datetime.fromtimestamp(ms / 1000, tz).date()
             visit.append((day, path, event, _props(props)))
-    close(visitor, visit)
+    yield from close(visitor, visit)
+
+
+def _deepest_per_visitor(rows, matchers, tz) -> dict[tuple, int]:
+    """(day, visitor) -> the most steps any of their visits reached."""
+    deepest: dict[tuple, int] = {}
+    for visitor, day, hits in visits_cut(rows, tz):
+        reached = steps_reached(hits, matchers)
+        deepest[(day, visitor)] = max(deepest.get((day, visitor), 0), reached)
     return deepest
 
 
