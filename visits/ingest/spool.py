@@ -162,7 +162,7 @@ class Spool:
             self._thread = threading.Thread(target=self._run, name="spool-flusher", daemon=True)
             self._thread.start()
 
-    def _open(self) -> SpoolFile:
+    def _open(self, *, tries: int = 3) -> SpoolFile:
         identity = database_identity()
         self.directory.mkdir(parents=True, exist_ok=True)
         unique = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -171,8 +171,15 @@ class Spool:
         # for an orphan and deleted before its first line.
         opening = path.with_suffix(".opening")
         fd = os.open(opening, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.rename(opening, path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.rename(opening, path)
+        except OSError:
+            # A drainer took the empty file for a killed process's before it was locked.
+            os.close(fd)
+            if tries <= 1:
+                raise
+            return self._open(tries=tries - 1)
         return SpoolFile(path, fd)
 
     def _after_fork(self) -> None:

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 1.0
 HOUSEKEEPING_EVERY = 3600  # rounds: expire old visitor salts about hourly
+OPENING_SETTLE_SECONDS = 10
 STOP_WAIT_SECONDS = 60  # at most this long after a stop for the workers to let go of their files
 
 
@@ -86,9 +87,13 @@ def spool_drain_round(*, directory: Path) -> tuple[int, int]:
 
 
 def _forget_unfinished_openings(directory: Path) -> None:
-    # A process killed while opening its file leaves it under its opening name, empty.
+    # A process killed while opening its file leaves it under its opening name, empty. One
+    # just created may not be locked yet: only files some seconds old are taken for orphans.
+    settled = time.time() - OPENING_SETTLE_SECONDS
     for path in directory.glob(f"{file_prefix(database_identity())}*.opening"):
         try:
+            if path.stat().st_mtime > settled:
+                continue
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
             continue

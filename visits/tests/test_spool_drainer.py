@@ -18,7 +18,7 @@ from django.core.management import call_command
 
 from conftest import CHROME_UA
 from visits.ingest.spool import Spool
-from visits.ingest.spool_drain import spool_drain_round
+from visits.ingest.spool_drain import OPENING_SETTLE_SECONDS, spool_drain_round
 from visits.models import SpoolProgress, Visit
 from visits.tests.servers import gunicorn, test_database_url
 from visits.tests.test_spool import row
@@ -280,7 +280,31 @@ def test_a_file_left_while_being_opened_is_cleared(site, tmp_path):
     left = tmp_path / name.replace(".jsonl", "-x.opening")
     left.write_bytes(b"")
     spool_drain_round(directory=tmp_path)
+    assert left.exists()  # just made: maybe about to be locked by a worker opening it
+    old = time.time() - OPENING_SETTLE_SECONDS - 1
+    os.utime(left, (old, old))
+    spool_drain_round(directory=tmp_path)
     assert not left.exists()
+
+
+def test_a_file_taken_before_it_was_locked_is_opened_again(site, tmp_path, monkeypatch):
+    # The race a drainer and a worker opening its file could run: the empty file is gone
+    # before the worker names it. The worker opens another and the visit is kept.
+    spool = Spool(tmp_path, drained=True)
+    real_rename, taken = os.rename, []
+
+    def rename_after_a_drainer_took_it(source, target):
+        if not taken:
+            taken.append(source)
+            os.unlink(source)
+        return real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename_after_a_drainer_took_it)
+    spool.append(row(site, 1))
+    monkeypatch.undo()
+    assert taken and not Path(taken[0]).exists()
+    (path,) = tmp_path.glob("*.jsonl")
+    assert path.read_bytes().count(b"\n") == 1
 
 
 def test_the_arbiters_forks_wait_while_the_drainer_is_being_started():
