@@ -5,16 +5,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from api.parameters import validation_error
 from api.serializers import AnnotationSerializer
 from sites.services import annotation_create, annotation_delete
-
-
-def validation_error(error: DjangoValidationError) -> ValidationError:
-    """A service's refusal as the API's 400."""
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 class SiteAnnotationsMixin:

@@ -6,10 +6,9 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS
+from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS, validation_error
 from api.serializers import PeriodSerializer
 from sites.funnel_services import experiment_create, experiment_delete, funnel_create, funnel_delete
 from sites.models import FUNNEL_MAX_STEPS, FUNNEL_MIN_STEPS, Experiment, Funnel, FunnelStep
@@ -106,10 +105,6 @@ class ExperimentReportSerializer(serializers.Serializer):
     min_conversions = serializers.IntegerField(help_text="per variant, before a winner is called")
 
 
-def _as_drf(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
-
-
 REPORT_PARAMETERS = PERIOD_PARAMETERS + FILTER_PARAMETERS
 
 
@@ -143,7 +138,7 @@ class SiteConversionsMixin:
                 steps=incoming.validated_data["steps"],
             )
         except DjangoValidationError as error:
-            raise _as_drf(error) from error
+            raise validation_error(error) from error
         return Response(FunnelSerializer(funnel).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -193,7 +188,7 @@ class SiteConversionsMixin:
         try:
             experiment = experiment_create(site=site, **incoming.validated_data)
         except DjangoValidationError as error:
-            raise _as_drf(error) from error
+            raise validation_error(error) from error
         return Response(ExperimentSerializer(experiment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

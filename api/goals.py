@@ -6,10 +6,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS, filters_param
+from api.parameters import FILTER_PARAMETERS, PERIOD_PARAMETERS, filters_param, validation_error
 from api.schema import SCOPES_NOTE
 from api.serializers import GoalResultSerializer, GoalSerializer
 from sites.services import goal_create, goal_delete
@@ -43,9 +42,7 @@ class SiteGoalsMixin:
             try:
                 goal = goal_create(site=site, **{"kind": "page", **incoming.validated_data})
             except DjangoValidationError as error:
-                raise ValidationError(
-                    error.message_dict if hasattr(error, "error_dict") else error.messages
-                ) from error
+                raise validation_error(error) from error
             return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
         period, filters = self._period(site), filters_param(site, request.query_params)
         now = timezone.now()

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers as drf_serializers
@@ -9,6 +10,12 @@ from rest_framework.exceptions import ValidationError
 
 from visits.segments import SEGMENT_PARAMETER, SegmentError, filters_with_segment
 from visits.stats.dimensions import DIMENSIONS, PROPERTY
+
+
+def validation_error(error: DjangoValidationError) -> ValidationError:
+    """A service's refusal as the API's 400, field by field when the service named fields."""
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
 
 PERIOD_PARAMETERS = [
     OpenApiParameter(

@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.annotations import validation_error
+from api.parameters import validation_error
 from api.serializers import SegmentSerializer
 from visits.segments import segment_create, segment_delete, segment_list_for
 
