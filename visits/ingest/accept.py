@@ -3,39 +3,26 @@ skip, recorded."""
 
 from urllib.parse import urlsplit
 
-from sites.base_urls import host_ascii
 from sites.models import Site
 from visits.ingest.geo import geolocator
 from visits.ingest.parse import BeaconError, BeaconHit
 from visits.ingest.record import visit_record
-from visits.ingest.referrers import is_spam_referrer
+from visits.ingest.referrers import host_in_domains, host_normalise, is_spam_referrer
 from visits.ingest.site_cache import BeaconSite
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
-
-
-def _bare(host: str) -> str:
-    try:
-        host = host_ascii(host)
-    except UnicodeError:
-        return ""
-    return host[4:] if host.startswith("www.") else host
 
 
 def page_on_site(*, url: str, domains: tuple[str, ...], allow_localhost: bool) -> bool:
     """Whether a page belongs to the site: its domain or a subdomain of one of its domains,
     with or without www; localhost only when the owner allows it."""
     try:
-        host = _bare(urlsplit(url).hostname or "")
+        host = host_normalise(urlsplit(url).hostname or "")
     except ValueError:
         return False
     if allow_localhost and (host in LOCAL_HOSTS or host.endswith(".localhost")):
         return True
-    for domain in domains:
-        domain = _bare(domain)
-        if domain and (host == domain or host.endswith("." + domain)):
-            return True
-    return False
+    return host_in_domains(host, domains)
 
 
 def hit_accept(*, site: BeaconSite | Site, hit: BeaconHit) -> str:

@@ -53,9 +53,13 @@ def is_internal(host: str, *, page_url: str, site_domains: Iterable[str] = ()) -
         page_host = host_normalise(urlsplit(page_url).hostname or "")
     except ValueError:
         page_host = ""
-    if host == page_host:
-        return True
-    for domain in site_domains:
+    return host == page_host or host_in_domains(host, site_domains)
+
+
+def host_in_domains(host: str, domains: Iterable[str]) -> bool:
+    """Whether a normalised host is one of the domains or a subdomain of one (with or without
+    `www.`)."""
+    for domain in domains:
         domain = host_normalise(domain)
         if domain and (host == domain or host.endswith("." + domain)):
             return True
