@@ -4,6 +4,7 @@ from django.urls import include, path
 from sites.team import InvitationView
 from sites.views import HomeView, favicon
 from visits.ingest.health import healthz
+from visits.stats import conversion_pages
 from visits.stats.shared import SharedDashboardEmbedView, SharedDashboardView
 
 admin.site.site_header = "Tracker administration"
@@ -29,5 +30,20 @@ urlpatterns = [
         name="shared_panel",
     ),
     path("share/<str:token>/embed/", SharedDashboardEmbedView.as_view(), name="shared_embed"),
+    path(
+        "share/<str:token>/funnels/<int:funnel_id>/",
+        conversion_pages.SharedFunnelReportView.as_view(),
+        name="shared_funnel",
+    ),
+    path(
+        "share/<str:token>/experiments/<int:experiment_id>/",
+        conversion_pages.SharedExperimentReportView.as_view(),
+        name="shared_experiment",
+    ),
+    path(
+        "share/<str:token>/journeys/",
+        conversion_pages.SharedJourneyReportView.as_view(),
+        name="shared_journeys",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,9 @@
 """The funnel, experiment and journey reports: thin views over `visits.stats.funnels`,
-`visits.stats.experiments` and `visits.stats.journeys`, for the dashboard's period and filters."""
+`visits.stats.experiments` and `visits.stats.journeys`, for the dashboard's period and filters.
+
+Each report is written once (`FunnelReport`, ...) and served twice: to the site's team
+(`FunnelReportView`, through `SiteMixin`) and read-only behind a shared link
+(`SharedFunnelReportView`, through `SharedLinkMixin`), whose links lead to the shared dashboard."""
 
 from urllib.parse import urlencode
 
@@ -30,6 +34,7 @@ from visits.stats.periods import (
     period_from_params,
     period_resolve,
 )
+from visits.stats.shared_access import SharedLinkMixin
 
 
 def _query(state: dict, **changes) -> str:
@@ -37,9 +42,14 @@ def _query(state: dict, **changes) -> str:
     return "?" + urlencode({key: value for key, value in merged.items() if value})
 
 
-class ReportPage(SiteMixin, TemplateView):
-    """A report of one of the site's funnels or experiments, with the dashboard's period
+class ReportPage(TemplateView):
+    """A report of one of `self.site`'s funnels or experiments, with the dashboard's period
     picker and filter chips; a period it cannot read is a 400 showing the default one."""
+
+    shared = False
+
+    def dashboard_url(self) -> str:
+        return reverse("visits:dashboard", kwargs={"site_id": self.site.pk})
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
@@ -64,8 +74,9 @@ class ReportPage(SiteMixin, TemplateView):
             period_error=period_error,
             filters=filters,
             state=state,
-            dashboard=reverse("visits:dashboard", kwargs={"site_id": site.pk}),
-            dashboard_link=reverse("visits:dashboard", kwargs={"site_id": site.pk}) + _query(state),
+            shared=self.shared,
+            dashboard=self.dashboard_url(),
+            dashboard_link=self.dashboard_url() + _query(state),
             periods=[
                 (key, label, _query(state, period=key, **{"from": None, "to": None}))
                 for key, label in PERIODS.items()
@@ -83,7 +94,7 @@ class ReportPage(SiteMixin, TemplateView):
         return context
 
 
-class FunnelReportView(ReportPage):
+class FunnelReport(ReportPage):
     template_name = "visits/funnel.html"
 
     def get_context_data(self, **kwargs):
@@ -116,7 +127,7 @@ def _step_filter(step: FunnelStep) -> dict[str, str]:
     return {} if "*" in step.value else {"page": step.value}
 
 
-class ExperimentReportView(ReportPage):
+class ExperimentReport(ReportPage):
     template_name = "visits/experiment.html"
 
     def get_context_data(self, **kwargs):
@@ -142,7 +153,7 @@ class ExperimentReportView(ReportPage):
         return context
 
 
-class JourneyReportView(ReportPage):
+class JourneyReport(ReportPage):
     """The most common paths from an entry page or towards an exit page; parameters it cannot
     read are a 400 with the message, showing no paths."""
 
@@ -200,3 +211,27 @@ class JourneyReportView(ReportPage):
             step_choices=range(MIN_STEPS, MAX_STEPS + 1),
         )
         return context
+
+
+class FunnelReportView(SiteMixin, FunnelReport):
+    pass
+
+
+class ExperimentReportView(SiteMixin, ExperimentReport):
+    pass
+
+
+class JourneyReportView(SiteMixin, JourneyReport):
+    pass
+
+
+class SharedFunnelReportView(SharedLinkMixin, FunnelReport):
+    pass
+
+
+class SharedExperimentReportView(SharedLinkMixin, ExperimentReport):
+    pass
+
+
+class SharedJourneyReportView(SharedLinkMixin, JourneyReport):
+    pass

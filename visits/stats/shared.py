@@ -3,7 +3,7 @@
 from csp.decorators import csp_replace
 from django import forms
 from django.contrib.auth.hashers import check_password
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from accounts.addresses import pseudonymous_address
-from sites.models import SharedLink
 from sites.services import shared_link_guess_record, shared_link_guesses_exceeded
 from visits.stats.dashboard import DashboardPage
+from visits.stats.shared_access import SharedLinkMixin
 
 
 class SharedPasswordForm(forms.Form):
@@ -21,27 +21,19 @@ class SharedPasswordForm(forms.Form):
 
 
 @method_decorator(never_cache, name="dispatch")
-class SharedDashboardView(DashboardPage):
-    """The read-only dashboard behind a secret link; an unknown or revoked link is a 404."""
+class SharedDashboardView(SharedLinkMixin, DashboardPage):
+    """The read-only dashboard behind a secret link; an unknown or revoked link is a 404. It
+    asks for the link's password itself, and lists the site's funnels and experiments."""
 
     embed = False
+    handles_password = True
 
     def get_object(self, queryset=None):
-        self.link = get_object_or_404(
-            SharedLink.objects.select_related("site"), token=self.kwargs["token"]
-        )
-        return self.link.site
-
-    def _unlocked(self) -> bool:
-        return not self.link.has_password or self.request.session.get(self._session_key)
-
-    @property
-    def _session_key(self) -> str:
-        return f"shared-link-{self.link.pk}"
+        return self.shared_link().site
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not self._unlocked():
+        if not self.unlocked():
             return self._password_page(SharedPasswordForm())
         return super().get(request, *args, **kwargs)
 
@@ -54,7 +46,7 @@ class SharedDashboardView(DashboardPage):
             form.add_error(None, "Too many wrong tries. Wait a few minutes and try again.")
             return self._password_page(form, status=429)
         if form.is_valid() and check_password(form.cleaned_data["password"], self.link.password):
-            request.session[self._session_key] = True
+            request.session[self.unlock_key] = True
             return redirect(request.get_full_path())
         if form.is_valid():
             shared_link_guess_record(link=self.link, guesser=guesser, now=now)
@@ -70,10 +62,29 @@ class SharedDashboardView(DashboardPage):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(shared=True, embed=self.embed, **kwargs)
+        return super().get_context_data(
+            shared=True, embed=self.embed, shared_reports=self._reports(), **kwargs
+        )
 
-    def dashboard_url(self) -> str:
-        return reverse("shared_dashboard", args=[self.link.token])
+    def _reports(self) -> list[tuple[str, str]]:
+        """(name, address) of the reports this link also opens; none inside another site's
+        frame, where the dashboard stays one page."""
+        if self.embed:
+            return []
+        token, site = self.link.token, self.link.site
+        reports = [("Journeys", reverse("shared_journeys", args=[token]))]
+        reports += [
+            (f"Funnel: {funnel.name}", reverse("shared_funnel", args=[token, funnel.pk]))
+            for funnel in site.funnels.all()
+        ]
+        reports += [
+            (
+                f"Experiment: {experiment.name}",
+                reverse("shared_experiment", args=[token, experiment.pk]),
+            )
+            for experiment in site.experiments.all()
+        ]
+        return reports
 
     def panel_url(self, dimension: str) -> str:
         # Inside another site's frame the dashboard stays one page.
