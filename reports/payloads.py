@@ -21,6 +21,9 @@ def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
     period = f"{digest.first_day:%-d %b} to {digest.last_day:%-d %b %Y}"
     lines = [f"*{digest.site.name}*: {period}"]
     lines += [f"{label}: {value}{_change(change)}" for label, value, change in digest.headline]
+    if digest.goals:
+        goals = ", ".join(f"{goal.name} {goal.visitors} ({goal.rate}%)" for goal in digest.goals)
+        lines.append(f"Goals: {goals}")
     for title, rows in digest.panels:
         tops = ", ".join(f"{row.label} ({row.visitors})" for row in rows) or "nothing"
         lines.append(f"{title}: {tops}")
@@ -46,6 +49,15 @@ def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
                 ],
             }
             for title, rows in digest.panels
+        ],
+        "goals": [
+            {
+                "name": goal.name,
+                "visitors": goal.visitors,
+                "completions": goal.completions,
+                "rate": goal.rate,
+            }
+            for goal in digest.goals
         ],
         "dashboard_url": dashboard_url,
         "text": text,

@@ -28,6 +28,7 @@ from visits.models import ENGAGEMENT, Visit
 from visits.segments import segment_filters
 from visits.stats.breakdowns import visit_breakdown
 from visits.stats.figures import visit_totals
+from visits.stats.goals import visit_goals
 from visits.stats.headline import headline_figures
 from visits.stats.periods import period_from_params
 
@@ -92,6 +93,7 @@ class Digest:
     headline: list  # (label, value, percent change or None)
     panels: list  # (title, rows)
     segment: Segment | None = None
+    goals: list = ()  # GoalRow per goal of the site: its conversions in the period
 
 
 def digest_build(
@@ -126,7 +128,10 @@ def digest_build(
         for dimension, title in (("page", "Top pages"), ("referrer", "Referrers"),
                                  ("country", "Countries"))
     ]  # fmt: skip
-    return Digest(site, first_day, last_day, headline, panels, segment)
+    goals = visit_goals(
+        site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
+    )
+    return Digest(site, first_day, last_day, headline, panels, segment, goals)
 
 
 def _unsubscribe_url(subscription: Subscription) -> str:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from reports.models import SentAlert, Subscription
 from reports.services import digest_period, subscription_create
+from sites.services import goal_create
 from visits.tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +217,24 @@ def test_owner_manages_recipients(owner_client, site, other_site):
         owner_client.post(f"/sites/{site.pk}/reports/{subscription.pk}/delete/").status_code == 302
     )
     assert list(Subscription.objects.all()) == [other]
+
+
+def test_a_digest_gives_each_goals_conversions(week_of_visits):
+    goal_create(site=week_of_visits, name="Saw pricing", kind="page", value="/pricing")
+    goal_create(site=week_of_visits, name="Signed up", kind="event", value="signup")
+    subscription_create(
+        site=week_of_visits, email="boss@example.com", frequency="weekly", alerts=False
+    )
+    send_reports(MONDAY)
+    body = mail.outbox[0].body
+    # One of the week's 3 visitors saw /pricing (33.3%); nobody signed up.
+    assert "Goals:\n  Saw pricing: 1 visitor converted (33.3%), 1 time\n" in body
+    assert "  Signed up: 0 visitors converted (0.0%), 0 times\n" in body
+
+
+def test_a_digest_of_a_site_without_goals_has_no_goals_section(week_of_visits):
+    subscription_create(
+        site=week_of_visits, email="boss@example.com", frequency="weekly", alerts=False
+    )
+    send_reports(MONDAY)
+    assert "Goals:" not in mail.outbox[0].body

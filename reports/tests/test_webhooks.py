@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from reports.models import SentAlert, Webhook
 from reports.webhooks import webhook_create, webhook_deliver, webhook_url_check
+from sites.services import goal_create
 from visits.tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +139,7 @@ def test_digest_goes_to_a_webhook_signed_with_exact_figures(week_of_visits, rece
     ]
     assert body["dashboard_url"] == f"https://stats.example.com/sites/{week_of_visits.pk}/stats/"
     assert "Unique visitors: 3 (+200%)" in body["text"]
+    assert body["goals"] == []
 
     webhook.refresh_from_db()
     assert webhook.last_status == "delivered" and webhook.last_response_code == 200
@@ -325,3 +327,13 @@ def test_admin_shows_the_last_delivery_and_makes_a_secret(owner_client, site, ot
     listing = owner_client.get("/admin/reports/webhook/").content.decode()
     assert "hooks.example" in listing and "failed" in listing and "theirs" not in listing
     assert owner_client.get(f"/admin/reports/webhook/{theirs.pk}/change/").status_code == 404
+
+
+def test_a_digest_webhook_carries_the_goals_conversions(week_of_visits, receiver):
+    goal_create(site=week_of_visits, name="Saw pricing", kind="page", value="/pricing")
+    endpoint = receiver(200)
+    hook(week_of_visits, endpoint)
+    send_reports(MONDAY)
+    body = endpoint.received[0]["json"]
+    assert body["goals"] == [{"name": "Saw pricing", "visitors": 1, "completions": 1, "rate": 33.3}]
+    assert "Goals: Saw pricing 1 (33.3%)" in body["text"]
