@@ -109,7 +109,11 @@ class FunnelReport(ReportPage):
             title=f"{funnel.name}: {context['period'].label.lower()}",
             funnel=funnel,
             rows=[
-                (row, dashboard + _query(state, **_step_filter(steps[row.position])))
+                (
+                    row,
+                    dashboard + _query(state, **_step_filter(steps[row.position])),
+                    dashboard + _query(state, dropped=f"{funnel.pk}.{row.position}"),
+                )
                 for row in rows
             ],
             widest=max((row.visitors for row in rows), default=0) or 1,

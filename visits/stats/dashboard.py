@@ -21,6 +21,7 @@ from visits.stats.charts import chart_geometry
 from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
 from visits.stats.figures import visit_live, visit_timeseries, visit_totals
 from visits.stats.filters import stats_filters_from
+from visits.stats.funnel_filter import DROPPED, DroppedFilterError, dropped_filter
 from visits.stats.goals import visit_goals
 from visits.stats.headline import IN_POINTS, LOWER_IS_BETTER, headline_figures
 from visits.stats.labels import filter_value_label
@@ -107,6 +108,16 @@ class DashboardPage(DetailView):
             filters = filters_with_segment(site=site, params=params)
         except SegmentError as error:
             segment_error, filters = str(error), stats_filters_from(params)
+        if params.get(DROPPED):
+            try:
+                filters = {
+                    **filters,
+                    DROPPED: dropped_filter(
+                        site=site, value=params[DROPPED], period=period, filters=filters
+                    ),
+                }
+            except DroppedFilterError as error:
+                segment_error = segment_error or str(error)
         state = {"period": period.key, **filters}
         if period.key == "custom":
             state.update({"from": period.first_day.isoformat(), "to": period.last_day.isoformat()})

@@ -52,6 +52,7 @@ BREAKDOWNS = tuple(dimension.name for dimension in TABLE)
 DERIVED = tuple(dimension.name for dimension in TABLE if not dimension.field)
 PANELS = tuple(dimension for dimension in TABLE if dimension.panel)
 FILTER_LABELS = {dimension.name: dimension.label for dimension in TABLE if dimension.label}
+FILTER_LABELS["dropped"] = "Dropped off"  # a funnel's visitors who went no further (funnel_filter)
 # Where a visit came from: breakdowns leave out links within the site, and `direct` filters
 # the visits that came from nowhere.
 REFERRER_DIMENSIONS = ("channel", "referrer_source", "referrer")

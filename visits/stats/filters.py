@@ -1,6 +1,10 @@
 """The dashboard's filters: read from a query, applied to a site's visits."""
 
-from django.db.models import QuerySet
+import json
+
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from sites.models import Site
 from visits.models import Visit
@@ -8,6 +12,7 @@ from visits.stats.dimensions import DIMENSIONS, PROPERTY, REFERRER_DIMENSIONS
 from visits.stats.properties import prop_filter
 from visits.text import clean_text
 
+DROPPED = "dropped"  # see visits.stats.funnel_filter
 DIRECT = "direct"  # the referrer and referrer_source filters' value for visits without one
 
 
@@ -42,4 +47,18 @@ def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
     visits = Visit.objects.filter(site=site, **lookups)
     if PROPERTY in filters:
         visits = prop_filter(visits, filters[PROPERTY])
+    if DROPPED in filters:
+        visits = visits.filter(dropped_condition(filters[DROPPED], using=visits.db))
     return visits
+
+
+def dropped_condition(value: str, *, using: str) -> Q:
+    """The visits of the visitors a resolved `dropped` filter stands for (none for one not
+    resolved), as one query parameter however many they are: a long IN list would pass the
+    databases' limits on parameters."""
+    visitors = sorted(getattr(value, "visitors", ()))
+    if connections[using].vendor == "postgresql":
+        subquery = RawSQL("SELECT unnest(%s::bigint[])", (visitors,))
+    else:
+        subquery = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(visitors),))
+    return Q(visitor_hash__in=subquery)

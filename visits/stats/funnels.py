@@ -167,16 +167,32 @@ def _percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+def funnel_depths(
+    *, site: Site, funnel: Funnel, start: datetime, end: datetime, tz, filters: dict[str, str]
+) -> dict[tuple, int]:
+    """(day, visitor) -> how many of the funnel's steps their furthest visit reached, for the
+    visitors between `start` and `end` who reached at least the first step."""
+    steps = list(funnel.steps.all())
+    matchers = [step_matcher(step) for step in steps]
+    visits = visits_matching(site=site, filters=filters).filter(
+        timestamp__gte=start, timestamp__lt=end
+    )
+    return _deepest_per_visitor(_step_hits(visits, steps), matchers, tz)
+
+
 def funnel_report(
     *, site: Site, funnel: Funnel, period: Period, filters: dict[str, str]
 ) -> list[FunnelStepRow]:
     """Each step of the funnel with its visitors, conversion and drop-off in the period."""
     steps = list(funnel.steps.all())
-    matchers = [step_matcher(step) for step in steps]
-    visits = visits_matching(site=site, filters=filters).filter(
-        timestamp__gte=period.start, timestamp__lt=period.end
+    deepest = funnel_depths(
+        site=site,
+        funnel=funnel,
+        start=period.start,
+        end=period.end,
+        tz=period.tz,
+        filters=filters,
     )
-    deepest = _deepest_per_visitor(_step_hits(visits, steps), matchers, period.tz)
     counts = [sum(1 for depth in deepest.values() if depth >= n) for n in range(1, len(steps) + 1)]
     result = []
     for index, (step, visitors) in enumerate(zip(steps, counts, strict=True)):

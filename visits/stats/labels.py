@@ -16,4 +16,4 @@ def filter_value_label(name: str, value: str) -> str:
         return value.capitalize()
     if name == "referrer" and value == DIRECT:
         return "Direct / none"
-    return value
+    return getattr(value, "label", value)  # a resolved funnel filter names its funnel and step
