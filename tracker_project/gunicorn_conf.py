@@ -137,7 +137,7 @@ def post_worker_init(worker):
     from django.conf import settings
     from django.db import DatabaseError
 
-    from visits.ingest.spool import spool_start
+    from visits.ingest.spool_process import spool_start
     from visits.ingest.visitors import visitor_salts_expire
 
     try:
@@ -152,6 +152,6 @@ def post_worker_init(worker):
 def worker_exit(server, worker):
     """Let go of this worker's spool file before it goes (the drainer stores the rest; in
     thread mode, the worker stores it itself)."""
-    from visits.ingest.spool import spool_close
+    from visits.ingest.spool_process import spool_close
 
     spool_close()

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from visits.ingest.geo import geolocator
-from visits.ingest.spool import spool_status
+from visits.ingest.spool_process import spool_status
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from visits.ingest.geo import Location, geolocator
 from visits.ingest.parse import BeaconHit
 from visits.ingest.referrers import referrer_fields
 from visits.ingest.site_cache import BeaconSite
-from visits.ingest.spool import process_spool
+from visits.ingest.spool_process import process_spool
 from visits.ingest.url_parts import url_path
 from visits.ingest.visitors import visitor_hash, visitor_salt_for
 

@@ -21,7 +21,6 @@ reading, and the next visit starts a new file. Lines of visits erased while they
 (`SpoolErasure`) are dropped when they are ingested.
 """
 
-import atexit
 import fcntl
 import json
 import logging
@@ -33,7 +32,6 @@ import weakref
 from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
 from visits.ingest.bulk import VisitRow
@@ -43,8 +41,6 @@ from visits.ingest.spool_store import (
     file_ingest,
     file_prefix,
     file_progress,
-    spool_directory,
-    spool_foreign_files,
     spool_recover_orphans,
 )
 from visits.ingest.visitors import visitor_salts_expire
@@ -287,50 +283,3 @@ def _reset_after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_reset_after_fork)
-
-_process_spool: Spool | None = None
-_process_lock = threading.Lock()
-
-
-def process_spool() -> Spool:
-    global _process_spool
-    spool, configured = _process_spool, settings.BEACON_SPOOL_DIR
-    if spool is not None and spool.configured is configured:  # the hot path: no Path built
-        return spool
-    with _process_lock:
-        if _process_spool is None or _process_spool.directory != spool_directory():
-            _process_spool = Spool(spool_directory(), drained=spool_drained())
-            atexit.register(_process_spool.close)
-        _process_spool.configured = configured
-        return _process_spool
-
-
-def spool_drained() -> bool:
-    """Whether a drainer process stores this process's spool: BEACON_SPOOL_DRAINER=process and
-    a server that started one (its arbiter says so to the workers it forks)."""
-    return settings.BEACON_SPOOL_DRAINER == "process" and bool(os.environ.get(DRAINER_STARTED))
-
-
-def spool_start() -> None:
-    """Start this process's flusher at once in thread mode (gunicorn's post_worker_init hook
-    calls it), so a restarted server recovers orphaned files without waiting for traffic."""
-    process_spool().start()
-
-
-def spool_status() -> dict:
-    """The spool as the health check reports it: why it cannot be written, if it cannot, and
-    how many files of other databases wait in the directory."""
-    directory = spool_directory()
-    spool = _process_spool
-    # A failure writing to another directory (before the setting changed) says nothing of this one.
-    failure = spool.failure if spool is not None and spool.directory == directory else ""
-    if not failure and directory.exists() and not os.access(directory, os.W_OK):
-        failure = f"the spool directory {directory} is not writable"
-    foreign = len(spool_foreign_files(directory=directory)) if directory.is_dir() else 0
-    return {"status": "error" if failure else "ok", "error": failure, "foreign_files": foreign}
-
-
-def spool_close() -> None:
-    """Let go of this process's spool (gunicorn's worker_exit hook calls it)."""
-    if _process_spool is not None:
-        _process_spool.close()
