@@ -160,19 +160,9 @@ def _day_hits(site: Site, tz: ZoneInfo, day: date, tables: dict) -> Iterator[Imp
         )
         return
     people = [_Visitor() for _ in range(count)]
-    _give(people, tables["sources"], _source)
-    _give(people, tables["locations"], _location)
-    _give(
-        people,
-        tables["browsers"],
-        lambda row: {"browser": browser_name(row["browser"])},
-    )
-    _give(
-        people,
-        tables["operating_systems"],
-        lambda row: {"os": os_name(row["operating_system"])},
-    )
-    _give(people, tables["devices"], lambda row: {"device": device_name(row["device"])})
+    for table, values in (("sources", _source), ("locations", _location), ("browsers", _browser),
+                          ("operating_systems", _system), ("devices", _device)):  # fmt: skip
+        _give(people, tables[table], values)
     for table in BREAKDOWNS:
         for row in tables[table]:
             if row.get("_left_out"):
