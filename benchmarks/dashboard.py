@@ -9,8 +9,9 @@ owner); visits come from `seed_demo`'s generator over `--days` days, then daily 
 built as `seed_demo` does. Every page is timed over HTTP through Django's test client (warm,
 min/median/max of `--repeat` runs) at each size, with the ratio of the largest site's median to
 the smallest's: 7 days, 30 days and 12 months unfiltered, 30 days filtered by a country, and by
-a country and a page; then a funnel's and an experiment's report (REPORTS). Then every panel
-of those views, and the two reports, at the largest size. A baseline query
+a country and a page; then a funnel's, an experiment's and the journeys' report (REPORTS), and
+the dashboard of a funnel's drop-off (`dropped=`). Then every panel of those views, and the
+three reports, at the largest size. A baseline query
 (counting the site's visits) runs in the same process, so ratios survive a noisy machine.
 Exits non-zero when a panel is over 200 ms or, with two sizes or more, a view in FLAT_VIEWS grows
 more than x2.
@@ -36,8 +37,14 @@ VIEWS = (
     "period=30d&country=US",
     "period=30d&country=US&page=/",
 )
-# The funnel and experiment reports, timed like the dashboard's views (and like panels).
+# The funnel, experiment and journey reports, timed like the dashboard's views (and like panels).
 REPORTS = ("period=30d", "period=30d&country=US")
+REPORT_PAGES = {
+    "funnel": "funnels/{funnel}/",
+    "experiment": "experiments/{experiment}/",
+    "journeys": "journeys/",
+    "dropped": "stats/?dropped={funnel}.2&",
+}
 # Views whose time should follow what they show, not what the site has stored.
 FLAT_VIEWS = ("period=12mo", "period=30d&country=US", "period=30d&country=US&page=/")
 POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -152,6 +159,7 @@ def run_child(args) -> int:
     from visits.stats.experiments import experiment_report
     from visits.stats.figures import visit_timeseries, visit_totals
     from visits.stats.funnels import funnel_report
+    from visits.stats.journeys import JourneyParams, journey_report
     from visits.stats.periods import period_resolve
     from visits.stats.rollups import rollup_ensure
     from visits.stats.sessions import sessions_shared
@@ -223,18 +231,19 @@ def run_child(args) -> int:
         ratios[query] = medians[-1] / medians[0]
         ratio = f"x{ratios[query]:.2f}" if len(sites) > 1 else ""
         print(f"{query:<30} " + " ".join(cells) + f"   {ratio}")
-    for kind in ("funnels", "experiments"):
+    for kind, page in REPORT_PAGES.items():
         for query in REPORTS:
             cells, medians = [], []
             for site in sites:
-                report = (site.funnels if kind == "funnels" else site.experiments).get()
-                url = f"/sites/{site.pk}/{kind}/{report.pk}/?{query}"
+                ids = {"funnel": site.funnels.get().pk, "experiment": site.experiments.get().pk}
+                url = f"/sites/{site.pk}/{page.format(**ids)}"
+                url += ("" if url.endswith("&") else "?") + query
                 assert client.get(url).status_code == 200  # warm
-                page = timed(lambda u=url: client.get(u), args.repeat)
-                medians.append(statistics.median(page))
-                cells.append(spread(page))
+                page_runs = timed(lambda u=url: client.get(u), args.repeat)
+                medians.append(statistics.median(page_runs))
+                cells.append(spread(page_runs))
             ratio = f"x{medians[-1] / medians[0]:.2f}" if len(sites) > 1 else ""
-            print(f"{kind[:-1] + ' ' + query:<30} " + " ".join(cells) + f"   {ratio}")
+            print(f"{kind + ' ' + query:<30} " + " ".join(cells) + f"   {ratio}")
 
     print(f"\npanels at {args.sizes[-1]:,} visits, ms (min median max)")
     print(f"{'view':<30} {'panel':<12} {'min':>7} {'median':>7} {'max':>7} {'x baseline':>11}")
@@ -266,6 +275,7 @@ def run_child(args) -> int:
             "experiment": lambda c=common: experiment_report(
                 experiment=largest.experiments.get(), **c
             ),
+            "journeys": lambda c=common: journey_report(params=JourneyParams(), **c),
         }
         for name, function in reports.items():
             runs = timed(function, args.repeat)
