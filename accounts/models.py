@@ -87,3 +87,7 @@ def axes_username(request, credentials) -> str:
     """The account a login attempt is for, spelled as stored, so case can't dodge a lockout."""
     data = credentials or getattr(request, "POST", {}) or {}
     return normalize_email_address(data.get("username", ""))
+
+
+# Two-factor login's own models live beside the feature; imported here so Django finds them.
+from accounts.two_factor_models import RecoveryCode, RecoveryCodeDevice  # noqa: E402

@@ -2,6 +2,7 @@
 
 from rest_framework import authentication, exceptions
 
+from accounts.two_factor import second_step_due
 from api.services import token_authenticate
 
 
@@ -27,3 +28,15 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """A logged-in browser session, once it has passed two-factor login where that is due."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and second_step_due(request._request):
+            raise exceptions.AuthenticationFailed(
+                "This session has not passed two-factor login: enter a code at /accounts/two-factor/."
+            )
+        return result

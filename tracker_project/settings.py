@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +106,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second step?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Until it has, a session reaches only the code page (or the set-up page) and logout.
+    "accounts.two_factor_middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers locked-out logins with a 429 page.
@@ -181,9 +187,16 @@ AXES_USERNAME_CALLABLE = "accounts.models.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
+# Wrong two-factor codes count as failed logins too, and a right password alone clears nothing.
+AXES_HANDLER = "accounts.two_factor_lockout.TwoFactorAxesHandler"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 REGISTER_RATE_LIMIT = rate_setting("REGISTER_RATE_LIMIT", default="10/h")
 INVITE_RATE_LIMIT = rate_setting("INVITE_RATE_LIMIT", default="30/h")
 LOGIN_URL = "accounts:login"
+# Two-factor login (django-otp): staff must set it up at their next login when this is on.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Tracker"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "sites:list"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -270,7 +283,7 @@ API_RATE_LIMIT = rate_setting("API_RATE_LIMIT", default="600/m")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("accounts/tokens/", include("api.page_urls")),
+    path("accounts/two-factor/", include("accounts.two_factor_urls")),
     path("accounts/", include("accounts.urls")),
     path("sites/", include("sites.urls")),
     path("sites/<int:site_id>/", include("visits.urls")),
