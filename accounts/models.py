@@ -90,4 +90,3 @@ def axes_username(request, credentials) -> str:
 
 
 # Two-factor login's own models live beside the feature; imported here so Django finds them.
-from accounts.two_factor_models import RecoveryCode, RecoveryCodeDevice  # noqa: E402

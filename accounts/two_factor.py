@@ -77,7 +77,7 @@ def second_step_due(request: HttpRequest) -> str | None:
 
 
 def authenticator_pending(*, user: User, key: str | None) -> PendingAuthenticator:
-    """The authenticator being set up, from the hex `key` kept in the session (a new one if none)."""
+    """The authenticator being set up, from the hex `key` kept in the session (or a new one)."""
     return PendingAuthenticator(
         TOTPDevice(user=user, name=AUTHENTICATOR_NAME, key=key or random_hex(20), confirmed=False)
     )
@@ -126,9 +126,7 @@ def two_factor_verify(*, user: User, code: str) -> Device | None:
     if _six_digits(code):
         with transaction.atomic():
             device = (
-                TOTPDevice.objects.select_for_update()
-                .filter(user=user, confirmed=True)
-                .first()
+                TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
             )
             if device is None:
                 return None

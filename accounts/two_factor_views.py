@@ -152,7 +152,8 @@ class RecoveryCodesView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        return _codes_page(self.request, recovery_codes_replace(user=self.request.user), back=ACCOUNT)
+        codes = recovery_codes_replace(user=self.request.user)
+        return _codes_page(self.request, codes, back=ACCOUNT)
 
 
 class TwoFactorDisableView(RecoveryCodesView):

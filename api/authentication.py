@@ -37,6 +37,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
         result = super().authenticate(request)
         if result is not None and second_step_due(request._request):
             raise exceptions.AuthenticationFailed(
-                "This session has not passed two-factor login: enter a code at /accounts/two-factor/."
+                "This session has not passed two-factor login: "
+                "enter a code at /accounts/two-factor/."
             )
         return result

@@ -4,6 +4,7 @@ asked), the django-axes lockout for wrong codes, and REQUIRE_2FA for staff."""
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tests.two_factor_steps import (
     CODE_PAGE,
@@ -14,6 +15,7 @@ from accounts.tests.two_factor_steps import (
     next_step,
     set_up,
 )
+from accounts.two_factor_models import RecoveryCode
 from api.services import token_create
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,19 @@ def test_require_2fa_leaves_non_staff_accounts_alone(client, settings):
 def test_require_2fa_is_off_by_default(owner_client, settings):
     assert settings.REQUIRE_2FA is False
     assert owner_client.get("/admin/").status_code == 200
+
+
+def test_a_superuser_turns_it_off_for_someone_in_the_admin(client, owner, superuser, clock):
+    client.force_login(owner)
+    set_up(client)
+    device = TOTPDevice.objects.get(user=owner)
+    client.force_login(superuser)
+    listing = client.get("/admin/otp_totp/totpdevice/").content.decode()
+    assert owner.email in listing
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page  # the secret is never shown
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+
+    client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.exists()
+    assert not RecoveryCode.objects.exists()

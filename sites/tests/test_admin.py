@@ -111,10 +111,11 @@ def _admin_pages(objects):
 def _expected_status(model, kind, who):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from visits.models import Visit
 
-    recorded = {Visit, AccessAttempt, AccessLog, AccessFailureLog}
+    recorded = {Visit, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice}
     if kind == "add" and model in recorded:
         return 403  # recorded data: nobody adds it by hand
     if who == "owner" and model in {
@@ -125,6 +126,7 @@ def _expected_status(model, kind, who):
         AccessAttempt,
         AccessLog,
         AccessFailureLog,
+        TOTPDevice,
     }:
         return 403  # owners never see users, groups, login records, or teams here
     return 200
@@ -135,6 +137,7 @@ def _expected_status(model, kind, who):
 def test_admin_smoke_every_page(client, who, superuser, owner, site):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from api.models import ApiToken
     from api.services import token_create
@@ -174,6 +177,7 @@ def test_admin_smoke_every_page(client, who, superuser, owner, site):
         get_user_model(): owner,
         Group: Group.objects.first(),
         AccessAttempt: attempt,
+        TOTPDevice: TOTPDevice.objects.create(user=member, name="Phone", confirmed=True),
     }
     assert set(admin.site._registry) == {*objects, AccessLog, AccessFailureLog}
     client.force_login(superuser if who == "superuser" else owner)
