@@ -1,5 +1,7 @@
-"""OpenAPI description of the bearer token scheme (loaded by ApiConfig.ready) and of scopes."""
+"""OpenAPI description of the bearer token and session schemes (loaded by ApiConfig.ready)
+and of scopes."""
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 SCOPES_NOTE = (
@@ -21,4 +23,18 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "visits, exports), `write` (add, change and delete sites and goals), `ingest` (only "
             "`POST …/events/`). It may be limited to some sites: the others are 404 to it, and "
             "it can't add sites. A browser session has every scope.",
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.SessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "a logged-in browser session (with CSRF for writes), once it has "
+            "passed two-factor login where the account has it on.",
         }
