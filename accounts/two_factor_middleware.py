@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts.two_factor import second_step_due
 
 PAGE = {"verify": "two_factor:verify", "setup": "two_factor:setup"}
-ALWAYS_OPEN = {"accounts:logout"}
+ALWAYS_OPEN = {"accounts:logout", "admin:logout"}
 
 
 class TwoFactorMiddleware:

@@ -29,6 +29,8 @@ from accounts.two_factor_lockout import code_failed, code_locked, code_passed
 
 PENDING_KEY = "two_factor_pending_key"
 ACCOUNT = reverse_lazy("accounts:account")
+WRONG = "That code is not right, or was already used."
+THROTTLED = "Too many wrong codes just now: wait a few seconds."
 
 
 class NextMixin:
@@ -80,13 +82,13 @@ class TwoFactorVerifyView(LoginRequiredMixin, NextMixin, FormView):
         try:
             device = two_factor_verify(user=user, code=form.cleaned_data["code"])
         except CodeThrottled:
-            form.add_error("code", "Too many wrong codes just now: wait a few seconds.")
+            form.add_error("code", THROTTLED)
             return self.form_invalid(form)
         if device is None:
             if code_failed(request=self.request, user=user):
                 logout(self.request)
                 return HttpResponse(status=429)
-            form.add_error("code", "That code is not right, or was already used.")
+            form.add_error("code", WRONG)
             return self.form_invalid(form)
         _second_step_passed(self.request, device)
         return redirect(self.next_page() or settings.LOGIN_REDIRECT_URL)
@@ -171,9 +173,10 @@ class TwoFactorDisableView(RecoveryCodesView):
         try:
             device = two_factor_verify(user=user, code=form.cleaned_data["code"])
         except CodeThrottled:
-            device = None
+            form.add_error("code", THROTTLED)
+            return self.form_invalid(form)
         if device is None:
-            form.add_error("code", "That code is not right, or was already used.")
+            form.add_error("code", WRONG)
             return self.form_invalid(form)
         two_factor_disable(user=user)
         messages.success(self.request, "Two-factor login is off.")

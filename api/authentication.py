@@ -35,9 +35,14 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate(self, request):
         result = super().authenticate(request)
-        if result is not None and second_step_due(request._request):
+        step = second_step_due(request._request) if result is not None else None
+        if step == "verify":
             raise exceptions.AuthenticationFailed(
                 "This session has not passed two-factor login: "
                 "enter a code at /accounts/two-factor/."
+            )
+        if step == "setup":
+            raise exceptions.AuthenticationFailed(
+                "This account must set up two-factor login first: /accounts/two-factor/setup/."
             )
         return result

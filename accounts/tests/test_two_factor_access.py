@@ -123,7 +123,9 @@ def test_require_2fa_sends_staff_to_set_up_first(client, owner, password, site, 
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith(f"{SETUP}?next="), path
-    assert client.get("/api/v1/sites/").status_code == 401
+    refused = client.get("/api/v1/sites/")
+    assert refused.status_code == 401
+    assert "must set up two-factor login" in refused.json()["detail"]
     page = client.get(SETUP).content.decode()
     assert "asks every admin account for two-factor login" in page
 
