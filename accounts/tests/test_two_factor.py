@@ -75,7 +75,8 @@ def test_login_asks_for_a_code_once_it_is_on(client, owner, password, site, cloc
 
     assert log_in(client, EMAIL, password).status_code == 302
     # Logged in with the password only: every page leads to the code page.
-    for path in ("/sites/", "/accounts/", f"/sites/{site.pk}/stats/", "/accounts/tokens/new/"):
+    pages = ("/", "/sites/", "/accounts/", f"/sites/{site.pk}/stats/", "/accounts/tokens/new/")
+    for path in (*pages, SETUP, DISABLE, NEW_CODES):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"] == f"{CODE_PAGE}?next={path.replace('/', '%2F')}"
