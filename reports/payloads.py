@@ -21,6 +21,11 @@ def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
     period = f"{digest.first_day:%-d %b} to {digest.last_day:%-d %b %Y}"
     lines = [f"*{digest.site.name}*: {period}"]
     lines += [f"{label}: {value}{_change(change)}" for label, value, change in digest.headline]
+    lines += [
+        f"Revenue ({goal.name}): {goal.amount} {goal.currency} from {goal.events} events, "
+        f"{goal.average} {goal.currency} on average"
+        for goal in digest.revenue
+    ]
     for title, rows in digest.panels:
         tops = ", ".join(f"{row.label} ({row.visitors})" for row in rows) or "nothing"
         lines.append(f"{title}: {tops}")
@@ -36,6 +41,16 @@ def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
         "headline": [
             {"label": label, "value": value, "change": change}
             for label, value, change in digest.headline
+        ],
+        "revenue": [
+            {
+                "goal": goal.name,
+                "currency": goal.currency,
+                "revenue": str(goal.amount),
+                "events": goal.events,
+                "average": str(goal.average),
+            }
+            for goal in digest.revenue
         ],
         "panels": [
             {

@@ -30,6 +30,7 @@ from visits.stats.breakdowns import visit_breakdown
 from visits.stats.figures import visit_totals
 from visits.stats.headline import headline_figures
 from visits.stats.periods import period_from_params
+from visits.stats.revenue import goal_revenue
 
 logger = logging.getLogger(__name__)
 SILENCE = timedelta(hours=24)
@@ -92,6 +93,7 @@ class Digest:
     headline: list  # (label, value, percent change or None)
     panels: list  # (title, rows)
     segment: Segment | None = None
+    revenue: tuple = ()  # each revenue goal's figures (visits.stats.revenue.GoalRevenue)
 
 
 def digest_build(
@@ -126,7 +128,8 @@ def digest_build(
         for dimension, title in (("page", "Top pages"), ("referrer", "Referrers"),
                                  ("country", "Countries"))
     ]  # fmt: skip
-    return Digest(site, first_day, last_day, headline, panels, segment)
+    revenue = tuple(goal_revenue(site=site, period=period, filters=filters, now=now))
+    return Digest(site, first_day, last_day, headline, panels, segment, revenue)
 
 
 def _unsubscribe_url(subscription: Subscription) -> str:
