@@ -65,16 +65,12 @@ def goal_revenue(
     if not goals:
         return []
     events = {goal.value for goal in goals}
-    rows = [
-        row
-        for row in _period_rows(site=site, period=period, filters=filters, now=now)
-        if row.event in events
-    ]
+    rows = _period_rows(site=site, period=period, filters=filters, now=now, events=events)
     return [_figures(goal, rows) for goal in goals]
 
 
 def _period_rows(
-    *, site: Site, period: Period, filters: dict[str, str], now: datetime
+    *, site: Site, period: Period, filters: dict[str, str], now: datetime, events: set[str]
 ) -> list[RevenueRow]:
     raw_from = period.first_day
     rows: list[RevenueRow] = []
@@ -84,7 +80,10 @@ def _period_rows(
         )
         if finished >= period.first_day:
             rolled = RevenueRollup.objects.filter(
-                site=site, day__gte=period.first_day, day__lte=min(finished, period.last_day)
+                site=site,
+                event__in=events,
+                day__gte=period.first_day,
+                day__lte=min(finished, period.last_day),
             ).values_list(
                 "day", "event", "currency", "dimension", "value", "label", "amount", "events"
             )
@@ -95,7 +94,7 @@ def _period_rows(
         visits = visits_matching(site=site, filters=filters).filter(
             timestamp__gte=start, timestamp__lt=end
         )
-        rows += revenue_rows(visits, tz=period.tz)
+        rows += revenue_rows(visits, tz=period.tz, events=events)
     return rows
 
 

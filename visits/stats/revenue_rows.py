@@ -8,6 +8,7 @@ are the event's own.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,7 +33,7 @@ _LOOKUP_CHUNK = 500
 
 @dataclass(frozen=True)
 class RevenueRow:
-    day: date | None
+    day: date
     event: str
     currency: str
     dimension: str
@@ -43,12 +44,14 @@ class RevenueRow:
 
 
 def revenue_rows(
-    queryset: QuerySet[Visit], *, tz: ZoneInfo, by_day: bool = True
+    queryset: QuerySet[Visit], *, tz: ZoneInfo, events: Collection[str] | None = None
 ) -> list[RevenueRow]:
-    """The queryset's revenue per (day if `by_day`), event, currency and dimension value."""
+    """The queryset's revenue per day, event, currency and dimension value (of only `events`,
+    when given)."""
     local = queryset.annotate(day=TruncDate("timestamp", tzinfo=tz))
+    with_revenue = local if events is None else local.filter(event__in=events)
     earned = list(
-        local.exclude(revenue_currency="")
+        with_revenue.exclude(revenue_currency="")
         .filter(revenue_amount__isnull=False)
         .values_list(
             "day",
@@ -77,7 +80,7 @@ def revenue_rows(
         for dimension, (value, label) in values.items():
             if dimension != TOTAL and not value:
                 continue  # no campaign, no country: left out of that breakdown only
-            key = (day if by_day else None, event, currency, dimension, value)
+            key = (day, event, currency, dimension, value)
             entry = sums[key]
             entry[0] += amount
             entry[1] += 1

@@ -173,3 +173,27 @@ def test_no_revenue_panel_without_a_revenue_goal(site, owner_client):
         html = owner_client.get(f"/sites/{site.pk}/stats/").content.decode()
     assert "Revenue:" not in html
     assert '<th class="num">Revenue</th>' not in html
+
+
+def test_the_site_export_keeps_revenue_exact(shop):
+    import json
+
+    from visits.site_export import site_export_csv, site_export_json
+
+    document = json.loads("".join(site_export_json(site=shop)))
+    assert {goal["name"]: goal["currency"] for goal in document["goals"]} == {
+        "Purchases": "EUR",
+        "Signups": "",
+    }
+    earned = sorted(
+        (visit["revenue_amount"], visit["revenue_currency"])
+        for visit in document["visits"]
+        if visit["revenue_currency"]
+    )
+    assert [amount.rstrip("0").rstrip(".") for amount, _ in earned] == [
+        "0.01", "100.005", "19.99", "30", "5.5", "999",
+    ]  # fmt: skip
+    assert all(visit["revenue_amount"] is None for visit in document["visits"]
+               if not visit["revenue_currency"])  # fmt: skip
+    csv_text = "".join(site_export_csv(site=shop))
+    assert "revenue_amount,revenue_currency,visitor_hash" in csv_text.splitlines()[0]
