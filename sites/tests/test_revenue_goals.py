@@ -21,6 +21,8 @@ def test_the_goals_form_makes_a_revenue_goal(owner_client, site):
     assert 'name="currency"' in page
     assert owner_client.post(f"/sites/{site.pk}/goals/", SALES).status_code == 302
     assert Goal.objects.get().currency == "EUR"
+    listed = owner_client.get(f"/sites/{site.pk}/goals/").content.decode()
+    assert "with revenue in EUR" in listed
 
 
 @pytest.mark.parametrize(

@@ -197,3 +197,48 @@ def test_the_site_export_keeps_revenue_exact(shop):
                if not visit["revenue_currency"])  # fmt: skip
     csv_text = "".join(site_export_csv(site=shop))
     assert "revenue_amount,revenue_currency,visitor_hash" in csv_text.splitlines()[0]
+
+
+@pytest.mark.parametrize("tz_name", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_rollups_and_raw_visits_agree_on_many_events(owner, monkeypatch, tz_name):
+    """Random purchases over three weeks, in the site's time zone: the same exact figures."""
+    import random
+    from datetime import date, timedelta
+
+    from sites.services import site_create
+
+    site = site_create(owner=owner, name="Shop", base_url=SHOP, timezone=tz_name)
+    goal_create(site=site, name="Orders", kind="event", value="purchase", currency="EUR")
+    chance = random.Random(11)
+    referrers = ["", "https://www.google.com/", "https://news.ycombinator.com/", "https://t.co/x"]
+    countries = [("DE", "Germany"), ("FR", "France"), ("US", "United States")]
+    for visitor in range(1, 121):
+        when = NOW - timedelta(days=chance.randrange(21), minutes=chance.randrange(1440))
+        country = chance.choice(countries)
+        arrive(site, when, visitor, referrer=chance.choice(referrers), country=country,
+               campaign=chance.choice(["", "", "spring", "autumn"]))  # fmt: skip
+        for n in range(chance.randrange(3)):
+            amount = f"{chance.randrange(0, 50000)}.{chance.randrange(10000):04d}"
+            currency = chance.choice(["EUR", "EUR", "EUR", "USD"])
+            buy(site, when + timedelta(minutes=n + 1), visitor, amount, currency, country=country)
+    period = period_resolve(key="30d", tz_name=tz_name, now=NOW)
+    rolled = goal_revenue(site=site, period=period, filters={}, now=NOW)
+    assert RevenueRollup.objects.filter(site=site).exists()
+    monkeypatch.setattr(revenue_stats, "rollup_ensure", lambda **kwargs: date.min)
+    raw = goal_revenue(site=site, period=period, filters={}, now=NOW)
+    assert rolled == raw
+    (goal,) = raw
+    expected = sum((amount for amount in shop_amounts(site, period)), start=Decimal(0))
+    assert goal.amount == expected and goal.events > 50
+
+
+def shop_amounts(site, period):
+    from visits.models import Visit
+
+    return Visit.objects.filter(
+        site=site,
+        event="purchase",
+        revenue_currency="EUR",
+        timestamp__gte=period.start,
+        timestamp__lt=period.end,
+    ).values_list("revenue_amount", flat=True)
