@@ -14,6 +14,7 @@ from api.serializers import GoalResultSerializer, GoalSerializer
 from sites.services import goal_create, goal_delete
 from visits.stats.figures import visit_totals
 from visits.stats.goals import visit_goals
+from visits.stats.revenue import goal_revenue
 
 
 class SiteGoalsMixin:
@@ -50,7 +51,12 @@ class SiteGoalsMixin:
         rows = visit_goals(
             site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
         )
-        return Response(GoalResultSerializer(rows, many=True).data)
+        earned = {
+            figures.goal_id: figures
+            for figures in goal_revenue(site=site, period=period, filters=filters, now=now)
+        }
+        results = [{**vars(row), "revenue": earned.get(row.id)} for row in rows]
+        return Response(GoalResultSerializer(results, many=True).data)
 
     @extend_schema(
         summary="Remove a goal",

@@ -4,12 +4,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
+from sites.currencies import RevenueError
 from sites.models import SITE_SETTINGS, Annotation, Goal, Segment, Site
 from sites.shields import MAX_RULES, NORMALIZERS, RULE_MAX_LENGTH, SHIELD_FIELDS
 from visits.ingest.props import PropertyError, props_clean
+from visits.ingest.revenue import revenue_clean
 from visits.models import (
     EVENT_MAX_LENGTH,
     RECORDED_FIELDS,
+    RESERVED_EVENTS,
     URL_MAX_LENGTH,
     USER_AGENT_MAX_LENGTH,
     Visit,
@@ -155,12 +158,35 @@ class EventSerializer(serializers.Serializer):
         default=dict,
         help_text="up to 10 properties: short strings (numbers and true/false become text)",
     )
+    revenue = serializers.JSONField(
+        required=False,
+        default=None,
+        help_text=(
+            'what a custom event earned: {"amount": "12.50", "currency": "EUR"}; the amount a '
+            "non-negative decimal (as text; at most 10 digits before the point and 4 after), the "
+            "currency an ISO 4217 code"
+        ),
+    )
 
     def validate_props(self, value: dict) -> dict:
         try:
             return props_clean(value)
         except PropertyError as error:
             raise serializers.ValidationError(str(error)) from error
+
+    def validate_revenue(self, value: object) -> object:
+        try:
+            revenue_clean(value)
+        except RevenueError as error:
+            raise serializers.ValidationError(str(error)) from error
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("revenue") and attrs.get("event", "") in ("", *RESERVED_EVENTS):
+            raise serializers.ValidationError(
+                {"revenue": ["Revenue goes with a custom event, like 'purchase'."]}
+            )
+        return attrs
 
 
 class EventResultSerializer(serializers.Serializer):
@@ -176,8 +202,11 @@ DIMENSION_CHOICES = list(BREAKDOWNS)
 class GoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Goal
-        fields = ("id", "name", "kind", "value", "created_at")
+        fields = ("id", "name", "kind", "value", "currency", "created_at")
         read_only_fields = ("id", "created_at")
+        extra_kwargs = {
+            "currency": {"help_text": "a revenue goal's ISO 4217 currency (event goals only)"}
+        }
 
 
 class GoalResultSerializer(serializers.Serializer):
@@ -188,6 +217,19 @@ class GoalResultSerializer(serializers.Serializer):
     visitors = serializers.IntegerField(help_text="unique visitors who reached it")
     completions = serializers.IntegerField()
     rate = serializers.FloatField(help_text="percent of the period's unique visitors")
+    currency = serializers.CharField(help_text="a revenue goal's currency, else empty")
+    revenue = serializers.CharField(
+        source="revenue.amount",
+        allow_null=True,
+        default=None,
+        help_text='a revenue goal\'s total in its currency, as text ("1234.50"); else null',
+    )
+    average_revenue = serializers.CharField(
+        source="revenue.average",
+        allow_null=True,
+        default=None,
+        help_text="its revenue per event that carried it, to the cent; else null",
+    )
 
 
 class AnnotationSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
 from api.journeys import SiteJourneysMixin
 from api.permissions import token_may_add_sites, token_site_check, token_sites_filter
+from api.revenue import SiteRevenueMixin
 from api.schema import SCOPES_NOTE
 from api.segments import SiteSegmentsMixin
 from api.serializers import SiteSerializer
@@ -48,6 +49,7 @@ from sites.services import site_create, site_delete, site_update
 class SiteViewSet(
     SiteFiguresMixin,
     SiteGoalsMixin,
+    SiteRevenueMixin,
     SiteAnnotationsMixin,
     SiteSegmentsMixin,
     SiteConversionsMixin,

@@ -123,6 +123,7 @@ class SiteVisitsMixin:
                 user_agent=data["user_agent"],
                 client_ip=data["ip"],
                 props=data["props"],
+                revenue=data["revenue"],
             )
             skipped = hit_accept(site=site, hit=hit)
         except BeaconError as error:

@@ -21,6 +21,11 @@ def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
     period = f"{digest.first_day:%-d %b} to {digest.last_day:%-d %b %Y}"
     lines = [f"*{digest.site.name}*: {period}"]
     lines += [f"{label}: {value}{_change(change)}" for label, value, change in digest.headline]
+    lines += [
+        f"Revenue ({goal.name}): {goal.amount} {goal.currency} from {goal.events} events, "
+        f"{goal.average} {goal.currency} on average"
+        for goal in digest.revenue
+    ]
     if digest.goals:
         goals = ", ".join(f"{goal.name} {goal.visitors} ({goal.rate}%)" for goal in digest.goals)
         lines.append(f"Goals: {goals}")
@@ -39,6 +44,16 @@ def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
         "headline": [
             {"label": label, "value": value, "change": change}
             for label, value, change in digest.headline
+        ],
+        "revenue": [
+            {
+                "goal": goal.name,
+                "currency": goal.currency,
+                "revenue": str(goal.amount),
+                "events": goal.events,
+                "average": str(goal.average),
+            }
+            for goal in digest.revenue
         ],
         "panels": [
             {

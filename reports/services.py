@@ -31,6 +31,7 @@ from visits.stats.figures import visit_totals
 from visits.stats.goals import visit_goals
 from visits.stats.headline import headline_figures
 from visits.stats.periods import period_from_params
+from visits.stats.revenue import goal_revenue
 
 logger = logging.getLogger(__name__)
 SILENCE = timedelta(hours=24)
@@ -94,6 +95,7 @@ class Digest:
     panels: list  # (title, rows)
     segment: Segment | None = None
     goals: list = ()  # GoalRow per goal of the site: its conversions in the period
+    revenue: tuple = ()  # each revenue goal's figures (visits.stats.revenue.GoalRevenue)
 
 
 def digest_build(
@@ -131,7 +133,8 @@ def digest_build(
     goals = visit_goals(
         site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
     )
-    return Digest(site, first_day, last_day, headline, panels, segment, goals)
+    revenue = tuple(goal_revenue(site=site, period=period, filters=filters, now=now))
+    return Digest(site, first_day, last_day, headline, panels, segment, goals, revenue)
 
 
 def _unsubscribe_url(subscription: Subscription) -> str:

@@ -150,8 +150,8 @@ class SiteTeamAdminMixin(OwnerScopedAdminMixin):
 
 @admin.register(Goal)
 class GoalAdmin(SiteTeamAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "site", "kind", "value", "created_at")
-    list_filter = ("kind", ("site", admin.RelatedOnlyFieldListFilter))
+    list_display = ("name", "site", "kind", "value", "currency", "created_at")
+    list_filter = ("kind", "currency", ("site", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "value")
     list_select_related = ("site",)
 

@@ -68,7 +68,7 @@ class SiteForm(forms.ModelForm):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ("name", "kind", "value")
+        fields = ("name", "kind", "value", "currency")
 
 
 class AnnotationForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, validate_base_url
+from sites.currencies import RevenueError, currency_clean
 from sites.shields import SHIELD_FIELDS, Shields
 
 RETENTION_MAX_DAYS = 3650
@@ -148,6 +149,13 @@ class Goal(models.Model):
         max_length=500,
         help_text="A path like /thanks or /blog/* for pages, or the event's name.",
     )
+    # Set for a revenue goal: the event's revenue in this ISO 4217 currency counts toward it.
+    currency = models.CharField(
+        "revenue currency",
+        max_length=3,
+        blank=True,
+        help_text="For an event that carries revenue: its currency, like EUR; else empty.",
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
 
     class Meta:
@@ -167,6 +175,17 @@ class Goal(models.Model):
         self.value = (self.value or "").strip()
         if self.kind == self.Kind.PAGE and not self.value.startswith("/"):
             raise ValidationError({"value": "A page goal is a path starting with /, like /thanks."})
+        if self.currency:
+            if self.kind != self.Kind.EVENT:
+                raise ValidationError({"currency": "Only an event goal can count revenue."})
+            try:
+                self.currency = currency_clean(self.currency)
+            except RevenueError as error:
+                raise ValidationError({"currency": str(error)}) from error
+
+    @property
+    def is_revenue(self) -> bool:
+        return bool(self.currency)
 
 
 class SharedLink(models.Model):

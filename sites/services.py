@@ -124,11 +124,12 @@ MAX_GOALS_PER_SITE = 20
 
 
 @transaction.atomic
-def goal_create(*, site: Site, name: str, kind: str, value: str) -> Goal:
-    """Add a goal to a site, at most MAX_GOALS_PER_SITE of them."""
+def goal_create(*, site: Site, name: str, kind: str, value: str, currency: str = "") -> Goal:
+    """Add a goal to a site, at most MAX_GOALS_PER_SITE of them; with a currency, a revenue
+    goal (an event goal whose revenue in that currency is summed)."""
     if site.goals.count() >= MAX_GOALS_PER_SITE:
         raise ValidationError(f"A site can have at most {MAX_GOALS_PER_SITE} goals.")
-    goal = Goal(site=site, name=name.strip(), kind=kind, value=value)
+    goal = Goal(site=site, name=name.strip(), kind=kind, value=value, currency=currency.strip())
     goal.full_clean()
     goal.save()
     return goal

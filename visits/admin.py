@@ -14,7 +14,7 @@ from sites.admin import SiteAdmin as BaseSiteAdmin
 from sites.models import OWNER, Segment, Site
 from sites.selectors import site_queryset_for
 from visits.downloads import csv_lines, download_response
-from visits.models import RECORDED_FIELDS, Visit
+from visits.models import RECORDED_FIELDS, REVENUE_FIELDS, Visit
 from visits.segments import segment_filters_clean
 from visits.selectors import CSV_COLUMNS, visit_csv_rows
 from visits.services import visits_delete, visits_erase
@@ -38,7 +38,7 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     ordering = ("-timestamp",)
     actions = ("export_csv",)
-    fields = ("site", *RECORDED_FIELDS)
+    fields = ("site", *RECORDED_FIELDS, *REVENUE_FIELDS)
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from sites.currencies import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from sites.models import Site
 
 URL_MAX_LENGTH = 2048
@@ -25,6 +26,8 @@ RECORDED_FIELDS = (
     "browser_version", "os", "device", "screen", "country_code", "country", "region", "city",
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "props",
 )  # fmt: skip
+# What a custom event earned: kept apart from the fields above, which exports list as they were.
+REVENUE_FIELDS = ("revenue_amount", "revenue_currency")
 
 
 class Device(models.TextChoices):
@@ -67,6 +70,15 @@ class Visit(models.Model):
     utm_content = models.CharField("campaign content", max_length=100, blank=True)
     # A custom event's properties: a few short strings (see visits.properties).
     props = models.JSONField("properties", default=dict, blank=True)
+    # Revenue a custom event carried: exact (never a float), with its ISO 4217 currency.
+    revenue_amount = models.DecimalField(
+        "revenue",
+        max_digits=AMOUNT_MAX_DIGITS,
+        decimal_places=AMOUNT_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    revenue_currency = models.CharField("revenue currency", max_length=3, blank=True)
     # A keyed hash of (day's salt, site, address, user agent): the same visitor within one day
     # gives the same number, and once the salt is deleted nobody can recompute it.
     visitor_hash = models.BigIntegerField("visitor", default=0)
@@ -93,6 +105,11 @@ class Visit(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(device__in=["", *Device.values]), name="visit_device_known"
+            ),
+            models.CheckConstraint(
+                condition=(Q(revenue_amount__isnull=True) & Q(revenue_currency=""))
+                | (Q(revenue_amount__gte=0) & ~Q(revenue_currency="")),
+                name="visit_revenue_whole",
             ),
         ]
 
@@ -194,6 +211,40 @@ class FilteredRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.day} {self.filter}={self.filter_value} {self.dimension}"
+
+
+class RevenueRollup(models.Model):
+    """One site's revenue for one day, per custom event and currency, in total (`dimension` "")
+    and per value of the dimensions revenue is broken down by. Built and dropped with the day's
+    `DailyRollup` rows."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="revenue_rollups", verbose_name="site"
+    )
+    day = models.DateField("day")
+    event = models.CharField("event", max_length=EVENT_MAX_LENGTH)
+    currency = models.CharField("currency", max_length=3)
+    dimension = models.CharField("dimension", max_length=20, blank=True)
+    value = models.CharField("value", max_length=URL_MAX_LENGTH, blank=True)
+    label = models.CharField("label", max_length=100, blank=True)
+    # A sum of many amounts: room for more digits than one event's.
+    amount = models.DecimalField(
+        "revenue", max_digits=AMOUNT_MAX_DIGITS + 6, decimal_places=AMOUNT_DECIMAL_PLACES
+    )
+    events = models.PositiveIntegerField("events with revenue", default=0)
+
+    class Meta:
+        verbose_name = "revenue rollup"
+        verbose_name_plural = "revenue rollups"
+        indexes = [
+            models.Index(
+                fields=["site", "event", "currency", "dimension", "day"],
+                name="rrollup_site_event_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day} {self.event} {self.currency} {self.dimension}"
 
 
 class SpoolProgress(models.Model):

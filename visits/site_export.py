@@ -4,23 +4,26 @@ visit, as one JSON document or as CSV, streamed so a large site never sits in me
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 
 from sites.models import Site
 from sites.shields import SHIELD_FIELDS
 from visits.downloads import csv_lines
-from visits.models import RECORDED_FIELDS, Visit
+from visits.models import RECORDED_FIELDS, REVENUE_FIELDS, Visit
 
 SITE_FIELDS = (
     "id", "name", "base_url", "extra_domains", "allow_localhost", "timezone", "retention_days",
     *SHIELD_FIELDS, "created_at",
 )  # fmt: skip
-GOAL_FIELDS = ("name", "kind", "value", "created_at")
+GOAL_FIELDS = ("name", "kind", "value", "currency", "created_at")
 EXPORT_FORMATS = ("json", "csv")
 # Every recorded column, in this order: the contract's CSV columns are among them.
-EXPORT_COLUMNS = (*RECORDED_FIELDS, "visitor_hash")
+EXPORT_COLUMNS = (*RECORDED_FIELDS, *REVENUE_FIELDS, "visitor_hash")
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)  # an exact amount stays exact
     return value.isoformat() if isinstance(value, datetime) else value
 
 

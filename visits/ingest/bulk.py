@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 
 from django.db import InterfaceError, OperationalError, connections, router, transaction
 
-from visits.models import RECORDED_FIELDS, Visit
+from visits.models import RECORDED_FIELDS, REVENUE_FIELDS, Visit
 
 # The order of the values in a visit row, everywhere: direct inserts and the spool alike.
-COLUMNS = ("site_id", *RECORDED_FIELDS, "visitor_hash")
+COLUMNS = ("site_id", *RECORDED_FIELDS, *REVENUE_FIELDS, "visitor_hash")
 IMPORT_COLUMNS = (*COLUMNS, "import_key")  # imported visits also keep their source row's digest
 MAX_ROWS_PER_STATEMENT = 500
 
@@ -21,10 +21,11 @@ VisitRow = Mapping[str, object]
 
 def visit_row(visit: Visit, columns: Sequence[str] = COLUMNS) -> dict[str, object]:
     """An unsaved visit (as importers make them) as a named row of `columns`."""
-    return {
-        column: props_json(visit.props) if column == "props" else getattr(visit, column)
-        for column in columns
-    }
+    row = {column: getattr(visit, column) for column in columns}
+    row["props"] = props_json(visit.props)
+    if row.get("revenue_amount") is not None:
+        row["revenue_amount"] = str(row["revenue_amount"])
+    return row
 
 
 def props_json(props: dict) -> str:

@@ -13,12 +13,19 @@ from accounts.addresses import client_address
 from visits.ingest.agents import Agent, agent_parse
 from visits.ingest.campaigns import screen_class
 from visits.ingest.props import PropertyError, props_clean
-from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, USER_AGENT_MAX_LENGTH
+from visits.ingest.revenue import Revenue, RevenueError, revenue_clean
+from visits.models import (
+    EVENT_MAX_LENGTH,
+    PAGEVIEW,
+    RESERVED_EVENTS,
+    URL_MAX_LENGTH,
+    USER_AGENT_MAX_LENGTH,
+)
 from visits.text import clean_text
 
 BODY_MAX_BYTES = 64 * 1024
 MAX_FIELDS = 32
-_PARAMETERS = ("url", "referrer", "event", "w", "props")
+_PARAMETERS = ("url", "referrer", "event", "w", "props", "revenue")
 
 
 class BeaconError(Exception):
@@ -41,6 +48,7 @@ class BeaconHit:
     screen: str = ""  # the viewport's size class, when the snippet sent its width
     props: dict = field(default_factory=dict)
     agent: Agent = field(default_factory=Agent)  # what the user agent says, parsed once
+    revenue: Revenue | None = None  # what a custom event earned, exactly
 
 
 def parse_parameters(
@@ -104,8 +112,8 @@ def _parse_json(body: bytes) -> dict:
             continue
         if key == "w" and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(int(value)) if abs(value) < 1e9 else ""
-        if key == "props" and isinstance(value, dict):
-            parameters[key] = value  # checked by props_clean
+        if key in ("props", "revenue") and isinstance(value, dict):
+            parameters[key] = value  # checked by props_clean and revenue_clean
             continue
         if not isinstance(value, str):
             raise BeaconError(f"'{key}' must be a string.")
@@ -175,6 +183,7 @@ def beacon_parse(
         respect_dnt=respect_dnt,
         screen=screen_class(parameters.get("w", "")),
         props=parameters.get("props"),
+        revenue=parameters.get("revenue"),
     )
 
 
@@ -189,20 +198,25 @@ def hit_build(
     respect_dnt: bool = False,
     screen: str = "",
     props: object = None,
+    revenue: object = None,
 ) -> BeaconHit:
     """A hit from raw values, cleaned and cut to the limits: the beacon's and the API's way in.
     The agent is parsed here, once, and travels on the hit. Raises BeaconError for an unusable
-    page URL or unusable properties."""
+    page URL, unusable properties or unusable revenue."""
     user_agent = clean_text(user_agent, USER_AGENT_MAX_LENGTH)
     agent = agent_parse(user_agent)
     try:
         cleaned_props = props_clean(props)
-    except PropertyError as exc:
+        cleaned_revenue = revenue_clean(revenue)
+    except (PropertyError, RevenueError) as exc:
         raise BeaconError(str(exc)) from exc
+    event = clean_text(event, EVENT_MAX_LENGTH) or PAGEVIEW
+    if cleaned_revenue and event in RESERVED_EVENTS:
+        raise BeaconError("Revenue goes with a custom event, like 'purchase'.")
     return BeaconHit(
         url=page_url(url),
         referrer=clean_text(referrer, URL_MAX_LENGTH),
-        event=clean_text(event, EVENT_MAX_LENGTH) or PAGEVIEW,
+        event=event,
         user_agent=user_agent,
         client_ip=client_ip,
         skip_reason=skip_reason(
@@ -211,4 +225,5 @@ def hit_build(
         screen=screen,
         props=cleaned_props,
         agent=agent,
+        revenue=cleaned_revenue,
     )

@@ -49,6 +49,9 @@ def visit_record(
         **(location or geolocator.locate(hit.client_ip)).visit_fields(),
         "screen": hit.screen,
         "props": props_json(hit.props),
+        # As text, exactly as sent: the spool writes JSON, and the column reads it as a decimal.
+        "revenue_amount": str(hit.revenue.amount) if hit.revenue else None,
+        "revenue_currency": hit.revenue.currency if hit.revenue else "",
         **campaign,
         "visitor_hash": visitor_hash(
             salt=visitor_salt_for(day=local_day),

@@ -53,6 +53,7 @@ def line_decode(values: dict) -> dict:
     row["timestamp"] = datetime.fromisoformat(row["timestamp"])
     row["visitor_hash"] = int(row["visitor_hash"] or 0)
     row["props"] = row["props"] or "{}"
+    row["revenue_amount"] = row["revenue_amount"] or None  # absent from lines before revenue
     if "channel" not in values:
         # Spooled before visits had a source and channel (an upgrade): derived from the line,
         # the page's own host standing for the site's domains.

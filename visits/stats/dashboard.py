@@ -39,6 +39,8 @@ from visits.stats.periods import (
     period_from_params,
     period_resolve,
 )
+from visits.stats.revenue import goal_revenue
+from visits.stats.revenue_panel import revenue_panels
 from visits.stats.rollups import rollup_ensure
 from visits.stats.sessions import sessions_shared
 from visits.stats.worldmap import map_countries
@@ -206,6 +208,10 @@ class DashboardPage(DetailView):
             annotations=notes,
             goals=visit_goals(
                 site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
+            ),
+            revenue=revenue_panels(
+                goal_revenue(site=site, period=period, filters=filters, now=now),
+                link=lambda **changes: _link(state, **changes),
             ),
             points=points,
             panels=[

@@ -21,6 +21,7 @@ class GoalRow:
     completions: int
     rate: float  # percent of the period's unique visitors
     id: int = 0
+    currency: str = ""  # a revenue goal's (its figures: visits.stats.revenue)
 
 
 def visit_goals(
@@ -51,6 +52,15 @@ def visit_goals(
         completions = sum(row.events if goal.kind == "event" else row.pageviews for row in matched)
         rate = round(100 * visitors / total_visitors, 1) if total_visitors else 0.0
         result.append(
-            GoalRow(goal.name, goal.kind, goal.value, visitors, completions, rate, goal.pk)
+            GoalRow(
+                goal.name,
+                goal.kind,
+                goal.value,
+                visitors,
+                completions,
+                rate,
+                id=goal.pk,
+                currency=goal.currency,
+            )
         )
     return result

@@ -17,7 +17,14 @@ from django.db.models.functions import TruncDate
 
 from sites.models import Site
 from visits.ingest.referrers import INTERNAL
-from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
+from visits.models import (
+    ENGAGEMENT,
+    PAGEVIEW,
+    DailyRollup,
+    FilteredRollup,
+    RevenueRollup,
+    Visit,
+)
 from visits.stats.dimensions import (
     DERIVED,
     DIMENSIONS,
@@ -29,6 +36,7 @@ from visits.stats.dimensions import (
 )
 from visits.stats.periods import local_bounds
 from visits.stats.properties import property_rows
+from visits.stats.revenue_rows import revenue_rows
 from visits.stats.sessions import ENTRY, EXIT, Session, session_figures, sessions_of
 
 # Rows of these dimensions also carry the country name, to label them.
@@ -208,7 +216,9 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
     day_count = (last_day - first_day).days + 1
     rollup_forget(site=site, days={first_day + timedelta(days=n) for n in range(day_count)})
     DailyRollup.objects.bulk_create(rollups, batch_size=2000)
-    written = len(rollups)
+    revenue = [RevenueRollup(site=site, **vars(row)) for row in revenue_rows(visits, tz=tz)]
+    RevenueRollup.objects.bulk_create(revenue, batch_size=2000)
+    written = len(rollups) + len(revenue)
     for offset in range(0, day_count, FILTERED_CHUNK_DAYS):
         chunk_first = first_day + timedelta(days=offset)
         chunk_last = min(last_day, chunk_first + timedelta(days=FILTERED_CHUNK_DAYS - 1))
@@ -303,7 +313,7 @@ def rollup_forget(
     """Drop rollups (all of the site's, some days', or every day up to `through`) so they are
     rebuilt from visits. Every change to past visits comes through here."""
     site.__dict__.pop("_rollups_ready", None)
-    for model in (DailyRollup, FilteredRollup):
+    for model in (DailyRollup, FilteredRollup, RevenueRollup):
         rollups = model.objects.filter(site=site)
         if days is not None:
             rollups = rollups.filter(day__in=days)

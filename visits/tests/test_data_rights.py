@@ -56,6 +56,7 @@ def test_json_export_holds_the_site_its_goals_and_every_visit(ny_visits):
             "name": "Signed up",
             "kind": "event",
             "value": "signup",
+            "currency": "",
             "created_at": document["goals"][0]["created_at"],
         }
     ]

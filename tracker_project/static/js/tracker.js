@@ -1,5 +1,6 @@
-/* Tracker snippet: page views, SPA navigations, time on page, custom events with properties,
-   and (with data-track="outbound downloads") link clicks out and file downloads. No cookies.
+/* Tracker snippet: page views, SPA navigations, time on page, custom events with properties
+   and revenue, and (with data-track="outbound downloads") link clicks out and file downloads.
+   No cookies.
    A page opened with #tracker-ignore=on (or =off) stops (or resumes) counting this browser on
    this site, through localStorage["tracker-ignore-<site id>"]. */
 (function (w, d) {
@@ -19,10 +20,11 @@
   function optedOut() {
     return ignored || n.doNotTrack == "1" || w.doNotTrack == "1" || n.globalPrivacyControl === true;
   }
-  function send(event, props) {
+  function send(event, props, revenue) {
     if (optedOut()) return;
     var data = { url: location.href, referrer: d.referrer, event: event || "pageview", w: w.innerWidth };
     if (props) data.props = props;
+    if (revenue) data.revenue = revenue;
     var body = JSON.stringify(data);
     // A string body goes as text/plain: no CORS preflight, and it survives the page unloading.
     if (!(n.sendBeacon && n.sendBeacon(endpoint, body)) && w.fetch) {
@@ -49,7 +51,8 @@
   w.addEventListener("popstate", page);
   // The snippet's first line queues calls made before this script ran: send them now.
   var queued = (w.tracker && w.tracker.q) || [];
-  w.tracker = function (name, props) { if (name) send(String(name), props); };
+  // A third argument may carry revenue: {revenue: {amount: "12.50", currency: "EUR"}}.
+  w.tracker = function (name, props, o) { if (name) send(String(name), props, o && o.revenue); };
   for (var i = 0; i < queued.length; i++) w.tracker.apply(w, queued[i]);
   if (d.prerendering) d.addEventListener("prerenderingchange", page, { once: true });
   else page();
