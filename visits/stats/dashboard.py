@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.db.models import prefetch_related_objects
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -178,6 +179,7 @@ class DashboardPage(DetailView):
         if "panel" in kwargs:
             return context
         site = self.object
+        prefetch_related_objects([site], "goals")  # the goals and revenue panels share one read
         period, period_error, segment_error, filters, state = self._state()
         now = timezone.now()
         rollup_ensure(
