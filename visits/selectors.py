@@ -28,8 +28,10 @@ CONTRACT_COLUMNS = (
 CSV_COLUMNS = (
     *CONTRACT_COLUMNS,
     "referrer_domain", "browser_version", "screen", "country_code", "utm_source", "utm_medium",
-    "utm_campaign", "utm_term", "utm_content", "props", "visitor",
+    "utm_campaign", "utm_term", "utm_content", "revenue_amount", "revenue_currency", "props",
+    "visitor",
 )  # fmt: skip
+_AMOUNT = CSV_COLUMNS.index("revenue_amount")
 
 
 def visit_list_for(*, site: Site) -> QuerySet[Visit]:
@@ -62,7 +64,15 @@ def visit_csv_rows(
         props, visitor = row[-2], row[-1]
         if props_as_text:
             props = json.dumps(props, ensure_ascii=False, sort_keys=True) if props else ""
-        yield (row[0].isoformat(), *row[1:-2], props, _pseudonym(key, visitor))
+        amount = row[_AMOUNT]  # as written ("12.50"), in JSON lines too
+        yield (
+            row[0].isoformat(),
+            *row[1:_AMOUNT],
+            None if amount is None else str(amount),
+            *row[_AMOUNT + 1 : -2],
+            props,
+            _pseudonym(key, visitor),
+        )
 
 
 def _pseudonym(key: bytes, visitor_hash: int) -> str:

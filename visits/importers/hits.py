@@ -43,6 +43,7 @@ class ImportedHit:
     campaign: dict | None = None  # utm_* as recorded; None: read them from the page's address
     visitor: str = ""  # whatever tells visitors apart in the source; hashed per day, never kept
     visitor_hash: int | None = None  # our own exports carry the hash itself
+    revenue: dict | None = None  # {"amount": "12.50", "currency": "EUR"}, checked like the beacon's
     line: int = 0  # where it came from, for the report
 
 

@@ -65,8 +65,12 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
         except ValueError:
             yield Skipped(line, "malformed row", "props or visitor_hash unreadable")
             continue
+        revenue = None
+        if row.get("revenue_amount") or row.get("revenue_currency"):
+            revenue = {"amount": row.get("revenue_amount"), "currency": row.get("revenue_currency")}
         yield ImportedHit(
             line=line,
+            revenue=revenue,
             timestamp=timestamp,
             key=keys.key(*cells),
             props=props if isinstance(props, dict) else {},

@@ -23,6 +23,7 @@ from visits.ingest.names import browser_name, device_name, os_name
 from visits.ingest.parse import BeaconError, page_url
 from visits.ingest.props import PropertyError, props_clean
 from visits.ingest.referrers import INTERNAL, SOURCE_MAX_LENGTH, referrer_fields
+from visits.ingest.revenue import RevenueError, revenue_clean
 from visits.ingest.url_parts import url_path
 from visits.ingest.visitors import visitor_hash
 from visits.models import EVENT_MAX_LENGTH, PAGEVIEW, URL_MAX_LENGTH, Visit
@@ -189,10 +190,13 @@ def _visit(
     try:
         url = page_url(hit.url)
         props = props_clean(hit.props)
+        revenue = revenue_clean(hit.revenue)
     except BeaconError as error:
         return Skipped(hit.line, "unusable page address", str(error))
     except PropertyError as error:
         return Skipped(hit.line, "unusable properties", str(error))
+    except RevenueError as error:
+        return Skipped(hit.line, "unusable revenue", str(error))
     referrer = clean_text(hit.referrer, URL_MAX_LENGTH)
     local_day = hit.timestamp.astimezone(tz).date()
     continues = visits.continues(hit, local_day)
@@ -215,6 +219,8 @@ def _visit(
         region=clean_text(hit.region, 100),
         city=clean_text(hit.city, 100),
         props=props,
+        revenue_amount=revenue.amount if revenue else None,
+        revenue_currency=revenue.currency if revenue else "",
         **_campaign(hit, url),
         visitor_hash=(
             hit.visitor_hash

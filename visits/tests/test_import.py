@@ -8,6 +8,7 @@ import json
 import zipfile
 from collections import Counter
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -136,6 +137,70 @@ def test_a_full_export_round_trips_every_column(site, owner, history, tmp_path):
     copy = site_create(owner=owner, name="Copy", base_url="https://copy.example.com")
     _import(copy, path, "--format", "ours")
     assert _rows(copy, EXPORT_COLUMNS) == _rows(site, EXPORT_COLUMNS)
+
+
+@pytest.fixture
+def purchases(site):
+    for amount, currency, hash_ in (("12.50", "EUR", 21), ("0.0050", "USD", 22), ("7", "EUR", 21)):
+        VisitFactory(
+            site=site,
+            timestamp=datetime(2026, 3, 5, 10, hash_, tzinfo=UTC),
+            url="https://blog.example.com/checkout",
+            event="purchase",
+            revenue_amount=Decimal(amount),
+            revenue_currency=currency,
+            visitor_hash=hash_,
+        )
+
+
+REVENUE = ("event", "path", "revenue_amount", "revenue_currency")
+
+
+def test_revenue_comes_back_from_the_visits_csv_and_the_full_export(
+    owner_client, site, owner, purchases, tmp_path
+):
+    download = owner_client.get(f"/sites/{site.pk}/visits.csv")
+    path = tmp_path / "visits.csv"
+    path.write_bytes(b"".join(download.streaming_content))
+    header, *lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert sorted(line[header.index("revenue_amount")] for line in lines) == [
+        "0.0050", "12.5000", "7.0000"
+    ]  # fmt: skip
+    copy = site_create(owner=owner, name="Copy", base_url="https://copy.example.com")
+    assert "Imported 3 visits" in _import(copy, path)
+    assert _rows(copy, REVENUE) == _rows(site, REVENUE)
+    assert sum(Visit.objects.filter(site=copy).values_list("revenue_amount", flat=True)) == Decimal(
+        "19.5050"
+    )
+
+    export = tmp_path / "site.csv"
+    export.write_text("".join(site_export_csv(site=site)), encoding="utf-8")
+    other = site_create(owner=owner, name="Other", base_url="https://other.example.com")
+    _import(other, export, "--format", "ours")
+    assert _rows(other, REVENUE) == _rows(site, REVENUE)
+
+
+def test_unusable_revenue_in_our_csv_is_skipped_and_reported(site, tmp_path):
+    header = ["timestamp", "url", "event", "revenue_amount", "revenue_currency"]
+    path = _write(
+        tmp_path,
+        "visits.csv",
+        _csv(
+            [
+                header,
+                ["2026-03-05T10:00:00Z", "https://blog.example.com/a", "purchase", "9.99", "EUR"],
+                ["2026-03-05T10:01:00Z", "https://blog.example.com/a", "purchase", "-3", "EUR"],
+                ["2026-03-05T10:02:00Z", "https://blog.example.com/a", "purchase", "5", "XYZ"],
+                ["2026-03-05T10:03:00Z", "https://blog.example.com/a", "purchase", "5", ""],
+            ]
+        ),
+    )
+    report = _import(site, path)
+    assert "Imported 1 visit" in report
+    assert "unusable revenue" in report
+    assert list(Visit.objects.filter(site=site).values_list(*REVENUE[2:])) == [
+        (Decimal("9.99"), "EUR")
+    ]
 
 
 def test_erased_visits_come_back_from_the_same_file(site, history, tmp_path):
