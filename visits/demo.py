@@ -4,6 +4,7 @@ import hashlib
 import math
 import random
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -93,7 +94,9 @@ EVENTS = [
     ("File Download", [{"url": "{base}/files/guide.pdf"}, {"url": "{base}/files/setup.zip"}], 3),
     ("Outbound Link: Click", [{"url": url} for url in OUTBOUND], 4),
     ("newsletter", [{}], 2),
+    ("purchase", [{"plan": "pro"}, {"plan": "pro"}, {"plan": "team"}], 2),
 ]
+PRICES = {"pro": Decimal("19.00"), "team": Decimal("49.00")}  # a purchase's revenue, in EUR
 ENGAGED_SHARE = 0.8  # visits whose last page sends an engagement ping when left
 EVENT_SHARE = 0.15  # visits that end with a custom event
 VISITS_PER_VISITOR = 2.6
@@ -142,6 +145,12 @@ def demo_visits_create(*, site: Site, visits: int, days: int, now: datetime, see
         if batch:
             visits_insert(batch)
     return created + len(batch)
+
+
+def _revenue(event: str, props: dict) -> dict:
+    if event != "purchase":
+        return {}
+    return {"revenue_amount": PRICES[props["plan"]], "revenue_currency": "EUR"}
 
 
 def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int):
@@ -208,6 +217,7 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
                     city=place[3],
                     screen=screen,
                     props=props,
+                    **_revenue(event, props),
                     **campaign,
                     visitor_hash=_visitor_hash(visitor, at.toordinal()),
                 )

@@ -3,12 +3,14 @@ import io
 import tarfile
 import threading
 from datetime import UTC, datetime
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from sites.models import Site
 from visits.models import Visit
 from visits.tests.geoip_data import BERLIN_V6, LONDON_V4, PRIVATE_V4, UNKNOWN_V4
 
@@ -158,3 +160,27 @@ def test_seed_demo_writes_no_visit_after_now(site, minute):
         call_command("seed_demo", "--site", str(site.pk), "--visits", "2000", "--days", "2")
     assert Visit.objects.filter(site=site).count() == 2000
     assert not Visit.objects.filter(site=site, timestamp__gt=now).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_purchases_with_revenue_and_a_revenue_goal():
+    with time_machine.travel(datetime(2026, 3, 10, 14, tzinfo=UTC), tick=False):
+        call_command("seed_demo", "--visits", "3000", "--days", "7", stdout=io.StringIO())
+    site = Site.objects.get(name="Demo site")
+    goal = site.goals.get(value="purchase")
+    assert (goal.kind, goal.currency) == ("event", "EUR")
+    purchases = list(
+        Visit.objects.filter(site=site, event="purchase").values_list(
+            "props", "revenue_amount", "revenue_currency"
+        )
+    )
+    assert purchases
+    prices = {"pro": Decimal("19.00"), "team": Decimal("49.00")}
+    assert all(
+        amount == prices[props["plan"]] and code == "EUR" for props, amount, code in purchases
+    )
+    assert (
+        not Visit.objects.filter(site=site, revenue_amount__isnull=False)
+        .exclude(event="purchase")
+        .exists()
+    )

@@ -185,7 +185,12 @@ def test_seed_demo_creates_owner_site_and_rollups():
     goals = visit_goals(
         site=site, period=period, filters={}, now=timezone.now(), total_visitors=totals.visitors
     )
-    assert [goal.name for goal in goals] == ["Read the docs", "Saw pricing", "Signed up"]
+    assert [goal.name for goal in goals] == [
+        "Purchased",
+        "Read the docs",
+        "Saw pricing",
+        "Signed up",
+    ]
     assert all(0 < goal.visitors <= goal.completions for goal in goals)
     assert all(0 < goal.rate < 100 for goal in goals)
 

@@ -17,6 +17,7 @@ DEMO_GOALS = [
     ("Signed up", "event", "signup"),
     ("Saw pricing", "page", "/pricing"),
     ("Read the docs", "page", "/docs/*"),
+    ("Purchased", "event", "purchase", "EUR"),
 ]
 
 
@@ -61,6 +62,6 @@ class Command(BaseCommand):
         owner = user_register(email=email, password=password, name="Demo owner")
         self.stdout.write(f"Demo owner: {email}  password: {password}")
         site = site_create(owner=owner, name="Demo site", base_url="https://demo.example.com")
-        for name, kind, value in DEMO_GOALS:
-            goal_create(site=site, name=name, kind=kind, value=value)
+        for name, kind, value, *currency in DEMO_GOALS:
+            goal_create(site=site, name=name, kind=kind, value=value, currency="".join(currency))
         return site
