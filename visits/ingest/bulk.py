@@ -42,7 +42,7 @@ def visits_insert(named_rows: Sequence[VisitRow], columns: Sequence[str] = COLUM
     if connection.vendor == "postgresql" and len(rows) > 1:
         # COPY adapts the values in C: a multi-row INSERT would spend the worker's GIL on it.
         with transaction.atomic(using=alias):
-            _copy_rows(connection, rows, columns)
+            copy_rows(connection, rows, columns)
         return
     for start in range(0, len(rows), MAX_ROWS_PER_STATEMENT):
         chunk = rows[start : start + MAX_ROWS_PER_STATEMENT]
@@ -55,10 +55,13 @@ def visits_insert(named_rows: Sequence[VisitRow], columns: Sequence[str] = COLUM
             _execute_reconnecting(connection, sql, params)
 
 
-def _copy_rows(connection, rows: Sequence[tuple], columns: Sequence[str]) -> None:
+def copy_rows(
+    connection, rows: Sequence[tuple], columns: Sequence[str], *, table: str = ""
+) -> None:
+    """COPY rows into `table` (the visits' by default) on PostgreSQL."""
     quote = connection.ops.quote_name
     statement = "COPY {} ({}) FROM STDIN".format(
-        quote(Visit._meta.db_table), ", ".join(quote(column) for column in columns)
+        quote(table or Visit._meta.db_table), ", ".join(quote(column) for column in columns)
     )
     # The driver's own cursor raises the driver's errors: make them Django's, as elsewhere.
     with (

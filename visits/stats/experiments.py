@@ -9,11 +9,10 @@ after that moment, the same day. The dashboard's period and filters apply to bot
 import re
 from dataclasses import dataclass
 
-from django.db.models.functions import TruncDate
-
 from sites.models import Experiment, Goal, Site
 from visits.models import PAGEVIEW, RESERVED_EVENTS
 from visits.stats.filters import visits_matching
+from visits.stats.local_day import LocalDate
 from visits.stats.periods import Period
 from visits.stats.proportions import two_proportion_z_test, wilson_interval
 
@@ -78,7 +77,7 @@ def experiment_report(
     visits = (
         visits_matching(site=site, filters=filters)
         .filter(timestamp__gte=period.start, timestamp__lt=period.end)
-        .annotate(day=TruncDate("timestamp", tzinfo=period.tz))
+        .annotate(day=LocalDate("timestamp", tzinfo=period.tz))
     )
     assigned = _assignments(visits, experiment.variant_property)
     converted: set[tuple] = set()

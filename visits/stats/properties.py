@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import DateField, F, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast
+
+from visits.stats.local_day import LocalDate
 
 
 def prop_pair(key: str, value: str) -> str:
@@ -33,7 +35,7 @@ def property_rows(
     and PostgreSQL unnest JSON differently."""
     with_props = queryset.exclude(props={})
     if by_day:
-        with_props = with_props.annotate(day=TruncDate("timestamp", tzinfo=tz))
+        with_props = with_props.annotate(day=LocalDate("timestamp", tzinfo=tz))
     else:
         with_props = with_props.annotate(day=Value(None, output_field=DateField()))
     with_props = with_props.annotate(split=F(split) if split else Value(""))

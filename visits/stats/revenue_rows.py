@@ -15,10 +15,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.db.models.functions import TruncDate
 
 from visits.models import ENGAGEMENT, Visit
 from visits.stats.dimensions import TOTAL
+from visits.stats.local_day import LocalDate
 
 # The dimensions revenue is broken down by: the dashboard's names and their fields.
 ARRIVAL_DIMENSIONS = {
@@ -48,7 +48,7 @@ def revenue_rows(
 ) -> list[RevenueRow]:
     """The queryset's revenue per day, event, currency and dimension value (of only `events`,
     when given)."""
-    local = queryset.annotate(day=TruncDate("timestamp", tzinfo=tz))
+    local = queryset.annotate(day=LocalDate("timestamp", tzinfo=tz))
     with_revenue = local if events is None else local.filter(event__in=events)
     earned = list(
         with_revenue.exclude(revenue_currency="")

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
 
 from sites.models import Site
 from visits.ingest.referrers import INTERNAL
@@ -34,9 +33,11 @@ from visits.stats.dimensions import (
     TAGGED_ONLY,
     TOTAL,
 )
+from visits.stats.local_day import LocalDate
 from visits.stats.periods import local_bounds
 from visits.stats.properties import property_rows
 from visits.stats.revenue_rows import revenue_rows
+from visits.stats.rollup_write import rollup_rows_insert
 from visits.stats.sessions import ENTRY, EXIT, Session, session_figures, sessions_of
 
 # Rows of these dimensions also carry the country name, to label them.
@@ -104,7 +105,7 @@ def daily_rows(
     elif dimension in TAGGED_ONLY:
         queryset = queryset.exclude(**{DIMENSIONS[dimension]: ""})
     if by_day:
-        queryset = queryset.annotate(day=TruncDate("timestamp", tzinfo=tz))
+        queryset = queryset.annotate(day=LocalDate("timestamp", tzinfo=tz))
     figures = {
         "visitors": Count("visitor_hash", distinct=True),
         "pageviews": Count("id", filter=Q(event=PAGEVIEW)),
@@ -212,13 +213,16 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
                 for n in range(day_count)
                 if first_day + timedelta(days=n) not in seen
             ]
-        rollups += [DailyRollup(site=site, dimension=dimension, **_figures_of(row)) for row in rows]
+        rollups += [
+            {"site_id": site.pk, "dimension": dimension, **_figures_of(row)} for row in rows
+        ]
     day_count = (last_day - first_day).days + 1
     rollup_forget(site=site, days={first_day + timedelta(days=n) for n in range(day_count)})
-    DailyRollup.objects.bulk_create(rollups, batch_size=2000)
-    revenue = [RevenueRollup(site=site, **vars(row)) for row in revenue_rows(visits, tz=tz)]
-    RevenueRollup.objects.bulk_create(revenue, batch_size=2000)
-    written = len(rollups) + len(revenue)
+    written = rollup_rows_insert(model=DailyRollup, rows=rollups)
+    written += rollup_rows_insert(
+        model=RevenueRollup,
+        rows=({"site_id": site.pk, **vars(row)} for row in revenue_rows(visits, tz=tz)),
+    )
     for offset in range(0, day_count, FILTERED_CHUNK_DAYS):
         chunk_first = first_day + timedelta(days=offset)
         chunk_last = min(last_day, chunk_first + timedelta(days=FILTERED_CHUNK_DAYS - 1))
@@ -260,18 +264,17 @@ def _filtered_build(*, site: Site, visits: QuerySet[Visit], tz: ZoneInfo) -> int
                 split=name,
             )
             rollups += [
-                FilteredRollup(
-                    site=site,
-                    filter=name,
-                    filter_key=filter_key(row.filter_value),
-                    filter_value=row.filter_value,
-                    dimension=dimension,
+                {
+                    "site_id": site.pk,
+                    "filter": name,
+                    "filter_key": filter_key(row.filter_value),
+                    "filter_value": row.filter_value,
+                    "dimension": dimension,
                     **_figures_of(row),
-                )
+                }
                 for row in rows
             ]
-        FilteredRollup.objects.bulk_create(rollups, batch_size=2000)
-        written += len(rollups)
+        written += rollup_rows_insert(model=FilteredRollup, rows=rollups)
     return written
 
 

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import connections
 from django.db.models import F, QuerySet, Value
-from django.db.models.functions import TruncDate
 
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
+from visits.stats.local_day import LocalDate
 
 SESSION_GAP = timedelta(minutes=30)
 ENTRY = "entry"
@@ -94,7 +94,7 @@ def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo, split: str = "") -> 
     inner = (
         queryset.order_by()
         .annotate(
-            day=TruncDate("timestamp", tzinfo=tz),
+            day=LocalDate("timestamp", tzinfo=tz),
             split=F(split) if split else Value(""),
         )
         .values_list("day", "split", "visitor_hash", "timestamp", "path", "event", "id")
