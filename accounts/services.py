@@ -20,8 +20,9 @@ _EMAIL_CHANGE_SALT = "accounts.email_change"
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str, name: str = "") -> User:
-    """Create an owner who manages their own sites in the pages and in the admin."""
+def user_register(*, email: str, password: str | None, name: str = "") -> User:
+    """Create an owner who manages their own sites in the pages and in the admin; without a
+    password (single sign-on), the account can't log in with one."""
     user = User.objects.create_user(email=email, password=password, name=name, is_staff=True)
     group, _ = Group.objects.get_or_create(name=SITE_OWNERS_GROUP)
     user.groups.add(group)

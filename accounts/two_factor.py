@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from accounts.models import User
+from accounts.sso import sso_session
 from accounts.two_factor_models import RecoveryCode, RecoveryCodeDevice, recovery_code_digest
 
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -63,9 +64,10 @@ def two_factor_enabled(*, user: User) -> bool:
 
 def second_step_due(request: HttpRequest) -> str | None:
     """What this session must do before anything else: "verify" (enter a code), "setup"
-    (staff under REQUIRE_2FA without an authenticator), or None."""
+    (staff under REQUIRE_2FA without an authenticator), or None. A single sign-on session is
+    asked for neither: the identity provider owns that login, and its own second factor."""
     user = request.user
-    if not user.is_authenticated:
+    if not user.is_authenticated or sso_session(request):
         return None
     if getattr(user, "is_verified", None) and user.is_verified():
         return None

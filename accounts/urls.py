@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import sso_views, views
 
 app_name = "accounts"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("sso/login/", sso_views.SingleSignOnStartView.as_view(), name="sso_login"),
+    path("sso/callback/", sso_views.SingleSignOnCallbackView.as_view(), name="sso_callback"),
     path("", views.AccountView.as_view(), name="account"),
     path("email/<str:token>/", views.EmailConfirmView.as_view(), name="email_confirm"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -17,6 +17,7 @@ from accounts.addresses import request_limit_key
 from accounts.forms import AccountForm, LoginForm, RegistrationForm
 from accounts.ratelimits import rate_limited
 from accounts.services import email_change_confirm, email_change_request, user_register
+from accounts.sso import sso_enabled
 
 
 class RegisterView(CreateView):
@@ -71,6 +72,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
     extra_context = {"title": "Log in"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sso_enabled=sso_enabled(), **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -173,7 +173,16 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OpenID Connect); it answers nothing while OIDC_ISSUER is empty.
+    "accounts.sso_backend.SingleSignOnBackend",
 ]
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ALLOWED_DOMAINS = [domain.lower() for domain in env.list("OIDC_ALLOWED_DOMAINS", default=[])]
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=True)
+if OIDC_ISSUER and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET).")
 
 # Brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one account
 # from one address, that pair is refused with a 429 for the cool-off time, right password or not.
