@@ -8,6 +8,7 @@ import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import IntegrityError, transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.models import normalize_email_address
@@ -97,7 +98,12 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
                 f"No account uses {email}: ask a site owner to invite you, then sign in again."
             )
         name = str(claims.get("name") or "")[:150]
-        return user_register(email=email, password=None, name=name)
+        try:
+            with transaction.atomic():
+                return user_register(email=email, password=None, name=name)
+        except IntegrityError:
+            # The same person's first sign-in in two tabs at once: the other made the account.
+            return self.UserModel.objects.get(email__iexact=email)
 
     def get_user(self, user_id):
         user = super().get_user(user_id)

@@ -262,3 +262,21 @@ def test_discovery_is_fetched_once_and_cached(client, sso, owner, monkeypatch):
 
     assert not [url for url in calls if url.endswith("/.well-known/openid-configuration")]
     assert client.session["_auth_user_id"] == str(owner.pk)
+
+
+@pytest.mark.django_db
+def test_two_first_sign_ins_at_once_share_one_account(client, sso, monkeypatch):
+    # The other tab's sign-in makes the account between this one's check and its insert.
+    from accounts import sso_backend
+    from accounts.services import user_register
+
+    def allowed_then_the_other_tab(**kwargs):
+        user_register(email="twice@example.com", password=None, name="Other tab")
+        return True
+
+    monkeypatch.setattr(sso_backend, "signup_allowed", allowed_then_the_other_tab)
+    response = sign_in(client, sso, email="twice@example.com", name="Twice")
+    assert response.status_code == 302
+    assert response["Location"] == "/sites/"
+    assert User.objects.filter(email="twice@example.com").count() == 1
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="twice@example.com").pk)
