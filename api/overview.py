@@ -21,6 +21,7 @@ class SiteOverviewSerializer(serializers.Serializer):
     last_day = serializers.DateField(source="period.last_day")
     today = serializers.IntegerField(help_text="unique visitors today, in the site's time zone")
     visitors = serializers.IntegerField(help_text="unique visitors in the period")
+    pageviews = serializers.IntegerField(help_text="pageviews in the period")
     previous = serializers.IntegerField(help_text="unique visitors in the period before")
     change = serializers.IntegerField(
         allow_null=True, help_text="percent change of visitors; null with none before"

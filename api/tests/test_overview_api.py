@@ -48,6 +48,7 @@ def test_overview_lists_the_users_sites_with_figures(read_api, sites):
         "last_day": "2026-03-15",
         "today": 1,
         "visitors": 1,
+        "pageviews": 1,
         "previous": 1,
         "change": 0,
         "days": [0, 0, 0, 0, 0, 0, 1],

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from sites.models import Site
-from visits.models import ENGAGEMENT, DailyRollup, Visit
+from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
 from visits.stats.dimensions import TOTAL
 from visits.stats.headline import change_percent
 from visits.stats.periods import Period, local_bounds, period_resolve
@@ -41,6 +41,7 @@ class SiteOverview:
     period: Period
     today: int = 0
     visitors: int = 0
+    pageviews: int = 0
     previous: int = 0
     days: list[int] = field(default_factory=list)  # visitors per day, for the sparkline
 
@@ -95,16 +96,17 @@ def rollups_ensure_for(*, sites: list[Site], first_days: dict[int, date], now: d
             rollup_build(site=site, first_day=missing[0], last_day=missing[-1])
 
 
-def _daily_visitors(*, sites: list[Site], first_days: dict[int, date], now: datetime) -> dict:
-    """{(site id, local day): unique visitors} from each site's first day through today."""
+def _daily_figures(*, sites: list[Site], first_days: dict[int, date], now: datetime) -> dict:
+    """{(site id, local day): (unique visitors, pageviews)} from each site's first day through
+    today: rollups for finished days, raw visits for the rest."""
     finished = {site.pk: last_finished_day(site=site, now=now) for site in sites}
-    visitors = {}
+    figures = {}
     rolled = DailyRollup.objects.filter(
         site__in=sites, dimension=TOTAL, day__gte=min(first_days.values())
-    ).values_list("site_id", "day", "visitors")
-    for site_id, day, count in rolled:
+    ).values_list("site_id", "day", "visitors", "pageviews")
+    for site_id, day, visitors, pageviews in rolled:
         if first_days[site_id] <= day <= finished[site_id]:
-            visitors[(site_id, day)] = count
+            figures[(site_id, day)] = (visitors, pageviews)
     by_zone = defaultdict(list)
     for site in sites:
         by_zone[site.timezone].append(site)
@@ -117,12 +119,15 @@ def _daily_visitors(*, sites: list[Site], first_days: dict[int, date], now: date
             .exclude(event=ENGAGEMENT)
             .annotate(day=TruncDate("timestamp", tzinfo=tz))
             .values("site_id", "day")
-            .annotate(visitors=Count("visitor_hash", distinct=True))
+            .annotate(
+                visitors=Count("visitor_hash", distinct=True),
+                pageviews=Count("id", filter=Q(event=PAGEVIEW)),
+            )
         )
         for row in raw:
             if row["day"] > finished[row["site_id"]]:
-                visitors[(row["site_id"], row["day"])] = row["visitors"]
-    return visitors
+                figures[(row["site_id"], row["day"])] = (row["visitors"], row["pageviews"])
+    return figures
 
 
 def site_overview(
@@ -143,15 +148,15 @@ def site_overview(
     if not sites:
         return []
     rollups_ensure_for(sites=sites, first_days=first_days, now=now)
-    daily = _daily_visitors(sites=sites, first_days=first_days, now=now)
+    daily = _daily_figures(sites=sites, first_days=first_days, now=now)
     overviews = []
     for site in sites:
         period = periods[site.pk]
 
-        def days(first: date, last: date, pk=site.pk) -> list[int]:
+        def days(first: date, last: date, pk=site.pk, figure=0) -> list[int]:
+            count = (last - first).days + 1
             return [
-                daily.get((pk, first + timedelta(days=n)), 0)
-                for n in range((last - first).days + 1)
+                daily.get((pk, first + timedelta(days=n)), (0, 0))[figure] for n in range(count)
             ]
 
         today = now.astimezone(period.tz).date()
@@ -159,8 +164,9 @@ def site_overview(
             SiteOverview(
                 site=site,
                 period=period,
-                today=daily.get((site.pk, today), 0),
+                today=daily.get((site.pk, today), (0, 0))[0],
                 visitors=sum(days(period.first_day, period.last_day)),
+                pageviews=sum(days(period.first_day, period.last_day, figure=1)),
                 previous=sum(days(period.previous_first_day, period.previous_last_day)),
                 days=days(_sparkline_first_day(period), period.last_day),
             )

@@ -75,6 +75,7 @@ def test_overview_shows_each_visible_sites_figures(owner_client, sites):
     blog = next(item for item in response.context["overviews"] if item.site.name == "Blog")
     # A week of daily visitors: one on the 10th, two today.
     assert blog.days == [0, 1, 0, 0, 0, 0, 2]
+    assert blog.pageviews == 4  # two of visitor 1 today, and one each of 2 and 3; no ping
     assert blog.sparkline in html and html.count("<polyline") == 3
 
 
