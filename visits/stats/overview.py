@@ -94,6 +94,7 @@ def rollups_ensure_for(*, sites: list[Site], first_days: dict[int, date], now: d
         ]
         if missing:
             rollup_build(site=site, first_day=missing[0], last_day=missing[-1])
+        site._rollups_ready = (first, last)  # what `rollup_ensure` then needn't check again
 
 
 def _daily_figures(*, sites: list[Site], first_days: dict[int, date], now: datetime) -> dict:

@@ -24,7 +24,13 @@ from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
 from visits.stats.filters import stats_filters_from
 from visits.stats.headline import IN_POINTS, LOWER_IS_BETTER, headline_figures
 from visits.stats.labels import filter_value_label
-from visits.stats.overview import DEFAULT_SORT, SORTS, overview_sorted, site_overview
+from visits.stats.overview import (
+    DEFAULT_SORT,
+    SORTS,
+    overview_sorted,
+    rollups_ensure_for,
+    site_overview,
+)
 from visits.stats.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
 from visits.stats.sessions import sessions_shared
 from visits.stats.worldmap import map_countries
@@ -173,6 +179,11 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
         if chosen is None:
             return context
         totals, previous = combined_totals(chosen=chosen, filters=filters, now=now)
+        rollups_ensure_for(
+            sites=chosen.sites,
+            first_days={pk: period.previous_first_day for pk, period in chosen.periods.items()},
+            now=now,
+        )
         period = chosen.first
         points = combined_timeseries(chosen=chosen, filters=filters, now=now)
         panels = [
