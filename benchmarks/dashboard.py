@@ -342,6 +342,8 @@ def run_overview(args, *, owner, now) -> int:
             site=site, first_day=now.date() - timedelta(days=args.days + 400), last_day=now.date(),
             now=now,
         )  # fmt: skip
+        if number % 10 == 9:
+            print(f"  {number + 1} sites filled", flush=True)
     print(
         f"\n== {args.child}: {args.overview} sites of {args.sizes[0]:,} visits over {args.days} "
         f"days, two time zones (filled and rolled up in {time.perf_counter() - started:.0f} s)"

@@ -136,6 +136,7 @@ def site_overview(
 ) -> list[SiteOverview]:
     """Each site's overview for the period named like the dashboard's (`period_resolve`, in the
     site's own time zone); PeriodError for a period that names none."""
+    period_resolve(key=period_key, tz_name="UTC", now=now, start=start, end=end)  # even for none
     periods = {
         site.pk: period_resolve(
             key=period_key, tz_name=site.timezone, now=now, start=start, end=end

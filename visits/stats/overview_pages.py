@@ -45,6 +45,10 @@ def _period_state(params) -> dict:
     return state
 
 
+def _range(state: dict) -> dict:
+    return {"start": state.get("from", ""), "end": state.get("to", "")}
+
+
 def _periods_nav(state: dict) -> list:
     return [
         (key, label, _link(state, period=key, **{"from": None, "to": None}), SHORTCUTS[key])
@@ -133,11 +137,7 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
         now = timezone.now()
         periods = {
             site.pk: period_resolve(
-                key=state["period"],
-                tz_name=site.timezone,
-                now=now,
-                start=state.get("from", ""),
-                end=state.get("to", ""),
+                key=state["period"], tz_name=site.timezone, now=now, **_range(state)
             )
             for site in self.sites
         }
@@ -150,10 +150,11 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
         state = _period_state(params)
         period_error = ""
         try:
+            period_resolve(key=state["period"], tz_name="UTC", now=now, **_range(state))
             chosen = self._chosen(state) if self.sites else None
         except PeriodError as error:
             period_error, state = str(error), {"period": DEFAULT_PERIOD}
-            chosen = self._chosen(state)
+            chosen = self._chosen(state) if self.sites else None
         if self.sites_value:
             state[SITES_PARAMETER] = ",".join(str(site.pk) for site in self.sites)
         full_state = {**state, **filters}

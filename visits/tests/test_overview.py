@@ -219,3 +219,6 @@ def test_combined_without_sites(client, other_owner):
     Membership.objects.all().delete()
     response = client.get("/sites/all/stats/")
     assert response.status_code == 200
+    assert response.context["sites"] == []
+    assert client.get("/sites/all/stats/?period=nope").status_code == 400
+    assert client.get("/sites/?period=nope").status_code == 400
