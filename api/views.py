@@ -17,6 +17,7 @@ from api.conversions import SiteConversionsMixin
 from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
 from api.journeys import SiteJourneysMixin
+from api.overview import SiteOverviewMixin
 from api.permissions import token_may_add_sites, token_site_check, token_sites_filter
 from api.revenue import SiteRevenueMixin
 from api.schema import SCOPES_NOTE
@@ -47,6 +48,7 @@ from sites.services import site_create, site_delete, site_update
     ),
 )
 class SiteViewSet(
+    SiteOverviewMixin,
     SiteFiguresMixin,
     SiteGoalsMixin,
     SiteRevenueMixin,

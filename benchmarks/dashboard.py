@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/dashboard.py                     # both databases, 1,000,000 visits
     .venv/bin/python benchmarks/dashboard.py --database sqlite --visits 200000
     .venv/bin/python benchmarks/dashboard.py --visits 25000,500000 --days 60   # growth x20
+    .venv/bin/python benchmarks/dashboard.py --overview 50 --visits 5000 --days 60  # all sites
 
 Each database gets a fresh, throwaway database with one site per size in `--visits` (one
 owner); visits come from `seed_demo`'s generator over `--days` days, then daily rollups are
@@ -15,6 +16,10 @@ three reports, at the largest size. A baseline query
 (counting the site's visits) runs in the same process, so ratios survive a noisy machine.
 Exits non-zero when a panel is over 200 ms or, with two sizes or more, a view in FLAT_VIEWS grows
 more than x2.
+
+With `--overview N` it times the all-sites pages instead: N sites of the first size in `--visits`
+each, then `/sites/` (OVERVIEW_PAGES), the combined dashboard and the API's overview, with the
+queries each takes; non-zero when `/sites/` is over OVERVIEW_GOAL_MS.
 """
 
 import argparse
@@ -47,6 +52,14 @@ REPORT_PAGES = {
 }
 # Views whose time should follow what they show, not what the site has stored.
 FLAT_VIEWS = ("period=12mo", "period=30d&country=US", "period=30d&country=US&page=/")
+OVERVIEW_PAGES = (
+    "/sites/?period=30d",
+    "/sites/?period=7d&sort=change",
+    "/api/v1/sites/overview/?period=30d",
+    "/sites/all/stats/?period=30d",
+    "/sites/all/stats/?period=30d&country=US",
+)
+OVERVIEW_GOAL_MS = 300
 POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -60,6 +73,9 @@ def main() -> int:
     )
     parser.add_argument("--days", type=int, default=400, help="spread over D days (400)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--overview", type=int, default=0, help="time the all-sites pages over N sites instead"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     try:
@@ -94,6 +110,8 @@ def main() -> int:
                 str(args.days),
                 "--repeat",
                 str(args.repeat),
+                "--overview",
+                str(args.overview),
             ]
             failures += subprocess.run(command, env=env, cwd=PROJECT, check=False).returncode
     return 1 if failures else 0
@@ -172,6 +190,8 @@ def run_child(args) -> int:
     call_command("migrate", verbosity=0)
     owner = user_register(email="bench@example.com", password="benchmark passphrase 1")
     now = timezone.now()
+    if args.overview:
+        return run_overview(args, owner=owner, now=now)
     sites = []
     for number, size in enumerate(args.sizes):
         site = site_create(
@@ -296,6 +316,52 @@ def run_child(args) -> int:
             + f" (goal x{FLAT_GOAL:g} or less)"
         )
     return 0 if flat and slowest[2] <= PANEL_GOAL_MS else 1
+
+
+def run_overview(args, *, owner, now) -> int:
+    """N sites of one size: the all-sites list, its API and the combined dashboard, timed."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from sites.services import site_create
+    from visits.demo import demo_visits_create
+    from visits.stats.rollups import rollup_ensure
+
+    started = time.perf_counter()
+    for number in range(args.overview):
+        site = site_create(
+            owner=owner,
+            name=f"Bench {number:02}",
+            base_url=f"https://bench{number}.example",
+            timezone="Europe/Berlin" if number % 2 else "America/New_York",
+        )
+        demo_visits_create(site=site, visits=args.sizes[0], days=args.days, now=now, seed=number)
+        # As far back as the pages timed read: 30 days and the 30 before.
+        rollup_ensure(
+            site=site, first_day=now.date() - timedelta(days=max(args.days, 61)),
+            last_day=now.date(), now=now,
+        )  # fmt: skip
+        if number % 10 == 9:
+            print(f"  {number + 1} sites filled", flush=True)
+    print(
+        f"\n== {args.child}: {args.overview} sites of {args.sizes[0]:,} visits over {args.days} "
+        f"days, two time zones (filled and rolled up in {time.perf_counter() - started:.0f} s)"
+    )
+    client = Client()
+    client.force_login(owner)
+    print(f"\n{'page':<42} {'queries':>7} {'min':>7} {'median':>7} {'max':>7}  ms")
+    medians = {}
+    for url in OVERVIEW_PAGES:
+        assert client.get(url).status_code == 200  # warm
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        runs = timed(lambda u=url: client.get(u), args.repeat)
+        medians[url] = statistics.median(runs)
+        print(f"{url:<42} {len(queries):>7} {spread(runs)}")
+    listed = max(median for url, median in medians.items() if url.startswith("/sites/?"))
+    print(f"\nslowest /sites/: {listed:.1f} ms (goal {OVERVIEW_GOAL_MS} ms)")
+    return 0 if listed <= OVERVIEW_GOAL_MS else 1
 
 
 if __name__ == "__main__":

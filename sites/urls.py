@@ -5,6 +5,8 @@ from sites import annotations, funnels, goals, sharing, team, views
 app_name = "sites"
 
 urlpatterns = [
+    # With its figures this page is `visits`' overview, routed first in tracker_project/urls.py;
+    # here it keeps its name, and the plain list for a project without `visits`.
     path("", views.SiteListView.as_view(), name="list"),
     path("new/", views.SiteCreateView.as_view(), name="create"),
     path("<int:pk>/", views.SiteDetailView.as_view(), name="detail"),

@@ -5,6 +5,7 @@ from sites.team import InvitationView
 from sites.views import HomeView, favicon
 from visits.ingest.health import healthz
 from visits.stats import conversion_pages
+from visits.stats.overview_pages import CombinedDashboardView, SiteOverviewView
 from visits.stats.shared import SharedDashboardEmbedView, SharedDashboardView
 
 admin.site.site_header = "Tracker administration"
@@ -18,6 +19,9 @@ urlpatterns = [
     path("accounts/tokens/", include("api.page_urls")),
     path("accounts/two-factor/", include("accounts.two_factor_urls")),
     path("accounts/", include("accounts.urls")),
+    # The list of sites with their figures: the `sites:list` page, drawn by `visits`.
+    path("sites/", SiteOverviewView.as_view()),
+    path("sites/all/stats/", CombinedDashboardView.as_view(), name="combined_dashboard"),
     path("sites/", include("sites.urls")),
     path("sites/<int:site_id>/", include("visits.urls")),
     path("sites/<int:site_id>/tokens/", include("api.site_page_urls")),

@@ -9,6 +9,7 @@ from visits.stats.dimensions import PROPERTY, SESSION_DIMENSIONS
 from visits.stats.figures import figure_rows
 from visits.stats.filters import DIRECT
 from visits.stats.periods import Period
+from visits.stats.rollups import DailyRow
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,16 @@ def visit_breakdown(
 ) -> list[BreakdownRow]:
     """The top values of one dimension by visitors, with pageviews (custom events and their
     properties: event counts; entry and exit pages: visits, bounce rate and duration)."""
+    rows = figure_rows(site=site, period=period, filters=filters, dimension=dimension, now=now)
+    return breakdown_of(rows, dimension=dimension, limit=limit, property_key=property_key)
+
+
+def breakdown_of(
+    rows: list[DailyRow], *, dimension: str, limit: int | None = 10, property_key: str = ""
+) -> list[BreakdownRow]:
+    """Figure rows (of one site or several) summed per value and ranked by visitors."""
     merged: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for row in figure_rows(site=site, period=period, filters=filters, dimension=dimension, now=now):
+    for row in rows:
         if property_key and not row.value.startswith(property_key + "="):
             continue  # dimension=prop narrowed to one property's values
         figures = merged[(row.value, row.label)]
