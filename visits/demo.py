@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from sites.models import Site
-from visits.ingest.bulk import visit_row, visits_insert
+from visits.ingest.bulk import statistics_refresh, visit_row, visits_insert
 from visits.ingest.referrers import referrer_fields
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
 
@@ -144,6 +144,7 @@ def demo_visits_create(*, site: Site, visits: int, days: int, now: datetime, see
                 created, batch = created + len(batch), []
         if batch:
             visits_insert(batch)
+    statistics_refresh(models=[Visit])
     return created + len(batch)
 
 

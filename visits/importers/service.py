@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sites.models import Site
 from visits.importers.hits import ImportedHit, Skipped
-from visits.ingest.bulk import IMPORT_COLUMNS, visit_row, visits_insert
+from visits.ingest.bulk import IMPORT_COLUMNS, statistics_refresh, visit_row, visits_insert
 from visits.ingest.campaigns import CAMPAIGN_FIELDS, CAMPAIGN_MAX_LENGTH, campaign_from_url
 from visits.ingest.channels import channel_for
 from visits.ingest.names import browser_name, device_name, os_name
@@ -32,6 +32,7 @@ from visits.stats.sessions import SESSION_GAP
 from visits.text import clean_text
 
 KEY_LOOKUP_CHUNK = 500
+STATISTICS_AFTER = 10_000  # visits imported at once that change what the planner should know
 FUTURE_MARGIN = timedelta(days=1)
 VISITORS_HELD = 200_000  # visitors whose last hit is remembered before old ones are let go
 
@@ -90,6 +91,8 @@ def visits_import(
         # Rollups of the touched days were made without these visits: rebuild them.
         if report.days and not dry_run:
             rollup_forget(site=site, days=report.days)
+    if report.imported >= STATISTICS_AFTER and not dry_run:
+        statistics_refresh(models=[Visit])
     if progress:
         progress(report)
     return report

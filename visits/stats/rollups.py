@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
 from sites.models import Site
+from visits.ingest.bulk import statistics_refresh
 from visits.ingest.referrers import INTERNAL
 from visits.models import (
     ENGAGEMENT,
@@ -45,6 +46,7 @@ LABEL_FIELDS = {"country": "country", "city": "country"}
 GRACE = timedelta(minutes=5)
 # Filtered rollups are built this many days at a time, so a year's worth never sits in memory.
 FILTERED_CHUNK_DAYS = 31
+STATISTICS_AFTER = 50_000  # rollup rows
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,8 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
         chunk = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
         if chunk.exists():  # a site's quiet months cost one query, not a hundred
             written += _filtered_build(site=site, visits=chunk, tz=tz)
+    if written >= STATISTICS_AFTER:  # a backfill, not a day: the planner must see the new rows
+        statistics_refresh(models=[DailyRollup, FilteredRollup, RevenueRollup])
     return written
 
 
