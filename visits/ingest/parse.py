@@ -119,6 +119,9 @@ def _parse_json(body: bytes) -> dict:
         if key in ("props", "revenue") and isinstance(value, dict):
             parameters[key] = value  # checked by props_clean and revenue_clean
             continue
+        if key in METRIC_PARAMETERS:
+            parameters[key] = value  # a number or garbage: metrics_clean keeps only numbers
+            continue
         if not isinstance(value, str):
             raise BeaconError(f"'{key}' must be a string.")
         parameters[key] = value
