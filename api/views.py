@@ -18,6 +18,7 @@ from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
 from api.journeys import SiteJourneysMixin
 from api.overview import SiteOverviewMixin
+from api.performance import SitePerformanceMixin
 from api.permissions import token_may_add_sites, token_site_check, token_sites_filter
 from api.revenue import SiteRevenueMixin
 from api.schema import SCOPES_NOTE
@@ -52,6 +53,7 @@ class SiteViewSet(
     SiteFiguresMixin,
     SiteGoalsMixin,
     SiteRevenueMixin,
+    SitePerformanceMixin,
     SiteAnnotationsMixin,
     SiteSegmentsMixin,
     SiteConversionsMixin,

@@ -28,6 +28,8 @@ RECORDED_FIELDS = (
 )  # fmt: skip
 # What a custom event earned: kept apart from the fields above, which exports list as they were.
 REVENUE_FIELDS = ("revenue_amount", "revenue_currency")
+# What an engagement ping measured about its page view (see visits.ingest.engagement).
+ENGAGEMENT_FIELDS = ("scroll_depth", "lcp", "inp", "cls", "fcp", "ttfb")
 
 
 class Device(models.TextChoices):
@@ -79,6 +81,14 @@ class Visit(models.Model):
         blank=True,
     )
     revenue_currency = models.CharField("revenue currency", max_length=3, blank=True)
+    # On engagement pings only: the deepest point scrolled to (percent of the page's height)
+    # and the page view's Core Web Vitals, in milliseconds (CLS: a unitless score).
+    scroll_depth = models.PositiveSmallIntegerField("scroll depth (%)", null=True, blank=True)
+    lcp = models.PositiveIntegerField("largest contentful paint (ms)", null=True, blank=True)
+    inp = models.PositiveIntegerField("interaction to next paint (ms)", null=True, blank=True)
+    cls = models.FloatField("cumulative layout shift", null=True, blank=True)
+    fcp = models.PositiveIntegerField("first contentful paint (ms)", null=True, blank=True)
+    ttfb = models.PositiveIntegerField("time to first byte (ms)", null=True, blank=True)
     # A keyed hash of (day's salt, site, address, user agent): the same visitor within one day
     # gives the same number, and once the salt is deleted nobody can recompute it.
     visitor_hash = models.BigIntegerField("visitor", default=0)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from visits import segment_views, views
 from visits.ingest.views import beacon
-from visits.stats import conversion_pages, dashboard
+from visits.stats import conversion_pages, dashboard, performance_page
 
 app_name = "visits"
 
@@ -29,5 +29,10 @@ urlpatterns = [
         name="experiment",
     ),
     path("journeys/", conversion_pages.JourneyReportView.as_view(), name="journeys"),
+    path(
+        "performance/",
+        performance_page.PerformanceReportView.as_view(),
+        name="performance",
+    ),
     path("stats/live", dashboard.DashboardLiveView.as_view(), name="dashboard_live"),
 ]

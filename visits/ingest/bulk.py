@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 
 from django.db import InterfaceError, OperationalError, connections, router, transaction
 
-from visits.models import RECORDED_FIELDS, REVENUE_FIELDS, Visit
+from visits.models import ENGAGEMENT_FIELDS, RECORDED_FIELDS, REVENUE_FIELDS, Visit
 
 # The order of the values in a visit row, everywhere: direct inserts and the spool alike.
-COLUMNS = ("site_id", *RECORDED_FIELDS, *REVENUE_FIELDS, "visitor_hash")
+COLUMNS = ("site_id", *RECORDED_FIELDS, *REVENUE_FIELDS, *ENGAGEMENT_FIELDS, "visitor_hash")
 IMPORT_COLUMNS = (*COLUMNS, "import_key")  # imported visits also keep their source row's digest
 MAX_ROWS_PER_STATEMENT = 500
 

@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, urlsplit
 from accounts.addresses import client_address
 from visits.ingest.agents import Agent, agent_parse
 from visits.ingest.campaigns import screen_class
+from visits.ingest.engagement import PARAMETERS as METRIC_PARAMETERS
+from visits.ingest.engagement import metrics_clean
 from visits.ingest.props import PropertyError, props_clean
 from visits.ingest.revenue import Revenue, RevenueError, revenue_clean
 from visits.models import (
@@ -25,7 +27,7 @@ from visits.text import clean_text
 
 BODY_MAX_BYTES = 64 * 1024
 MAX_FIELDS = 32
-_PARAMETERS = ("url", "referrer", "event", "w", "props", "revenue")
+_PARAMETERS = ("url", "referrer", "event", "w", "props", "revenue", *METRIC_PARAMETERS)
 
 
 class BeaconError(Exception):
@@ -49,6 +51,8 @@ class BeaconHit:
     props: dict = field(default_factory=dict)
     agent: Agent = field(default_factory=Agent)  # what the user agent says, parsed once
     revenue: Revenue | None = None  # what a custom event earned, exactly
+    # An engagement ping's scroll depth and Web Vitals, per column (None: not measured).
+    metrics: dict = field(default_factory=dict)
 
 
 def parse_parameters(
@@ -114,6 +118,9 @@ def _parse_json(body: bytes) -> dict:
             value = str(int(value)) if abs(value) < 1e9 else ""
         if key in ("props", "revenue") and isinstance(value, dict):
             parameters[key] = value  # checked by props_clean and revenue_clean
+            continue
+        if key in METRIC_PARAMETERS:
+            parameters[key] = value  # a number or garbage: metrics_clean keeps only numbers
             continue
         if not isinstance(value, str):
             raise BeaconError(f"'{key}' must be a string.")
@@ -184,6 +191,7 @@ def beacon_parse(
         screen=screen_class(parameters.get("w", "")),
         props=parameters.get("props"),
         revenue=parameters.get("revenue"),
+        metrics=parameters,
     )
 
 
@@ -199,6 +207,7 @@ def hit_build(
     screen: str = "",
     props: object = None,
     revenue: object = None,
+    metrics: dict | None = None,
 ) -> BeaconHit:
     """A hit from raw values, cleaned and cut to the limits: the beacon's and the API's way in.
     The agent is parsed here, once, and travels on the hit. Raises BeaconError for an unusable
@@ -226,4 +235,5 @@ def hit_build(
         props=cleaned_props,
         agent=agent,
         revenue=cleaned_revenue,
+        metrics=metrics_clean(event=event, parameters=metrics or {}),
     )

@@ -53,6 +53,7 @@ def visit_record(
         "revenue_amount": str(hit.revenue.amount) if hit.revenue else None,
         "revenue_currency": hit.revenue.currency if hit.revenue else "",
         **campaign,
+        **hit.metrics,
         "visitor_hash": visitor_hash(
             salt=visitor_salt_for(day=local_day),
             site_id=site.pk,

@@ -16,7 +16,7 @@ from django.db import transaction
 from sites.models import Site
 from visits.ingest.bulk import COLUMNS, visits_insert
 from visits.ingest.referrers import referrer_fields
-from visits.models import DatabaseIdentity, SpoolErasure, SpoolProgress
+from visits.models import ENGAGEMENT_FIELDS, DatabaseIdentity, SpoolErasure, SpoolProgress
 
 logger = logging.getLogger(__name__)
 READ_BYTES = 4 * 1024 * 1024
@@ -54,6 +54,9 @@ def line_decode(values: dict) -> dict:
     row["visitor_hash"] = int(row["visitor_hash"] or 0)
     row["props"] = row["props"] or "{}"
     row["revenue_amount"] = row["revenue_amount"] or None  # absent from lines before revenue
+    for column in ENGAGEMENT_FIELDS:  # absent from lines before engagement metrics
+        if row[column] == "":
+            row[column] = None
     if "channel" not in values:
         # Spooled before visits had a source and channel (an upgrade): derived from the line,
         # the page's own host standing for the site's domains.

@@ -20,6 +20,9 @@ class BreakdownRow:
     count: int  # pageviews; events for events and properties; visits for entry and exit pages
     bounce_rate: int | None = None  # entry and exit pages only
     visit_duration: int | None = None
+    scroll_depth: int | None = (
+        None  # pages only: the average, in percent (visits.stats.performance)
+    )
 
 
 def visit_breakdown(

@@ -171,8 +171,9 @@ def test_dashboard_uses_a_bounded_number_of_queries(
 
     # Per panel: finished days from rollups, today from visits; plus the headline and chart,
     # and today's visits (sessions) for the headline; the chart's notes, the team's segments, the
-    # goals (read once for goals and revenue) and the two-factor check of the session.
-    with django_assert_max_num_queries(2 * (len(PANELS) + 3) + 7):
+    # goals (read once for goals and revenue) and the two-factor check of the session; the
+    # scroll depth of the site (this period and the one before) and of the top pages.
+    with django_assert_max_num_queries(2 * (len(PANELS) + 3) + 9):
         assert owner_client.get(f"/sites/{visits.pk}/stats/?period=12mo").status_code == 200
 
 

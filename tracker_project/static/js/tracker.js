@@ -1,5 +1,7 @@
 /* Tracker snippet: page views, SPA navigations, time on page, custom events with properties
    and revenue, and (with data-track="outbound downloads") link clicks out and file downloads.
+   The engagement ping carries the page view's deepest scroll (percent of the page's height)
+   and, once, its Core Web Vitals read from the browser's own PerformanceObserver.
    No cookies.
    A page opened with #tracker-ignore=on (or =off) stops (or resumes) counting this browser on
    this site, through localStorage["tracker-ignore-<site id>"]. */
@@ -20,11 +22,12 @@
   function optedOut() {
     return ignored || n.doNotTrack == "1" || w.doNotTrack == "1" || n.globalPrivacyControl === true;
   }
-  function send(event, props, revenue) {
+  function send(event, props, revenue, extra) {
     if (optedOut()) return;
     var data = { url: location.href, referrer: d.referrer, event: event || "pageview", w: w.innerWidth };
     if (props) data.props = props;
     if (revenue) data.revenue = revenue;
+    Object.assign(data, extra);
     var body = JSON.stringify(data);
     // A string body goes as text/plain: no CORS preflight, and it survives the page unloading.
     if (!(n.sendBeacon && n.sendBeacon(endpoint, body)) && w.fetch) {
@@ -32,10 +35,36 @@
     }
   }
   function page() {
-    if (location.href !== last) { last = location.href; shown = 1; send(); }
+    if (location.href !== last) { last = location.href; shown = 1; v.scroll = 0; send(); }
   }
-  // When the page is hidden or left, one ping marks the end of the time spent on it.
-  function leave() { if (shown) { shown = 0; send("engagement"); } }
+  // v: what the engagement ping reports. The deepest point seen, in percent of the page's
+  // height (the server rounds and clamps), and the Core Web Vitals from the browser's own
+  // PerformanceObserver: CLS as the sum of shifts not caused by input, INP as the slowest
+  // interaction. An entry type the browser lacks is not sent.
+  var v = { scroll: 0 }, sent;
+  function scrolled() { v.scroll = Math.max(v.scroll, (scrollY + innerHeight) * 100 / d.documentElement.scrollHeight); }
+  w.addEventListener("scroll", scrolled);
+  function observe(type, record) {
+    try {
+      new PerformanceObserver(function (l) { l.getEntries().forEach(record); })
+        .observe({ type: type, buffered: true, durationThreshold: 16 });
+    } catch (e) {}
+  }
+  observe("navigation", function (e) { v.ttfb = e.responseStart; });
+  // Paint entries come in order, the first contentful paint after the first paint.
+  observe("paint", function (e) { v.fcp = e.startTime; });
+  observe("largest-contentful-paint", function (e) { v.lcp = e.startTime; });
+  observe("layout-shift", function (e) { if (!e.hadRecentInput) v.cls = (v.cls || 0) + e.value; });
+  observe("event", function (e) { if (e.interactionId) v.inp = Math.max(v.inp || 0, e.duration); });
+  // When the page is hidden or left, one ping marks the end of the time spent on it, with how
+  // far down it was read and (on the first ping only) how fast it was.
+  function leave() {
+    if (shown) {
+      shown = 0; scrolled();
+      send("engagement", 0, 0, sent ? { scroll: v.scroll } : v);
+      sent = 1;
+    }
+  }
   d.addEventListener("visibilitychange", function () { if (d.visibilityState == "hidden") leave(); else shown = 1; });
   w.addEventListener("pagehide", leave);
   function click(e) {

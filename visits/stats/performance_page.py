@@ -1,0 +1,28 @@
+"""The Performance report: each Core Web Vital's 75th percentile and the average scroll depth,
+for the site and per page, for the dashboard's period and filters (see visits.stats.performance)."""
+
+from sites.access import SiteMixin
+from visits.stats.conversion_pages import ReportPage, _query
+from visits.stats.performance import METRICS, performance_report
+
+
+class PerformanceReport(ReportPage):
+    template_name = "visits/performance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = performance_report(
+            site=self.site, period=context["period"], filters=context["filters"]
+        )
+        state, dashboard = context["state"], context["dashboard"]
+        context.update(
+            title=f"Performance: {context['period'].label.lower()}",
+            metrics=METRICS,
+            report=report,
+            pages=[(row, dashboard + _query(state, page=row.page)) for row in report.pages],
+        )
+        return context
+
+
+class PerformanceReportView(SiteMixin, PerformanceReport):
+    pass
