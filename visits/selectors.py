@@ -28,8 +28,8 @@ CONTRACT_COLUMNS = (
 CSV_COLUMNS = (
     *CONTRACT_COLUMNS,
     "referrer_domain", "browser_version", "screen", "country_code", "utm_source", "utm_medium",
-    "utm_campaign", "utm_term", "utm_content", "revenue_amount", "revenue_currency", "props",
-    "visitor",
+    "utm_campaign", "utm_term", "utm_content", "revenue_amount", "revenue_currency",
+    "scroll_depth", "lcp", "inp", "cls", "fcp", "ttfb", "props", "visitor",
 )  # fmt: skip
 _AMOUNT = CSV_COLUMNS.index("revenue_amount")
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sites.models import Site
 from sites.shields import SHIELD_FIELDS
 from visits.downloads import csv_lines
-from visits.models import RECORDED_FIELDS, REVENUE_FIELDS, Visit
+from visits.models import ENGAGEMENT_FIELDS, RECORDED_FIELDS, REVENUE_FIELDS, Visit
 
 SITE_FIELDS = (
     "id", "name", "base_url", "extra_domains", "allow_localhost", "timezone", "retention_days",
@@ -18,7 +18,7 @@ SITE_FIELDS = (
 GOAL_FIELDS = ("name", "kind", "value", "currency", "created_at")
 EXPORT_FORMATS = ("json", "csv")
 # Every recorded column, in this order: the contract's CSV columns are among them.
-EXPORT_COLUMNS = (*RECORDED_FIELDS, *REVENUE_FIELDS, "visitor_hash")
+EXPORT_COLUMNS = (*RECORDED_FIELDS, *REVENUE_FIELDS, *ENGAGEMENT_FIELDS, "visitor_hash")
 
 
 def _plain(value: object) -> object:

@@ -44,6 +44,7 @@ class ImportedHit:
     visitor: str = ""  # whatever tells visitors apart in the source; hashed per day, never kept
     visitor_hash: int | None = None  # our own exports carry the hash itself
     revenue: dict | None = None  # {"amount": "12.50", "currency": "EUR"}, checked like the beacon's
+    metrics: dict = field(default_factory=dict)  # an engagement ping's, by beacon parameter
     line: int = 0  # where it came from, for the report
 
 

@@ -18,6 +18,7 @@ from visits.importers.hits import (
     parse_time,
     undefuse,
 )
+from visits.ingest.engagement import PARAMETERS
 
 TEXT_COLUMNS = (
     "url", "referrer", "event", "browser", "browser_version", "os", "device", "screen",
@@ -71,6 +72,7 @@ def read(stream: BinaryIO, *, site: Site) -> Iterator[ImportedHit | Skipped]:
         yield ImportedHit(
             line=line,
             revenue=revenue,
+            metrics={name: row[column] for name, column in PARAMETERS.items() if row.get(column)},
             timestamp=timestamp,
             key=keys.key(*cells),
             props=props if isinstance(props, dict) else {},

@@ -19,6 +19,7 @@ from visits.importers.hits import ImportedHit, Skipped
 from visits.ingest.bulk import IMPORT_COLUMNS, statistics_refresh, visit_row, visits_insert
 from visits.ingest.campaigns import CAMPAIGN_FIELDS, CAMPAIGN_MAX_LENGTH, campaign_from_url
 from visits.ingest.channels import channel_for
+from visits.ingest.engagement import metrics_clean
 from visits.ingest.names import browser_name, device_name, os_name
 from visits.ingest.parse import BeaconError, page_url
 from visits.ingest.props import PropertyError, props_clean
@@ -224,6 +225,7 @@ def _visit(
         props=props,
         revenue_amount=revenue.amount if revenue else None,
         revenue_currency=revenue.currency if revenue else "",
+        **metrics_clean(event=hit.event, parameters=hit.metrics),
         **_campaign(hit, url),
         visitor_hash=(
             hit.visitor_hash

@@ -180,6 +180,39 @@ def test_revenue_comes_back_from_the_visits_csv_and_the_full_export(
     assert _rows(other, REVENUE) == _rows(site, REVENUE)
 
 
+METRICS = ("event", "path", "scroll_depth", "lcp", "inp", "cls", "fcp", "ttfb")
+
+
+def test_engagement_measurements_come_back_from_the_visits_csv_and_the_full_export(
+    owner_client, site, owner, tmp_path
+):
+    for minute, (scroll, lcp, cls) in enumerate(((55, 2300, 0.125), (100, None, 0.0))):
+        ping = VisitFactory(
+            site=site,
+            timestamp=datetime(2026, 3, 5, 10, minute, tzinfo=UTC),
+            event="engagement",
+            scroll_depth=scroll,
+            lcp=lcp,
+            inp=180,
+            fcp=900,
+            ttfb=120,
+        )
+        Visit.objects.filter(pk=ping.pk).update(cls=cls)  # `cls` is the factory's own argument
+    VisitFactory(site=site, timestamp=datetime(2026, 3, 5, 10, 5, tzinfo=UTC))  # a pageview
+    download = owner_client.get(f"/sites/{site.pk}/visits.csv")
+    path = tmp_path / "visits.csv"
+    path.write_bytes(b"".join(download.streaming_content))
+    copy = site_create(owner=owner, name="Copy", base_url="https://copy.example.com")
+    assert "Imported 3 visits" in _import(copy, path)
+    assert _rows(copy, METRICS) == _rows(site, METRICS)
+
+    export = tmp_path / "site.csv"
+    export.write_text("".join(site_export_csv(site=site)), encoding="utf-8")
+    other = site_create(owner=owner, name="Other", base_url="https://other.example.com")
+    _import(other, export, "--format", "ours")
+    assert _rows(other, METRICS) == _rows(site, METRICS)
+
+
 def test_unusable_revenue_in_our_csv_is_skipped_and_reported(site, tmp_path):
     header = ["timestamp", "url", "event", "revenue_amount", "revenue_currency"]
     path = _write(
