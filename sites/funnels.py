@@ -23,6 +23,14 @@ class FunnelStepForm(forms.Form):
     prop_key = forms.CharField(max_length=100, required=False, label="Property")
     prop_value = forms.CharField(max_length=500, required=False, label="Property value")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The fields sit in a table row under column headers: a screen reader needs their names.
+        step = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        for name, field in self.fields.items():
+            label = field.label or name.capitalize()
+            field.widget.attrs["aria-label"] = f"Step {step}: {label.lower()}"
+
 
 FunnelStepFormSet = forms.formset_factory(
     FunnelStepForm, extra=FUNNEL_MAX_STEPS, max_num=FUNNEL_MAX_STEPS, validate_max=True

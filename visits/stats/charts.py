@@ -1,5 +1,6 @@
 """A server-drawn SVG chart of the time series: no JavaScript, no third-party library."""
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,33 +74,53 @@ def chart_markers(points: list[Point], notes, *, hourly: bool, slot: float) -> l
     return markers
 
 
-def chart_geometry(points: list[Point], *, hourly: bool, notes=()) -> dict:
-    """Bars for pageviews and a line for visitors, scaled to one shared axis; a marker on each
-    day with notes."""
-    peak = max([1, *(p.pageviews for p in points), *(p.visitors for p in points)])
-    top = axis_top(peak)
+def metric_axis_top(metric, peak: float) -> int:
+    """The axis's top for a metric: whole minutes for durations, else `axis_top`."""
+    if metric.key == "duration" and peak > 60:
+        return axis_top(math.ceil(peak / 60)) * 60
+    return axis_top(math.ceil(peak))
+
+
+def chart_geometry(points: list[Point], *, hourly: bool, notes=(), metric=None) -> dict:
+    """Bars for pageviews and a line for visitors, scaled to one shared axis, or (with a
+    `metric` other than pageviews) bars of that metric alone; a marker on each day with notes."""
+    single = metric is not None and metric.key != "pageviews"
+    if single:
+        values = [metric.value(point) for point in points]
+        peak = max([1, *values])
+        top = metric_axis_top(metric, peak)
+        label = metric.label
+    else:
+        values = [point.pageviews for point in points]
+        peak = max([1, *values, *(p.visitors for p in points)])
+        top = axis_top(peak)
+        label = "{:,}".format
     plot_height = HEIGHT - TOP - BOTTOM
     grid = [
-        GridLine(y=round(TOP + plot_height * (1 - n / 4), 2), label=f"{top * n // 4:,}")
+        GridLine(y=round(TOP + plot_height * (1 - n / 4), 2), label=label(_quarter(top, n)))
         for n in range(5)
     ]
     slot = (WIDTH - LEFT) / max(len(points), 1)
     bars, line, ticks = [], [], []
     every = max(1, len(points) // 8)
-    for index, point in enumerate(points):
+    for index, (point, value) in enumerate(zip(points, values, strict=True)):
         x = LEFT + index * slot
-        bar_height = plot_height * point.pageviews / top
+        bar_height = plot_height * value / top
         when = point.bucket.strftime("%H:%M" if hourly else "%a %d %b")
+        if single:
+            title = f"{when}: {_figure(metric, value)}"
+        else:
+            title = (
+                f"{when}: {_count(point.pageviews, 'pageview')}, "
+                f"{_count(point.visitors, 'visitor')}"
+            )
         bars.append(
             Bar(
                 x=round(x + slot * 0.15, 2),
                 y=round(TOP + plot_height - bar_height, 2),
                 width=round(slot * 0.7, 2),
                 height=round(bar_height, 2),
-                title=(
-                    f"{when}: {_count(point.pageviews, 'pageview')}, "
-                    f"{_count(point.visitors, 'visitor')}"
-                ),
+                title=title,
             )
         )
         line.append(f"{x + slot / 2:.2f},{TOP + plot_height * (1 - point.visitors / top):.2f}")
@@ -119,8 +140,20 @@ def chart_geometry(points: list[Point], *, hourly: bool, notes=()) -> dict:
         "peak": peak,
         "grid": grid,
         "bars": bars,
-        "visitor_line": " ".join(line),
+        "visitor_line": "" if single else " ".join(line),
         "ticks": ticks,
         "label_y": HEIGHT - 6,
         "markers": chart_markers(points, notes, hourly=hourly, slot=slot),
     }
+
+
+def _quarter(top: int, n: int) -> float:
+    """The n-th grid line's value: whole when it can be."""
+    return top * n // 4 if top * n % 4 == 0 else top * n / 4
+
+
+def _figure(metric, value: float) -> str:
+    """'12 visits', '1 visit', '45% bounce rate', '2m 5s visit duration'."""
+    if metric.key in ("visitors", "visits", "pageviews", "events"):
+        return _count(value, metric.noun)
+    return f"{metric.label(value)} {metric.noun}"

@@ -19,6 +19,7 @@ from sites.selectors import annotations_between, role_allows
 from sites.snippet import snippet_context
 from visits.segments import SegmentError, filters_with_segment, segment_filters, segment_list_for
 from visits.stats.breakdowns import visit_breakdown
+from visits.stats.chart_metrics import METRIC_PARAMETER, METRICS, headline_cards, metric_or_default
 from visits.stats.charts import chart_geometry
 from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
 from visits.stats.figures import visit_live, visit_timeseries, visit_totals
@@ -27,6 +28,7 @@ from visits.stats.funnel_filter import DROPPED, DroppedFilterError, dropped_filt
 from visits.stats.goals import visit_goals
 from visits.stats.headline import IN_POINTS, LOWER_IS_BETTER, headline_figures
 from visits.stats.labels import filter_value_label
+from visits.stats.panel_groups import grouped_panels
 from visits.stats.panel_page import (
     PAGE_PARAMETER,
     panel_csv,
@@ -52,31 +54,6 @@ from visits.stats.worldmap import map_countries
 SHORTCUTS = {"day": "d", "yesterday": "e", "7d": "w", "30d": "t", "month": "m", "12mo": "y"}
 
 
-# The dashboard's cards, each a row of tabs over panels; a panel not named here gets its own.
-PANEL_GROUPS = (
-    ("Sources", ("channel", "referrer_source", "referrer", "source", "medium", "campaign")),
-    ("Pages", ("page", "entry", "exit")),
-    ("Locations", ("map", "country", "region", "city")),
-    ("Devices", ("browser", "os", "device", "screen")),
-    ("Events", ("event", "prop")),
-)
-
-
-def _grouped(panels: list[dict]) -> list[dict]:
-    by_name = {panel["dimension"]: panel for panel in panels}
-    groups = [
-        {"title": title, "panels": [by_name[name] for name in names if name in by_name]}
-        for title, names in PANEL_GROUPS
-    ]
-    grouped = {name for _, names in PANEL_GROUPS for name in names}
-    groups += [
-        {"title": panel["title"], "panels": [panel]}
-        for panel in panels
-        if panel["dimension"] not in grouped
-    ]
-    return [group for group in groups if group["panels"]]
-
-
 class DashboardPage(DetailView):
     """The dashboard of `self.object`; subclasses decide who may see which site."""
 
@@ -89,7 +66,7 @@ class DashboardPage(DetailView):
             return self._panel_get(kwargs["dimension"])
         with sessions_shared():  # the headline and the entry and exit panels share visits
             context = self.get_context_data(object=self.object)
-        bad = context["period_error"] or context["segment_error"]
+        bad = context["period_error"] or context["segment_error"] or context["metric_error"]
         return self.render_to_response(context, status=400 if bad else 200)
 
     def dashboard_url(self) -> str:
@@ -124,6 +101,8 @@ class DashboardPage(DetailView):
             except DroppedFilterError as error:
                 segment_error = segment_error or str(error)
         state = {"period": period.key, **filters}
+        if params.get(METRIC_PARAMETER) in METRICS:  # the chart keeps its figure across links
+            state[METRIC_PARAMETER] = params[METRIC_PARAMETER]
         if period.key == "custom":
             state.update({"from": period.first_day.isoformat(), "to": period.last_day.isoformat()})
         return period, period_error, segment_error, filters, state
@@ -188,7 +167,10 @@ class DashboardPage(DetailView):
             site=site, first_day=period.previous_first_day, last_day=period.last_day, now=now
         )
         totals, previous = visit_totals(site=site, period=period, filters=filters, now=now)
-        points = visit_timeseries(site=site, period=period, filters=filters, now=now)
+        metric, metric_error = metric_or_default(self.request.GET)
+        points = visit_timeseries(
+            site=site, period=period, filters=filters, now=now, with_sessions=metric.sessions
+        )
         notes = list(
             annotations_between(site=site, first_day=period.first_day, last_day=period.last_day)
         )
@@ -205,10 +187,12 @@ class DashboardPage(DetailView):
             ],
             clear_filters=_link(state, **dict.fromkeys(filters)),
             filters=self._chips(filters, state),
+            metric=metric,
+            metric_error=metric_error,
             headline=headline_figures(totals, previous),
             lower_is_better=LOWER_IS_BETTER,
             in_points=IN_POINTS,
-            chart=chart_geometry(points, hourly=period.hourly, notes=notes),
+            chart=chart_geometry(points, hourly=period.hourly, notes=notes, metric=metric),
             annotations=notes,
             goals=visit_goals(
                 site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
@@ -248,8 +232,11 @@ class DashboardPage(DetailView):
             panel["max"] = max((row.visitors for row, _ in panel["rows"]), default=0) or 1
             more = self.panel_url(panel["dimension"])
             panel["more"] = f"{more}{_link(state)}" if more else ""
-        context["panel_groups"] = _grouped([world, *context["panels"]])
+        context["panel_groups"] = grouped_panels([world, *context["panels"]])
         context["scroll_depth"] = _scroll_depth(site, period, filters, context["panels"])
+        context["headline_cards"] = headline_cards(
+            context["headline"], metric=metric, link=lambda **changes: _link(state, **changes)
+        )
         if not kwargs.get("shared"):
             context.update(_team_context(site, state, filters))
         return context

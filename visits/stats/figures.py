@@ -19,7 +19,7 @@ from visits.stats.filters import filter_column_value, visits_matching
 from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import DailyRow, daily_rows, filter_key, rollup_ensure
-from visits.stats.sessions import sessions_shared_for, shared_value
+from visits.stats.sessions import hourly_sessions, sessions_shared_for, shared_value
 
 LIVE_WINDOW = timedelta(minutes=5)
 # DailyRow's fields in order, as read from rollups.
@@ -61,6 +61,10 @@ class Point:
     bucket: datetime
     pageviews: int
     visitors: int
+    events: int = 0
+    sessions: int = 0  # visits
+    bounces: int = 0
+    duration: int = 0  # seconds, summed over the visits
 
 
 def figure_rows(
@@ -161,15 +165,27 @@ def visit_totals(
 
 
 def visit_timeseries(
-    *, site: Site, period: Period, filters: dict[str, str], now: datetime
+    *,
+    site: Site,
+    period: Period,
+    filters: dict[str, str],
+    now: datetime,
+    with_sessions: bool = False,
 ) -> list[Point]:
-    """Pageviews and visitors per hour (one-day periods) or per day, gaps filled with zeros."""
+    """Pageviews, visitors and events per hour (one-day periods) or per day, gaps filled with
+    zeros; visits, bounces and durations too `with_sessions` (they cost a walk of the visits)."""
     if period.hourly:
-        return _hourly(site=site, period=period, filters=filters)
+        return _hourly(site=site, period=period, filters=filters, with_sessions=with_sessions)
     by_day = {
         row.day: row
         for row in figure_rows(
-            site=site, period=period, filters=filters, dimension=TOTAL, now=now, by_day=True
+            site=site,
+            period=period,
+            filters=filters,
+            dimension=TOTAL,
+            now=now,
+            by_day=True,
+            with_sessions=with_sessions,
         )
     }
     points = []
@@ -181,31 +197,51 @@ def visit_timeseries(
                 bucket=datetime.combine(day, datetime.min.time(), period.tz),
                 pageviews=row.pageviews if row else 0,
                 visitors=row.visitors if row else 0,
+                events=row.events if row else 0,
+                sessions=row.sessions if row else 0,
+                bounces=row.bounces if row else 0,
+                duration=row.duration if row else 0,
             )
         )
     return points
 
 
-def _hourly(*, site: Site, period: Period, filters: dict[str, str]) -> list[Point]:
+def _hourly(
+    *, site: Site, period: Period, filters: dict[str, str], with_sessions: bool
+) -> list[Point]:
+    hits = visits_matching(site=site, filters=filters).filter(
+        timestamp__gte=period.start, timestamp__lt=period.end
+    )
     rows = (
-        visits_matching(site=site, filters=filters)
-        .filter(timestamp__gte=period.start, timestamp__lt=period.end)
-        .exclude(event=ENGAGEMENT)
+        hits.exclude(event=ENGAGEMENT)
         .annotate(bucket=TruncHour("timestamp", tzinfo=period.tz))
         .values("bucket")
         .annotate(
             pageviews=Count("id", filter=Q(event=PAGEVIEW)),
             visitors=Count("visitor_hash", distinct=True),
+            events=Count("id", filter=~Q(event=PAGEVIEW)),
         )
         .order_by("bucket")
     )
     found = {row["bucket"]: row for row in rows}
+    visits = hourly_sessions(hits, tz=period.tz) if with_sessions else {}
     hours = int((period.end - period.start).total_seconds() // 3600)
     points = []
     for hour in range(hours):
         bucket = (period.start + timedelta(hours=hour)).astimezone(period.tz)
         row = found.get(bucket, {})
-        points.append(Point(bucket, row.get("pageviews", 0), row.get("visitors", 0)))
+        sessions, bounces, duration = visits.get(bucket.replace(tzinfo=None), (0, 0, 0))
+        points.append(
+            Point(
+                bucket,
+                row.get("pageviews", 0),
+                row.get("visitors", 0),
+                events=row.get("events", 0),
+                sessions=sessions,
+                bounces=bounces,
+                duration=duration,
+            )
+        )
     return points
 
 

@@ -19,7 +19,7 @@ from visits.stats.combined import (
     combined_timeseries,
     combined_totals,
 )
-from visits.stats.dashboard import SHORTCUTS, _grouped, _link
+from visits.stats.dashboard import SHORTCUTS, _link
 from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
 from visits.stats.filters import stats_filters_from
 from visits.stats.headline import IN_POINTS, LOWER_IS_BETTER, headline_figures
@@ -31,6 +31,7 @@ from visits.stats.overview import (
     rollups_ensure_for,
     site_overview,
 )
+from visits.stats.panel_groups import grouped_panels
 from visits.stats.periods import DEFAULT_PERIOD, PERIODS, PeriodError, period_resolve
 from visits.stats.sessions import sessions_shared
 from visits.stats.worldmap import map_countries
@@ -222,6 +223,6 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
             points=points,
             chart=chart_geometry(points, hourly=period.hourly),
             panels=panels,
-            panel_groups=_grouped([world, *panels]),
+            panel_groups=grouped_panels([world, *panels]),
         )
         return context

@@ -16,11 +16,12 @@ from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connections
 from django.db.models import F, QuerySet, Value
+from django.db.models.functions import TruncHour
 
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
 from visits.stats.local_day import LocalDate
@@ -227,3 +228,17 @@ def _session_of(day: date, visitor: int, run: list) -> list[Session]:
             exit=run[-1][4],
         )
     ]
+
+
+def hourly_sessions(queryset: QuerySet[Visit], *, tz: ZoneInfo) -> dict[datetime, tuple]:
+    """(visits, bounces, seconds) per local hour (naive wall-clock datetimes) for an hourly
+    chart: a visit that runs past the hour counts in each hour it has hits in."""
+    hours = queryset.annotate(hour=TruncHour("timestamp", tzinfo=tz))
+    figures: dict[datetime, tuple] = {}
+    for session in sessions_of(hours, tz=tz, split="hour"):
+        hour = session.split
+        hour = datetime.fromisoformat(hour) if isinstance(hour, str) else hour
+        hour = hour.astimezone(tz).replace(tzinfo=None) if hour.tzinfo else hour
+        visits, bounces, seconds = figures.get(hour, (0, 0, 0))
+        figures[hour] = (visits + 1, bounces + session.bounced, seconds + session.seconds)
+    return figures

@@ -1,0 +1,25 @@
+"""The dashboard's cards: which panels share a card, as tabs."""
+
+# The dashboard's cards, each a row of tabs over panels; a panel not named here gets its own.
+PANEL_GROUPS = (
+    ("Sources", ("channel", "referrer_source", "referrer", "source", "medium", "campaign")),
+    ("Pages", ("page", "entry", "exit")),
+    ("Locations", ("map", "country", "region", "city")),
+    ("Devices", ("browser", "os", "device", "screen")),
+    ("Events", ("event", "prop")),
+)
+
+
+def grouped_panels(panels: list[dict]) -> list[dict]:
+    by_name = {panel["dimension"]: panel for panel in panels}
+    groups = [
+        {"title": title, "panels": [by_name[name] for name in names if name in by_name]}
+        for title, names in PANEL_GROUPS
+    ]
+    grouped = {name for _, names in PANEL_GROUPS for name in names}
+    groups += [
+        {"title": panel["title"], "panels": [panel]}
+        for panel in panels
+        if panel["dimension"] not in grouped
+    ]
+    return [group for group in groups if group["panels"]]
