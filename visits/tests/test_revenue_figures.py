@@ -197,7 +197,7 @@ def test_the_site_export_keeps_revenue_exact(shop):
     assert all(visit["revenue_amount"] is None for visit in document["visits"]
                if not visit["revenue_currency"])  # fmt: skip
     csv_text = "".join(site_export_csv(site=shop))
-    assert "revenue_amount,revenue_currency,visitor_hash" in csv_text.splitlines()[0]
+    assert "revenue_amount,revenue_currency," in csv_text.splitlines()[0]
 
 
 @pytest.mark.parametrize("tz_name", ["UTC", "America/New_York", "Asia/Kolkata"])

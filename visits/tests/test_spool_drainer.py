@@ -237,7 +237,8 @@ def test_spool_flush_leaves_the_files_to_a_running_drainer(site, tmp_path, setti
 def test_a_drained_spool_closes_a_large_file_and_the_drainer_deletes_it(
     site, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("visits.ingest.spool.ROTATE_BYTES", 1000)
+    # About six rows to a file: ten rows close one file and leave the next one live.
+    monkeypatch.setattr("visits.ingest.spool.ROTATE_BYTES", 3000)
     spool = Spool(tmp_path, drained=True)
     for number in range(10):
         spool.append(row(site, number))
