@@ -1,6 +1,10 @@
 """Engagement figures read from a period's engagement pings (they are not rolled up): the
 average scroll depth, and each Core Web Vital's 75th percentile, rated by Google's thresholds.
 
+A page view sends a ping each time its tab is hidden, each with the deepest point so far, so
+scroll depth is taken once per page and visitor (a visitor is known for one day): the deepest
+of their pings, then averaged. Vitals come with a page view's first ping only.
+
 The 75th percentile is the nearest-rank one: of n measurements in order, the ceil(0.75 n)-th,
 so it is always a value a visitor really had."""
 
@@ -8,7 +12,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
@@ -55,7 +61,7 @@ class Vital:
 @dataclass(frozen=True)
 class PerformanceRow:
     page: str  # the path; "" for the whole site
-    page_views: int  # engagement pings that measured anything
+    page_views: int  # pages and visitors with a measurement
     scroll_depth: int | None  # the average, in percent
     vitals: tuple[Vital, ...]
 
@@ -85,50 +91,80 @@ def _average(values) -> int | None:
     return round(sum(values) / len(values)) if values else None
 
 
+def _deepest(pings: QuerySet[Visit], *keys: str) -> QuerySet:
+    """The deepest scroll of each page and visitor, grouped also by `keys`."""
+    return (
+        pings.filter(scroll_depth__isnull=False)
+        .order_by()
+        .values(*keys, "visitor_hash", "path")
+        .annotate(deepest=Max("scroll_depth"))
+    )
+
+
+def _averaged(deepest: QuerySet, key: str) -> dict:
+    """The average of `deepest` per value of `key`, rounded, in one query."""
+    connection = connections[deepest.db]
+    column = connection.ops.quote_name(key)
+    try:
+        sql, params = deepest.query.sql_with_params()
+    except EmptyResultSet:  # for example no paths asked for
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column}, AVG(deepest) FROM ({sql}) views GROUP BY {column}", params
+        )
+        return {value: round(average) for value, average in cursor.fetchall()}
+
+
 def scroll_depth_averages(*, site: Site, period: Period, filters: dict) -> tuple:
     """The average scroll depth of the period's page views and of the period's before, in
     percent (None where nothing was measured), in one query."""
     pings = visits_matching(site=site, filters=filters).filter(
         event=ENGAGEMENT,
-        scroll_depth__isnull=False,
         timestamp__gte=min(period.previous_start, period.start),
         timestamp__lt=max(period.previous_end, period.end),
     )
     within = Q(timestamp__gte=period.start, timestamp__lt=period.end)
-    before = Q(timestamp__gte=period.previous_start, timestamp__lt=period.previous_end)
-    averages = pings.aggregate(
-        current=Avg("scroll_depth", filter=within), previous=Avg("scroll_depth", filter=before)
+    pings = pings.annotate(
+        current=Case(When(within, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
-    return tuple(
-        None if averages[key] is None else round(averages[key]) for key in ("current", "previous")
-    )
+    averages = _averaged(_deepest(pings, "current"), "current")
+    return averages.get(1), averages.get(0)
 
 
 def page_scroll_depths(
     *, site: Site, period: Period, filters: dict, paths: list[str]
 ) -> dict[str, int]:
     """The average scroll depth of each of `paths` that has one, in percent."""
-    rows = (
-        engagement_pings(site=site, period=period, filters=filters)
-        .filter(path__in=paths, scroll_depth__isnull=False)
-        .values("path")
-        .annotate(average=Avg("scroll_depth"))
-    )
-    return {row["path"]: round(row["average"]) for row in rows}
+    pings = engagement_pings(site=site, period=period, filters=filters).filter(path__in=paths)
+    return _averaged(_deepest(pings), "path")
 
 
 def _row(page: str, measured: list[tuple]) -> PerformanceRow:
-    columns = list(zip(*measured, strict=True)) if measured else [()] * (len(METRICS) + 1)
-    present = [[value for value in column if value is not None] for column in columns]
+    """The figures of `measured`: (visitor and path, scroll, *vitals) of each ping."""
+    deepest: dict[tuple, int] = {}
+    views = set()
+    vitals = [[] for _ in METRICS]
+    for view, scroll, *values in measured:
+        views.add(view)
+        if scroll is not None:
+            deepest[view] = max(scroll, deepest.get(view, scroll))
+        for column, value in zip(vitals, values, strict=True):
+            if value is not None:
+                column.append(value)
     return PerformanceRow(
         page=page,
-        page_views=len(measured),
-        scroll_depth=_average(present[0]),
+        page_views=len(views),
+        scroll_depth=_average(list(deepest.values())),
         vitals=tuple(
             Vital(metric=metric, p75=percentile_75(values), samples=len(values))
-            for metric, values in zip(METRICS, present[1:], strict=True)
+            for metric, values in zip(METRICS, vitals, strict=True)
         ),
     )
+
+
+def _views(measured: list[tuple]) -> int:
+    return len({view for view, *_ in measured})
 
 
 def performance_report(
@@ -142,12 +178,12 @@ def performance_report(
     pings = engagement_pings(site=site, period=period, filters=filters).filter(measured_any)
     by_page: dict[str, list[tuple]] = defaultdict(list)
     everything = []
-    for path, *values in pings.values_list("path", "scroll_depth", *names).iterator(
-        chunk_size=5000
-    ):
-        by_page[path].append(tuple(values))
-        everything.append(tuple(values))
-    ranked = sorted(by_page.items(), key=lambda item: (-len(item[1]), item[0]))[:max_pages]
+    rows = pings.values_list("visitor_hash", "path", "scroll_depth", *names)
+    for visitor, path, *values in rows.iterator(chunk_size=5000):
+        measurement = ((visitor, path), *values)
+        by_page[path].append(measurement)
+        everything.append(measurement)
+    ranked = sorted(by_page.items(), key=lambda item: (-_views(item[1]), item[0]))[:max_pages]
     return PerformanceReport(
         site=_row("", everything), pages=[_row(page, rows) for page, rows in ranked]
     )

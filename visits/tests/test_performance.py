@@ -147,3 +147,24 @@ def test_the_dashboard_without_measurements_shows_a_dash(owner_client, site):
     body = owner_client.get(f"/sites/{site.pk}/stats/").content.decode()
     card = re.search(r'id="scroll-depth">.*?card-value">([^<]*)<', body, re.S)
     assert card.group(1) == "—"
+
+
+def test_a_page_view_with_several_pings_counts_its_deepest_once(owner_client, site):
+    """A tab hidden twice sends two pings (30, then the deepest so far, 80); another visitor's one
+    ping says 40. Per page view that is (80 + 40) / 2 = 60, where averaging pings would say 50."""
+    hour_ago = NOW - timedelta(hours=1)
+    for visitor in (1, 2):
+        VisitFactory(site=site, url=BASE + "/a", timestamp=hour_ago, visitor_hash=visitor)
+    for visitor, scroll in ((1, 30), (1, 80), (2, 40)):
+        VisitFactory(
+            site=site, url=BASE + "/a", event="engagement", timestamp=hour_ago,
+            visitor_hash=visitor, scroll_depth=scroll,
+        )  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        body = owner_client.get(f"/sites/{site.pk}/stats/?period=7d").content.decode()
+        report = owner_client.get(f"/sites/{site.pk}/performance/?period=7d").content.decode()
+    assert re.search(r'id="scroll-depth">.*?card-value">([^<]*)<', body, re.S).group(1) == "60%"
+    pages = re.search(r'id="panel-page".*?</table>', body, re.S).group(0)
+    assert re.findall(r'<td class="num">(\d+)%?</td>\s*</tr>', pages) == ["60"]
+    site_row = re.search(r"Whole site</th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)%", report)
+    assert site_row.groups() == ("2", "60")  # two page views measured, not three pings
