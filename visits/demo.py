@@ -109,8 +109,10 @@ def _choices(rng: random.Random, table: list[tuple], count: int) -> list[tuple]:
     return rng.choices(table, weights=[row[-1] for row in table], k=count)
 
 
-def _visitor_hash(visitor: int, day_ordinal: int) -> int:
-    digest = hashlib.blake2b(f"{visitor}:{day_ordinal}".encode(), digest_size=8).digest()
+def _visitor_hash(site_id: int, visitor: int, day_ordinal: int) -> int:
+    """Per site and day, as real visitor hashes are (`visits.ingest.visitors`)."""
+    message = f"{site_id}:{visitor}:{day_ordinal}".encode()
+    digest = hashlib.blake2b(message, digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -220,7 +222,7 @@ def _demo_visits(*, site: Site, total: int, days: int, now: datetime, seed: int)
                     props=props,
                     **_revenue(event, props),
                     **campaign,
-                    visitor_hash=_visitor_hash(visitor, at.toordinal()),
+                    visitor_hash=_visitor_hash(site.pk, visitor, at.toordinal()),
                 )
                 made += 1
                 referrer, campaign = url, {}  # tags arrive with the entry page only

@@ -1,6 +1,7 @@
-"""Figures of several sites together, for the combined dashboard: the one-site selectors run per
-site and summed. Visitor hashes are per site, so a visitor of two sites counts twice, and every
-additive figure is exactly the sum of the sites' own."""
+"""Figures of several sites together, for the combined dashboard: the one-site selectors run once
+per time zone over all its sites (their days are the same), and those groups summed. Visitor
+hashes are per site, so a visitor of two sites counts twice, and every additive figure is
+exactly the sum of the sites' own."""
 
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -23,6 +24,14 @@ class SitePeriods:
     def first(self) -> Period:
         return self.periods[self.sites[0].pk]
 
+    @property
+    def zones(self) -> list[tuple[list[Site], Period]]:
+        """The sites grouped by time zone, each group with its period."""
+        groups: dict[str, list[Site]] = {}
+        for site in self.sites:
+            groups.setdefault(site.timezone, []).append(site)
+        return [(group, self.periods[group[0].pk]) for group in groups.values()]
+
 
 def totals_added(items: list[Totals]) -> Totals:
     return Totals(
@@ -35,8 +44,8 @@ def combined_totals(
 ) -> tuple[Totals, Totals]:
     """The headline figures of all the sites, and of the period before."""
     pairs = [
-        visit_totals(site=site, period=chosen.periods[site.pk], filters=filters, now=now)
-        for site in chosen.sites
+        visit_totals(site=group[0], sites=group, period=period, filters=filters, now=now)
+        for group, period in chosen.zones
     ]
     return totals_added([pair[0] for pair in pairs]), totals_added([pair[1] for pair in pairs])
 
@@ -47,8 +56,8 @@ def combined_timeseries(
     """Pageviews and visitors per hour or day, summed over the sites bucket by bucket (the n-th
     hour or day of each site's period), labelled as the first site's buckets."""
     series = [
-        visit_timeseries(site=site, period=chosen.periods[site.pk], filters=filters, now=now)
-        for site in chosen.sites
+        visit_timeseries(site=group[0], sites=group, period=period, filters=filters, now=now)
+        for group, period in chosen.zones
     ]
     length = min(len(points) for points in series)  # a DST day has one hour more or less
     return [
@@ -72,8 +81,8 @@ def combined_breakdown(
     """The top values of one dimension over all the sites, each value's figures summed."""
     rows = chain.from_iterable(
         figure_rows(
-            site=site, period=chosen.periods[site.pk], filters=filters, dimension=dimension, now=now
+            site=group[0], sites=group, period=period, filters=filters, dimension=dimension, now=now
         )
-        for site in chosen.sites
+        for group, period in chosen.zones
     )
     return breakdown_of(list(rows), dimension=dimension, limit=limit)

@@ -4,10 +4,17 @@ Unique visitors come from the daily visitor hash, so a period's visitors are the
 unique visitors, as in other cookie-free analytics. Finished days are read from rollups
 (`visits.rollups`), the rest from raw visits; so are views filtered by one rolled-up filter
 (`ROLLED_FILTERS`), while two filters or a rarer one read raw visits throughout.
+
+`figure_rows`, `visit_totals` and `visit_timeseries` also read several sites of one time
+zone together (`sites`, `site` being one of them), for the combined dashboard: one rollup query
+for all of them, whose rows are each site's own, and raw visits site by site, so every figure
+is exactly the sum of the sites' (two sites may hold the same visitor hash, say after an
+import of one's export into the other).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import groupby
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
@@ -78,6 +85,7 @@ def figure_rows(
     last_day: date | None = None,
     by_day: bool = False,
     with_sessions: bool = False,
+    sites: list[Site] | None = None,
 ) -> list[DailyRow]:
     """Rows of one dimension for first_day..last_day (default: the period): rollups for finished
     days when unfiltered or filtered by one rolled-up filter, raw visits for the rest (grouped
@@ -86,9 +94,13 @@ def figure_rows(
     last_day = last_day or period.last_day
     raw_from = first_day
     rows: list[DailyRow] = []
-    rollups = _rollups_for(site=site, filters=filters)
+    group = sites or [site]
+    rollups = _rollups_for(sites=group, filters=filters)
     if rollups is not None:
-        finished = rollup_ensure(site=site, first_day=first_day, last_day=last_day, now=now)
+        finished = min(
+            rollup_ensure(site=one, first_day=first_day, last_day=last_day, now=now)
+            for one in group
+        )
         if finished >= first_day:
             rolled = rollups.filter(
                 dimension=dimension, day__gte=first_day, day__lte=min(finished, last_day)
@@ -96,37 +108,66 @@ def figure_rows(
             rows = [DailyRow(*values) for values in rolled]
             raw_from = finished + timedelta(days=1)
     if raw_from <= last_day:
-        start, end = local_bounds(raw_from, last_day, period.tz)
-        visits = visits_matching(site=site, filters=filters).filter(
-            timestamp__gte=start, timestamp__lt=end
-        )
-        if rollups is None and dimension in PASS_DIMENSIONS:
-            # No rollup holds this view: one read of its rows for every panel of the page (or
-            # just this one, alone), instead of one query per panel walking the same rows.
-            key = ("pass", site.pk, tuple(sorted(filters.items())), raw_from, last_day)
-            shared = shared_value(key, lambda: pass_rows(visits, tz=period.tz))
-            passed = shared or pass_rows(visits, tz=period.tz, dimensions=(dimension,))
-            return rows + passed[dimension]
-        sessions = None
-        if dimension in SESSION_DIMENSIONS or (dimension == TOTAL and with_sessions):
-            key = (site.pk, tuple(sorted(filters.items())), raw_from, last_day)
-            sessions = sessions_shared_for(key, visits, tz=period.tz)
-        rows += daily_rows(
-            visits,
-            tz=period.tz,
-            dimension=dimension,
-            by_day=by_day,
-            with_sessions=with_sessions,
-            sessions=sessions,
-        )
+        for one in group:
+            rows += _raw_rows(
+                site=one,
+                period=period,
+                filters=filters,
+                dimension=dimension,
+                days=(raw_from, last_day),
+                by_day=by_day,
+                with_sessions=with_sessions,
+                one_pass=rollups is None,
+            )
     return rows
 
 
-def _rollups_for(*, site: Site, filters: dict[str, str]) -> QuerySet | None:
+def _raw_rows(
+    *,
+    site: Site,
+    period: Period,
+    filters: dict,
+    dimension: str,
+    days: tuple[date, date],
+    by_day: bool,
+    with_sessions: bool,
+    one_pass: bool,
+) -> list[DailyRow]:
+    """One site's rows of one dimension from raw visits of `days` (first and last)."""
+    start, end = local_bounds(*days, period.tz)
+    visits = visits_matching(site=site, filters=filters).filter(
+        timestamp__gte=start, timestamp__lt=end
+    )
+    if dimension in PASS_DIMENSIONS:
+        # One read of the rows for every panel of the page, instead of one query per panel
+        # walking the same rows: today's for a rolled-up view, all of them where no rollup
+        # holds the view (then also for a panel read alone).
+        key = ("pass", site.pk, tuple(sorted(filters.items())), *days)
+        shared = shared_value(key, lambda: pass_rows(visits, tz=period.tz))
+        if shared is not None:
+            return shared[dimension]
+        if one_pass:
+            return pass_rows(visits, tz=period.tz, dimensions=(dimension,))[dimension]
+    sessions = None
+    if dimension in SESSION_DIMENSIONS or (dimension == TOTAL and with_sessions):
+        key = (site.pk, tuple(sorted(filters.items())), *days)
+        sessions = sessions_shared_for(key, visits, tz=period.tz)
+    return daily_rows(
+        visits,
+        tz=period.tz,
+        dimension=dimension,
+        by_day=by_day,
+        with_sessions=with_sessions,
+        sessions=sessions,
+    )
+
+
+def _rollups_for(*, sites: list[Site], filters: dict[str, str]) -> QuerySet | None:
     """The rollups that hold a view's figures: the daily ones unfiltered, the filtered ones
     for one rolled-up filter; None where only raw visits can tell."""
+    owned = {"site__in": sites} if len(sites) > 1 else {"site": sites[0]}
     if not filters:
-        return DailyRollup.objects.filter(site=site)
+        return DailyRollup.objects.filter(**owned)
     if len(filters) > 1:
         return None
     ((name, value),) = filters.items()
@@ -134,7 +175,7 @@ def _rollups_for(*, site: Site, filters: dict[str, str]) -> QuerySet | None:
         return None
     value = filter_column_value(name, value)
     return FilteredRollup.objects.filter(
-        site=site, filter=name, filter_key=filter_key(value), filter_value=value
+        **owned, filter=name, filter_key=filter_key(value), filter_value=value
     )
 
 
@@ -143,11 +184,17 @@ def _sum(rows: list[DailyRow]) -> Totals:
 
 
 def visit_totals(
-    *, site: Site, period: Period, filters: dict[str, str], now: datetime
+    *,
+    site: Site,
+    period: Period,
+    filters: dict[str, str],
+    now: datetime,
+    sites: list[Site] | None = None,
 ) -> tuple[Totals, Totals]:
     """Headline figures for the period and the period before it."""
     common = {
         "site": site,
+        "sites": sites,
         "period": period,
         "filters": filters,
         "dimension": TOTAL,
@@ -171,23 +218,27 @@ def visit_timeseries(
     filters: dict[str, str],
     now: datetime,
     with_sessions: bool = False,
+    sites: list[Site] | None = None,
 ) -> list[Point]:
     """Pageviews, visitors and events per hour (one-day periods) or per day, gaps filled with
     zeros; visits, bounces and durations too `with_sessions` (they cost a walk of the visits)."""
     if period.hourly:
-        return _hourly(site=site, period=period, filters=filters, with_sessions=with_sessions)
-    by_day = {
-        row.day: row
-        for row in figure_rows(
-            site=site,
-            period=period,
-            filters=filters,
-            dimension=TOTAL,
-            now=now,
-            by_day=True,
-            with_sessions=with_sessions,
-        )
-    }
+        series = [
+            _hourly(site=one, period=period, filters=filters, with_sessions=with_sessions)
+            for one in sites or [site]
+        ]
+        return [_points_added(points) for points in zip(*series, strict=True)]
+    rows = figure_rows(
+        site=site,
+        period=period,
+        filters=filters,
+        dimension=TOTAL,
+        now=now,
+        by_day=True,
+        with_sessions=with_sessions,
+        sites=sites,
+    )
+    by_day = {day: _sum(list(same)) for day, same in groupby(sorted(rows, key=_day), key=_day)}
     points = []
     for offset in range(period.days):
         day = period.first_day + timedelta(days=offset)
@@ -204,6 +255,21 @@ def visit_timeseries(
             )
         )
     return points
+
+
+def _day(row: DailyRow) -> date:
+    return row.day
+
+
+def _points_added(points: tuple[Point, ...]) -> Point:
+    """One bucket's points of several sites, added up."""
+    return Point(
+        bucket=points[0].bucket,
+        **{
+            name: sum(getattr(point, name) for point in points)
+            for name in ("pageviews", "visitors", "events", "sessions", "bounces", "duration")
+        },
+    )
 
 
 def _hourly(
