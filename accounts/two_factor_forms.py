@@ -2,6 +2,8 @@
 
 from django import forms
 
+WRONG_PASSWORD = "wrong_password"  # noqa: S105 (an error code, not a password)
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -42,7 +44,7 @@ class PasswordForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError("That is not your password.", code=WRONG_PASSWORD)
         return password
 
 

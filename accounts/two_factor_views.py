@@ -24,12 +24,19 @@ from accounts.two_factor import (
     two_factor_enabled,
     two_factor_verify,
 )
-from accounts.two_factor_forms import CodeForm, DisableForm, PasswordForm, SetupCodeForm
+from accounts.two_factor_forms import (
+    WRONG_PASSWORD,
+    CodeForm,
+    DisableForm,
+    PasswordForm,
+    SetupCodeForm,
+)
 from accounts.two_factor_lockout import code_failed, code_locked, code_passed
 
 PENDING_KEY = "two_factor_pending_key"
 ACCOUNT = reverse_lazy("accounts:account")
 WRONG = "That code is not right, or was already used."
+WRONG_CODE = "wrong_code"
 THROTTLED = "Too many wrong codes just now: wait a few seconds."
 
 
@@ -153,6 +160,21 @@ class RecoveryCodesView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    # A wrong password or code here counts against the login lockout too, so a borrowed
+    # session can't guess either without limit; once locked out, the session ends.
+    def post(self, request, *args, **kwargs):
+        if code_locked(request=request, user=request.user):
+            logout(request)
+            return HttpResponse(status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        wrong = form.has_error("password", WRONG_PASSWORD) or form.has_error("code", WRONG_CODE)
+        if wrong and code_failed(request=self.request, user=self.request.user):
+            logout(self.request)
+            return HttpResponse(status=429)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         codes = recovery_codes_replace(user=self.request.user)
         return _codes_page(self.request, codes, back=ACCOUNT)
@@ -176,7 +198,7 @@ class TwoFactorDisableView(RecoveryCodesView):
             form.add_error("code", THROTTLED)
             return self.form_invalid(form)
         if device is None:
-            form.add_error("code", WRONG)
+            form.add_error("code", ValidationError(WRONG, code=WRONG_CODE))
             return self.form_invalid(form)
         two_factor_disable(user=user)
         messages.success(self.request, "Two-factor login is off.")

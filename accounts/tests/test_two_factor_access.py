@@ -7,8 +7,11 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tests.two_factor_steps import (
+    ADDRESS,
     CODE_PAGE,
+    DISABLE,
     LOGOUT,
+    NEW_CODES,
     SETUP,
     enter,
     log_in,
@@ -82,6 +85,31 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(client, owner, passwo
     # Neither the right password nor, after it, the right code gets in now.
     assert log_in(client, EMAIL, password).status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_wrong_passwords_and_codes_on_the_turn_off_pages_count_too(client, owner, password, clock):
+    """A session left open is no way round the lockout: guessing the password (or a code) on
+    the pages that turn two-factor off or renew its codes counts like a wrong login."""
+    client.force_login(owner)
+    app, _ = set_up(client)
+
+    def post(path, data):
+        return client.post(path, data, REMOTE_ADDR=ADDRESS)
+
+    assert post(NEW_CODES, {"password": "guess 1"}).status_code == 200
+    assert post(DISABLE, {"password": "guess 2", "code": app.now()}).status_code == 200
+    for _ in range(2):
+        next_step(clock)
+        wrong_code = post(DISABLE, {"password": password, "code": wrong(app)})
+        assert "That code is not right" in wrong_code.content.decode()
+    assert post(DISABLE, {"password": "", "code": ""}).status_code == 200  # not a guess
+    next_step(clock)
+    locked = post(NEW_CODES, {"password": "guess 3"})
+    assert locked.status_code == 429
+    assert "Too many login attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert TOTPDevice.objects.filter(user=owner).exists()
+    assert log_in(client, EMAIL, password).status_code == 429
 
 
 def test_a_right_password_does_not_clear_wrong_codes(client, owner, password, clock):
