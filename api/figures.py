@@ -16,8 +16,9 @@ from api.serializers import (
 )
 from visits.stats.breakdowns import visit_breakdown
 from visits.stats.dimensions import BREAKDOWNS, PROPERTY
-from visits.stats.figures import visit_timeseries, visit_totals
+from visits.stats.figures import visit_totals
 from visits.stats.periods import PeriodError, period_from_params
+from visits.stats.timeseries import visit_timeseries
 
 
 class SiteFiguresMixin:

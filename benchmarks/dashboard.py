@@ -175,12 +175,13 @@ def run_child(args) -> int:
     from visits.stats.breakdowns import visit_breakdown
     from visits.stats.dimensions import PANELS
     from visits.stats.experiments import experiment_report
-    from visits.stats.figures import visit_timeseries, visit_totals
+    from visits.stats.figures import visit_totals
     from visits.stats.funnels import funnel_report
     from visits.stats.journeys import JourneyParams, journey_report
     from visits.stats.periods import period_resolve
     from visits.stats.rollups import rollup_ensure
     from visits.stats.sessions import sessions_shared
+    from visits.stats.timeseries import visit_timeseries
 
     settings.STORAGES = {
         **settings.STORAGES,

@@ -9,8 +9,9 @@ from itertools import chain
 
 from sites.models import Site
 from visits.stats.breakdowns import BreakdownRow, breakdown_of
-from visits.stats.figures import Point, Totals, figure_rows, visit_timeseries, visit_totals
+from visits.stats.figures import Point, Totals, figure_rows, visit_totals
 from visits.stats.periods import Period
+from visits.stats.timeseries import visit_timeseries
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from visits.stats.breakdowns import visit_breakdown
 from visits.stats.chart_metrics import METRIC_PARAMETER, METRICS, headline_cards, metric_or_default
 from visits.stats.charts import chart_geometry
 from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
-from visits.stats.figures import visit_live, visit_timeseries, visit_totals
+from visits.stats.figures import visit_live, visit_totals
 from visits.stats.filters import stats_filters_from
 from visits.stats.funnel_filter import DROPPED, DroppedFilterError, dropped_filter
 from visits.stats.goals import visit_goals
@@ -48,6 +48,7 @@ from visits.stats.revenue import goal_revenue
 from visits.stats.revenue_panel import revenue_panels
 from visits.stats.rollups import rollup_ensure
 from visits.stats.sessions import sessions_shared
+from visits.stats.timeseries import visit_timeseries
 from visits.stats.worldmap import map_countries
 
 # Keys that pick a period on the dashboard, as Plausible's owners know them.

@@ -5,7 +5,7 @@ unique visitors, as in other cookie-free analytics. Finished days are read from 
 (`visits.rollups`), the rest from raw visits; so are views filtered by one rolled-up filter
 (`ROLLED_FILTERS`), while two filters or a rarer one read raw visits throughout.
 
-`figure_rows`, `visit_totals` and `visit_timeseries` also read several sites of one time
+`figure_rows` and `visit_totals` (and `visits.stats.timeseries`) also read several sites of one time
 zone together (`sites`, `site` being one of them), for the combined dashboard: one rollup query
 for all of them, whose rows are each site's own, and raw visits site by site, so every figure
 is exactly the sum of the sites' (two sites may hold the same visitor hash, say after an
@@ -14,10 +14,8 @@ import of one's export into the other).
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import groupby
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncHour
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
@@ -26,7 +24,7 @@ from visits.stats.filters import filter_column_value, visits_matching
 from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import DailyRow, daily_rows, filter_key, rollup_ensure
-from visits.stats.sessions import hourly_sessions, sessions_shared_for, shared_value
+from visits.stats.sessions import sessions_shared_for, shared_value
 
 LIVE_WINDOW = timedelta(minutes=5)
 # DailyRow's fields in order, as read from rollups.
@@ -179,7 +177,7 @@ def _rollups_for(*, sites: list[Site], filters: dict[str, str]) -> QuerySet | No
     )
 
 
-def _sum(rows: list[DailyRow]) -> Totals:
+def sum_rows(rows: list[DailyRow]) -> Totals:
     return Totals(**{name: sum(getattr(row, name) for row in rows) for name in ROLLUP_FIGURES[3:]})
 
 
@@ -202,113 +200,13 @@ def visit_totals(
         "with_sessions": True,
     }
     return (
-        _sum(figure_rows(first_day=period.first_day, last_day=period.last_day, **common)),
-        _sum(
+        sum_rows(figure_rows(first_day=period.first_day, last_day=period.last_day, **common)),
+        sum_rows(
             figure_rows(
                 first_day=period.previous_first_day, last_day=period.previous_last_day, **common
             )
         ),
     )
-
-
-def visit_timeseries(
-    *,
-    site: Site,
-    period: Period,
-    filters: dict[str, str],
-    now: datetime,
-    with_sessions: bool = False,
-    sites: list[Site] | None = None,
-) -> list[Point]:
-    """Pageviews, visitors and events per hour (one-day periods) or per day, gaps filled with
-    zeros; visits, bounces and durations too `with_sessions` (they cost a walk of the visits)."""
-    if period.hourly:
-        series = [
-            _hourly(site=one, period=period, filters=filters, with_sessions=with_sessions)
-            for one in sites or [site]
-        ]
-        return [_points_added(points) for points in zip(*series, strict=True)]
-    rows = figure_rows(
-        site=site,
-        period=period,
-        filters=filters,
-        dimension=TOTAL,
-        now=now,
-        by_day=True,
-        with_sessions=with_sessions,
-        sites=sites,
-    )
-    by_day = {day: _sum(list(same)) for day, same in groupby(sorted(rows, key=_day), key=_day)}
-    points = []
-    for offset in range(period.days):
-        day = period.first_day + timedelta(days=offset)
-        row = by_day.get(day)
-        points.append(
-            Point(
-                bucket=datetime.combine(day, datetime.min.time(), period.tz),
-                pageviews=row.pageviews if row else 0,
-                visitors=row.visitors if row else 0,
-                events=row.events if row else 0,
-                sessions=row.sessions if row else 0,
-                bounces=row.bounces if row else 0,
-                duration=row.duration if row else 0,
-            )
-        )
-    return points
-
-
-def _day(row: DailyRow) -> date:
-    return row.day
-
-
-def _points_added(points: tuple[Point, ...]) -> Point:
-    """One bucket's points of several sites, added up."""
-    return Point(
-        bucket=points[0].bucket,
-        **{
-            name: sum(getattr(point, name) for point in points)
-            for name in ("pageviews", "visitors", "events", "sessions", "bounces", "duration")
-        },
-    )
-
-
-def _hourly(
-    *, site: Site, period: Period, filters: dict[str, str], with_sessions: bool
-) -> list[Point]:
-    hits = visits_matching(site=site, filters=filters).filter(
-        timestamp__gte=period.start, timestamp__lt=period.end
-    )
-    rows = (
-        hits.exclude(event=ENGAGEMENT)
-        .annotate(bucket=TruncHour("timestamp", tzinfo=period.tz))
-        .values("bucket")
-        .annotate(
-            pageviews=Count("id", filter=Q(event=PAGEVIEW)),
-            visitors=Count("visitor_hash", distinct=True),
-            events=Count("id", filter=~Q(event=PAGEVIEW)),
-        )
-        .order_by("bucket")
-    )
-    found = {row["bucket"]: row for row in rows}
-    visits = hourly_sessions(hits, tz=period.tz) if with_sessions else {}
-    hours = int((period.end - period.start).total_seconds() // 3600)
-    points = []
-    for hour in range(hours):
-        bucket = (period.start + timedelta(hours=hour)).astimezone(period.tz)
-        row = found.get(bucket, {})
-        sessions, bounces, duration = visits.get(bucket.replace(tzinfo=None), (0, 0, 0))
-        points.append(
-            Point(
-                bucket,
-                row.get("pageviews", 0),
-                row.get("visitors", 0),
-                events=row.get("events", 0),
-                sessions=sessions,
-                bounces=bounces,
-                duration=duration,
-            )
-        )
-    return points
 
 
 def visit_live(*, site: Site, now: datetime) -> dict[str, int]:

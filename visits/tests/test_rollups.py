@@ -14,11 +14,12 @@ from visits.models import DailyRollup, FilteredRollup, Visit
 from visits.stats import figures as stats
 from visits.stats.breakdowns import visit_breakdown
 from visits.stats.dimensions import BREAKDOWNS, DIMENSIONS, ROLLED_FILTERS
-from visits.stats.figures import visit_timeseries, visit_totals
+from visits.stats.figures import visit_totals
 from visits.stats.filters import DIRECT
 from visits.stats.goals import visit_goals
 from visits.stats.periods import period_resolve
 from visits.stats.rollups import rollup_build, rollup_ensure
+from visits.stats.timeseries import visit_timeseries
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db

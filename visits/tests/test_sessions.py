@@ -11,9 +11,10 @@ import time_machine
 from sites.services import site_create
 from visits.models import ENGAGEMENT, Visit
 from visits.stats.breakdowns import visit_breakdown
-from visits.stats.figures import visit_timeseries, visit_totals
+from visits.stats.figures import visit_totals
 from visits.stats.periods import period_resolve
 from visits.stats.sessions import sessions_of
+from visits.stats.timeseries import visit_timeseries
 from visits.tests.conftest import BROWSER_UA
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import pytest
 from sites.services import site_create
 from visits.models import DailyRollup
 from visits.stats.breakdowns import visit_breakdown
-from visits.stats.figures import visit_live, visit_timeseries, visit_totals
+from visits.stats.figures import visit_live, visit_totals
 from visits.stats.periods import period_resolve
+from visits.stats.timeseries import visit_timeseries
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)  # 11:00 on 15 March in New York (EDT)
