@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import sso_views, views
+from accounts import password_reset, sso_views, views
 
 app_name = "accounts"
 
@@ -13,4 +13,20 @@ urlpatterns = [
     path("", views.AccountView.as_view(), name="account"),
     path("email/<str:token>/", views.EmailConfirmView.as_view(), name="email_confirm"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        password_reset.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        password_reset.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

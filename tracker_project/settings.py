@@ -201,6 +201,7 @@ AXES_HANDLER = "accounts.two_factor_lockout.TwoFactorAxesHandler"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 REGISTER_RATE_LIMIT = rate_setting("REGISTER_RATE_LIMIT", default="10/h")
 INVITE_RATE_LIMIT = rate_setting("INVITE_RATE_LIMIT", default="30/h")
+PASSWORD_RESET_RATE_LIMIT = rate_setting("PASSWORD_RESET_RATE_LIMIT", default="5/h")
 LOGIN_URL = "accounts:login"
 # Two-factor login (django-otp): staff must set it up at their next login when this is on.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=False)
