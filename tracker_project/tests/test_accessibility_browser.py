@@ -111,6 +111,26 @@ def test_the_shared_dashboard_has_no_serious_accessibility_violations(
     context.close()
 
 
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_the_pages_before_login_have_no_serious_accessibility_violations(
+    browser, live_server, dark
+):
+    context = browser.new_context(user_agent=CHROME_UA, color_scheme="dark" if dark else "light")
+    page = context.new_page()
+    found = {}
+    for path in (
+        "/accounts/login/",
+        "/accounts/register/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/sent/",
+    ):
+        assert page.goto(live_server.url + path).status == 200, path
+        if violations := blocking_violations(page):
+            found[path] = violations
+    context.close()
+    assert found == {}
+
+
 def test_axe_finds_a_violation_when_there_is_one(browser, live_server, seeded):
     # The check itself works: an unlabelled field and an image without text are caught.
     context = browser.new_context(user_agent=CHROME_UA)
