@@ -1,6 +1,5 @@
 """The dashboard page and its live panel: thin views over the selectors in `visits.stats`."""
 
-from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.db.models import prefetch_related_objects
@@ -36,7 +35,7 @@ from visits.stats.panel_page import (
     panel_page,
     panel_rows,
 )
-from visits.stats.performance import page_scroll_depths, scroll_depth_averages
+from visits.stats.performance import scroll_depth_card
 from visits.stats.periods import (
     DEFAULT_PERIOD,
     PERIODS,
@@ -234,7 +233,9 @@ class DashboardPage(DetailView):
             more = self.panel_url(panel["dimension"])
             panel["more"] = f"{more}{_link(state)}" if more else ""
         context["panel_groups"] = grouped_panels([world, *context["panels"]])
-        context["scroll_depth"] = _scroll_depth(site, period, filters, context["panels"])
+        context["scroll_depth"] = scroll_depth_card(
+            site=site, period=period, filters=filters, panels=context["panels"]
+        )
         context["headline_cards"] = headline_cards(
             context["headline"], metric=metric, link=lambda **changes: _link(state, **changes)
         )
@@ -253,22 +254,6 @@ class DashboardView(SiteMixin, DashboardPage):
         context = {"site": site, "title": f"{site.name}: waiting for the first visit"}
         context.update(snippet_context(site=site, request=request))
         return TemplateResponse(request, "visits/onboarding.html", context)
-
-
-def _scroll_depth(site, period, filters: dict, panels: list[dict]) -> dict:
-    """The site's average scroll depth against the period before, and each top page's own
-    (set on the Pages panel's rows)."""
-    pages = next(panel for panel in panels if panel["dimension"] == "page")
-    pages["scroll"] = True
-    depths = page_scroll_depths(
-        site=site, period=period, filters=filters, paths=[row.value for row, _ in pages["rows"]]
-    )
-    pages["rows"] = [
-        (replace(row, scroll_depth=depths.get(row.value)), href) for row, href in pages["rows"]
-    ]
-    current, previous = scroll_depth_averages(site=site, period=period, filters=filters)
-    change = None if current is None or previous is None else current - previous
-    return {"value": current, "change": change}
 
 
 def _team_context(site, state: dict, filters: dict) -> dict:

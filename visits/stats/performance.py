@@ -10,7 +10,7 @@ so it is always a value a visitor really had."""
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -137,6 +137,22 @@ def page_scroll_depths(
     """The average scroll depth of each of `paths` that has one, in percent."""
     pings = engagement_pings(site=site, period=period, filters=filters).filter(path__in=paths)
     return _averaged(_deepest(pings), "path")
+
+
+def scroll_depth_card(*, site: Site, period: Period, filters: dict, panels: list[dict]) -> dict:
+    """The dashboard's card: the site's average scroll depth against the period before; and
+    each top page's own, set on the Pages panel's rows."""
+    pages = next(panel for panel in panels if panel["dimension"] == "page")
+    pages["scroll"] = True
+    depths = page_scroll_depths(
+        site=site, period=period, filters=filters, paths=[row.value for row, _ in pages["rows"]]
+    )
+    pages["rows"] = [
+        (replace(row, scroll_depth=depths.get(row.value)), href) for row, href in pages["rows"]
+    ]
+    current, previous = scroll_depth_averages(site=site, period=period, filters=filters)
+    change = None if current is None or previous is None else current - previous
+    return {"value": current, "change": change}
 
 
 def _row(page: str, measured: list[tuple]) -> PerformanceRow:
