@@ -6,6 +6,7 @@ from sites.views import HomeView, favicon
 from visits.ingest.health import healthz
 from visits.stats import conversion_pages
 from visits.stats.overview_pages import CombinedDashboardView, SiteOverviewView
+from visits.stats.performance_page import SharedPerformanceReportView
 from visits.stats.shared import SharedDashboardEmbedView, SharedDashboardView
 
 admin.site.site_header = "Tracker administration"
@@ -49,6 +50,11 @@ urlpatterns = [
         "share/<str:token>/journeys/",
         conversion_pages.SharedJourneyReportView.as_view(),
         name="shared_journeys",
+    ),
+    path(
+        "share/<str:token>/performance/",
+        SharedPerformanceReportView.as_view(),
+        name="shared_performance",
     ),
     path("admin/", admin.site.urls),
 ]

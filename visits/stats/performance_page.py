@@ -4,6 +4,7 @@ for the site and per page, for the dashboard's period and filters (see visits.st
 from sites.access import SiteMixin
 from visits.stats.conversion_pages import ReportPage, _query
 from visits.stats.performance import METRICS, performance_report
+from visits.stats.shared_access import SharedLinkMixin
 
 
 class PerformanceReport(ReportPage):
@@ -26,3 +27,7 @@ class PerformanceReport(ReportPage):
 
 class PerformanceReportView(SiteMixin, PerformanceReport):
     pass
+
+
+class SharedPerformanceReportView(SharedLinkMixin, PerformanceReport):
+    """The same report behind a shared link, read-only, its links on the shared dashboard."""

@@ -72,7 +72,10 @@ class SharedDashboardView(SharedLinkMixin, DashboardPage):
         if self.embed:
             return []
         token, site = self.link.token, self.link.site
-        reports = [("Journeys", reverse("shared_journeys", args=[token]))]
+        reports = [
+            ("Performance", reverse("shared_performance", args=[token])),
+            ("Journeys", reverse("shared_journeys", args=[token])),
+        ]
         reports += [
             (f"Funnel: {funnel.name}", reverse("shared_funnel", args=[token, funnel.pk]))
             for funnel in site.funnels.all()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from sites.services import shared_link_create
 from visits.stats.performance import METRICS, Vital, percentile_75
 from visits.tests.factories import VisitFactory
 
@@ -168,3 +169,28 @@ def test_a_page_view_with_several_pings_counts_its_deepest_once(owner_client, si
     assert re.findall(r'<td class="num">(\d+)%?</td>\s*</tr>', pages) == ["60"]
     site_row = re.search(r"Whole site</th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)%", report)
     assert site_row.groups() == ("2", "60")  # two page views measured, not three pings
+
+
+def test_a_shared_link_opens_the_same_performance_report_read_only(client, owner_client, measured):
+    link = shared_link_create(site=measured, name="Board")
+    with time_machine.travel(NOW, tick=False):
+        team = owner_client.get(f"/sites/{measured.pk}/performance/?period=7d").content.decode()
+        board = client.get(f"/share/{link.token}/").content.decode()
+        shared = client.get(f"/share/{link.token}/performance/?period=7d")
+    assert f'href="/share/{link.token}/performance/">Performance</a>' in board
+    assert shared.status_code == 200
+    body = shared.content.decode()
+    assert _cells(body, "Whole site") == _cells(team, "Whole site")
+    assert _cells(body, "/a") == _cells(team, "/a")
+    assert f'href="/share/{link.token}/?period=7d&amp;page=%2Fa"' in body  # pages stay shared
+    assert f"/sites/{measured.pk}/" not in body
+    assert client.get("/share/not-a-token/performance/").status_code == 404
+
+
+def test_a_password_protected_link_asks_before_the_performance_report(client, measured):
+    link = shared_link_create(site=measured, password="open sesame")
+    url = f"/share/{link.token}/performance/"
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == f"/share/{link.token}/"
+    client.post(f"/share/{link.token}/", {"password": "open sesame"})
+    assert client.get(url).status_code == 200
