@@ -15,7 +15,7 @@ import of one's export into the other).
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
@@ -100,10 +100,10 @@ def figure_rows(
             for one in group
         )
         if finished >= first_day:
-            rolled = rollups.filter(
+            days = rollups.filter(
                 dimension=dimension, day__gte=first_day, day__lte=min(finished, last_day)
-            ).values_list(*ROLLUP_FIGURES)
-            rows = [DailyRow(*values) for values in rolled]
+            )
+            rows = _rolled_rows(days, by_day=by_day)
             raw_from = finished + timedelta(days=1)
     if raw_from <= last_day:
         for one in group:
@@ -120,6 +120,23 @@ def figure_rows(
     return rows
 
 
+def _rolled_rows(days: QuerySet, *, by_day: bool) -> list[DailyRow]:
+    """The rollup rows of `days`, or (not `by_day`) their sums per value, added up by the
+    database: every figure of a rollup row adds up across days and sites."""
+    if by_day:
+        return [DailyRow(*values) for values in days.values_list(*ROLLUP_FIGURES)]
+    figures = ROLLUP_FIGURES[3:]
+    summed = (
+        days.order_by()
+        .values("value", "label")
+        .annotate(**{f"total_{name}": Sum(name) for name in figures})
+    )
+    return [
+        DailyRow(None, row["value"], row["label"], *(row[f"total_{name}"] for name in figures))
+        for row in summed
+    ]
+
+
 def _raw_rows(
     *,
     site: Site,
@@ -132,20 +149,25 @@ def _raw_rows(
     one_pass: bool,
 ) -> list[DailyRow]:
     """One site's rows of one dimension from raw visits of `days` (first and last)."""
-    start, end = local_bounds(*days, period.tz)
-    visits = visits_matching(site=site, filters=filters).filter(
-        timestamp__gte=start, timestamp__lt=end
-    )
+
+    def read():
+        start, end = local_bounds(*days, period.tz)
+        return visits_matching(site=site, filters=filters).filter(
+            timestamp__gte=start, timestamp__lt=end
+        )
+
     if dimension in PASS_DIMENSIONS:
         # One read of the rows for every panel of the page, instead of one query per panel
         # walking the same rows: today's for a rolled-up view, all of them where no rollup
-        # holds the view (then also for a panel read alone).
+        # holds the view (then also for a panel read alone). The queryset is built only when
+        # the rows are read: building one costs more than finding the rows already read.
         key = ("pass", site.pk, tuple(sorted(filters.items())), *days)
-        shared = shared_value(key, lambda: pass_rows(visits, tz=period.tz))
+        shared = shared_value(key, lambda: pass_rows(read(), tz=period.tz))
         if shared is not None:
             return shared[dimension]
         if one_pass:
-            return pass_rows(visits, tz=period.tz, dimensions=(dimension,))[dimension]
+            return pass_rows(read(), tz=period.tz, dimensions=(dimension,))[dimension]
+    visits = read()
     sessions = None
     if dimension in SESSION_DIMENSIONS or (dimension == TOTAL and with_sessions):
         key = (site.pk, tuple(sorted(filters.items())), *days)
