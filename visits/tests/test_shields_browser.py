@@ -57,12 +57,10 @@ def test_the_owners_browser_is_not_counted_once_they_say_so(
     key = f"tracker-ignore-{site.pk}"
 
     owners = browser.new_context(user_agent=CHROME_UA)
-    # Every dialog is answered at once, and what it said is kept.
+    # Every dialog is answered at once, and what it said is kept. Listened for on the context,
+    # so a dialog shown while a new tab is still loading is not missed (and dismissed).
     said = []
-    owners.on(
-        "page",
-        lambda tab: tab.on("dialog", lambda d: (said.append(d.message), d.accept())),
-    )
+    owners.on("dialog", lambda d: (said.append(d.message), d.accept()))
     beacon_calls = []
     beacon = f"{live_server.url}/sites/{site.pk}/visit"
     owners.on("request", lambda r: beacon_calls.append(r.url) if r.url == beacon else None)
