@@ -40,6 +40,12 @@ WRONG_CODE = "wrong_code"
 THROTTLED = "Too many wrong codes just now: wait a few seconds."
 
 
+def _locked_out(request) -> HttpResponse:
+    """The session ends; django-axes' middleware answers the 429 with its page."""
+    logout(request)
+    return HttpResponse(status=429)
+
+
 class NextMixin:
     def next_page(self) -> str:
         """Where to go afterwards: `next` when it is a page of this host."""
@@ -80,8 +86,7 @@ class TwoFactorVerifyView(LoginRequiredMixin, NextMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if code_locked(request=request, user=request.user):
-            logout(request)
-            return HttpResponse(status=429)  # django-axes' middleware answers with its page
+            return _locked_out(request)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -93,8 +98,7 @@ class TwoFactorVerifyView(LoginRequiredMixin, NextMixin, FormView):
             return self.form_invalid(form)
         if device is None:
             if code_failed(request=self.request, user=user):
-                logout(self.request)
-                return HttpResponse(status=429)
+                return _locked_out(self.request)
             form.add_error("code", WRONG)
             return self.form_invalid(form)
         _second_step_passed(self.request, device)
@@ -164,15 +168,13 @@ class RecoveryCodesView(LoginRequiredMixin, FormView):
     # session can't guess either without limit; once locked out, the session ends.
     def post(self, request, *args, **kwargs):
         if code_locked(request=request, user=request.user):
-            logout(request)
-            return HttpResponse(status=429)
+            return _locked_out(request)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         wrong = form.has_error("password", WRONG_PASSWORD) or form.has_error("code", WRONG_CODE)
         if wrong and code_failed(request=self.request, user=self.request.user):
-            logout(self.request)
-            return HttpResponse(status=429)
+            return _locked_out(self.request)
         return super().form_invalid(form)
 
     def form_valid(self, form):

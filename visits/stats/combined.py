@@ -11,7 +11,7 @@ from sites.models import Site
 from visits.stats.breakdowns import BreakdownRow, breakdown_of
 from visits.stats.figures import Point, Totals, figure_rows, visit_totals
 from visits.stats.periods import Period
-from visits.stats.timeseries import visit_timeseries
+from visits.stats.timeseries import points_added, visit_timeseries
 
 
 @dataclass(frozen=True)
@@ -60,15 +60,8 @@ def combined_timeseries(
         visit_timeseries(site=group[0], sites=group, period=period, filters=filters, now=now)
         for group, period in chosen.zones
     ]
-    length = min(len(points) for points in series)  # a DST day has one hour more or less
-    return [
-        Point(
-            bucket=series[0][n].bucket,
-            pageviews=sum(points[n].pageviews for points in series),
-            visitors=sum(points[n].visitors for points in series),
-        )
-        for n in range(length)
-    ]
+    # zip stops at the shortest: a DST day has one hour more or less.
+    return [points_added(points) for points in zip(*series, strict=False)]
 
 
 def combined_breakdown(

@@ -34,7 +34,7 @@ def visit_timeseries(
             _hourly(site=one, period=period, filters=filters, with_sessions=with_sessions)
             for one in sites or [site]
         ]
-        return [_points_added(points) for points in zip(*series, strict=True)]
+        return [points_added(points) for points in zip(*series, strict=True)]
     rows = figure_rows(
         site=site,
         period=period,
@@ -68,7 +68,7 @@ def _day(row: DailyRow) -> date:
     return row.day
 
 
-def _points_added(points: tuple[Point, ...]) -> Point:
+def points_added(points: tuple[Point, ...]) -> Point:
     """One bucket's points of several sites, added up."""
     return Point(
         bucket=points[0].bucket,
