@@ -29,7 +29,7 @@ class AccountLanguageMiddleware:
         return self.get_response(request)
 
 
-def email_language(user):
-    """Render an email to this account in its chosen language, else in the one active now (the
-    browser's for a request, the default one for a scheduled job)."""
-    return translation.override(user_language(user) or translation.get_language())
+def email_language(user, *, default: str = ""):
+    """Render an email to this account in its chosen language, else in `default`, else in the
+    one active now (the browser's, for an email a request sends)."""
+    return translation.override(user_language(user) or default or translation.get_language())

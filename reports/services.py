@@ -145,7 +145,8 @@ def _unsubscribe_url(subscription: Subscription) -> str:
 
 def _send(*, subscription: Subscription, subject: str, template: str, context: dict) -> None:
     unsubscribe = _unsubscribe_url(subscription)
-    with email_language(subscription.user):
+    # Sent on a schedule, not by a request: without an account's choice, the default language.
+    with email_language(subscription.user, default=settings.LANGUAGE_CODE):
         body = render_to_string(template, {**context, "unsubscribe_url": unsubscribe})
     EmailMessage(
         subject=subject,
