@@ -61,6 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"),
         max_length=10,
         blank=True,
+        # The column's own default too, so rows written without it (older code) are valid.
+        default="",
+        db_default="",
         choices=settings.LANGUAGES,
         help_text=_("The language of your pages and emails; empty: your browser's."),
     )
