@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 
 from reports.services import digests_send, subscription_create
+from sites.services import invitation_create, invitation_send
 from visits.tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,18 @@ def test_the_api_answers_in_english_whatever_the_browser_asks(client, owner):
     signed_in = client.get("/api/v1/sites/", headers={"accept-language": "de"})
     assert signed_in.status_code == 200
     assert refused["Content-Language"] == signed_in["Content-Language"] == "en-us"
+
+
+def test_an_invitation_email_is_in_the_invited_accounts_language(site, owner, other_owner):
+    other_owner.language = "es"
+    other_owner.save()
+    for email in (other_owner.email, "new@example.net"):
+        invitation = invitation_create(
+            site=site, email=email, role="viewer", invited_by=owner, now=NOW
+        )
+        invitation_send(invitation=invitation)
+    spanish, english = mail.outbox
+    assert spanish.to == [other_owner.email] and spanish.body.startswith("Hola:")
+    assert "como lector" in spanish.body and "23 de marzo de 2026, 07:00 UTC" in spanish.body
+    assert english.body.startswith("Hello,") and "as a viewer" in english.body
+    assert "23 March 2026, 07:00 UTC" in english.body
