@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.utils import translation
 
 from accounts.services import user_register
 from sites.services import site_create
@@ -24,6 +25,13 @@ IPHONE_UA = (
     "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
 )
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request activates its language in the thread and leaves it: the next test starts afresh.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

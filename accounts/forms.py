@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalize_email_address
 from accounts.services import email_check_free
@@ -46,8 +47,12 @@ class AccountForm(EmailUniqueMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("name",)
+        fields = ("name", "language")
+
+    field_order = ("name", "email", "language")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = self.instance.email
+        browser = ("", _("Your browser's language"))
+        self.fields["language"].choices = [browser, *User._meta.get_field("language").choices]

@@ -1,10 +1,12 @@
 """The user: an owner of sites who logs in with an email address."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def normalize_email_address(email: str) -> str:
@@ -55,6 +57,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Unselect this instead of deleting the account.",
     )
     date_joined = models.DateTimeField("date joined", default=timezone.now)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        # The column's own default too, so rows written without it (older code) are valid.
+        default="",
+        db_default="",
+        choices=settings.LANGUAGES,
+        help_text=_("The language of your pages and emails; empty: your browser's."),
+    )
 
     objects = UserManager()
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from accounts.addresses import request_limit_key
+from accounts.language import email_language
 from accounts.models import User
 from accounts.ratelimits import rate_limited
 
@@ -20,6 +21,10 @@ class ResetRequestForm(PasswordResetForm):
         # Unlike Django's, also accounts without a usable password: those made by single
         # sign-on set their first one this way.
         return User.objects.filter(email__iexact=email, is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with email_language(context["user"]):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

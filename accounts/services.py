@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.language import email_language
 from accounts.models import User, normalize_email_address
 
 SITE_OWNERS_GROUP = "Site owners"
@@ -53,12 +54,13 @@ def email_change_request(*, user: User, email: str) -> None:
         "url": settings.PUBLIC_URL + reverse("accounts:email_confirm", kwargs={"token": token}),
         "days": EMAIL_CHANGE_LIFETIME.days,
     }
-    send_mail(
-        subject="Confirm your new email address",
-        message=render_to_string("accounts/email_change_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
+    with email_language(user):
+        send_mail(
+            subject="Confirm your new email address",
+            message=render_to_string("accounts/email_change_email.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
 
 
 @transaction.atomic
@@ -83,12 +85,13 @@ def email_change_confirm(*, user: User, token: str) -> User:
     old = user.email
     user.email = change["new"]
     user.save(update_fields=["email"])
-    send_mail(
-        subject="Your email address was changed",
-        message=render_to_string(
-            "accounts/email_changed_notice.txt", {"user": user, "old": old, "new": user.email}
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[old],
-    )
+    with email_language(user):
+        send_mail(
+            subject="Your email address was changed",
+            message=render_to_string(
+                "accounts/email_changed_notice.txt", {"user": user, "old": old, "new": user.email}
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[old],
+        )
     return user

@@ -19,6 +19,7 @@ from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.language import email_language
 from accounts.models import User, normalize_email_address
 from reports.models import SentAlert, Subscription, Webhook
 from reports.payloads import alert_payload, digest_payload
@@ -144,7 +145,9 @@ def _unsubscribe_url(subscription: Subscription) -> str:
 
 def _send(*, subscription: Subscription, subject: str, template: str, context: dict) -> None:
     unsubscribe = _unsubscribe_url(subscription)
-    body = render_to_string(template, {**context, "unsubscribe_url": unsubscribe})
+    # Sent on a schedule, not by a request: without an account's choice, the default language.
+    with email_language(subscription.user, default=settings.LANGUAGE_CODE):
+        body = render_to_string(template, {**context, "unsubscribe_url": unsubscribe})
     EmailMessage(
         subject=subject,
         body=body,

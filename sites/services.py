@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from accounts.language import email_language
 from accounts.models import User, normalize_email_address
 from sites.base_urls import normalize_base_url, normalize_domains
 from sites.models import (
@@ -212,12 +213,15 @@ def invitation_send(*, invitation: Invitation) -> None:
         "url": settings.PUBLIC_URL + invitation.get_absolute_url(),
         "inviter": invitation.invited_by.name or invitation.invited_by.email,
     }
-    send_mail(
-        subject=f"You are invited to see the visits to {invitation.site.name}",
-        message=render_to_string("sites/invitation_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.email],
-    )
+    # In the language of the invited person's account, if they have one already.
+    invitee = User.objects.filter(email__iexact=invitation.email).first()
+    with email_language(invitee):
+        send_mail(
+            subject=f"You are invited to see the visits to {invitation.site.name}",
+            message=render_to_string("sites/invitation_email.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[invitation.email],
+        )
 
 
 @transaction.atomic

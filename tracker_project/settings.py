@@ -103,10 +103,14 @@ MIDDLEWARE = [
     "sites.script.TrackerScriptMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language, or the django_language cookie)...
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): has this session passed the second step?
+    # ...unless the account chose one; the API always answers in English.
+    "accounts.language.AccountLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Until it has, a session reaches only the code page (or the set-up page) and logout.
@@ -229,6 +233,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The languages of the pages and emails, named in themselves; the translations ship compiled.
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static files ------------------------------------------------------------------------

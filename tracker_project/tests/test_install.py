@@ -33,6 +33,9 @@ def test_the_wheel_carries_what_the_app_serves(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
         "tracker_project/templates/base.html",
+        "tracker_project/locale/de/LC_MESSAGES/django.mo",
+        "tracker_project/locale/fr/LC_MESSAGES/django.mo",
+        "tracker_project/locale/es/LC_MESSAGES/django.mo",
         "tracker_project/static/js/tracker.js",
         "tracker_project/static/css/app.css",
         "tracker_project/gunicorn_conf.py",
