@@ -216,3 +216,26 @@ def test_the_check_sees_a_page_that_scrolls_sideways(browser, live_server, owner
     overflow = page.evaluate(OVERFLOW)
     context.close()
     assert overflow is not None and "p#too-wide" in overflow
+
+
+# The headings of figures cut short by their column ("Vi…"): each one's text and widths. (The
+# first column's heading repeats the panel's tab, and may end in an ellipsis.)
+CUT_HEADINGS = """() => [...document.querySelectorAll(".panel th.num")]
+  .filter((th) => th.offsetParent !== null && th.scrollWidth > th.clientWidth + 1)
+  .map((th) => th.textContent.trim() + " " + th.scrollWidth + "/" + th.clientWidth)"""
+
+
+@pytest.mark.parametrize("path", ["/sites/{pk}/stats/", "/sites/{pk}/stats/entry/"])
+def test_the_panels_headings_are_whole_on_a_phone(browser, live_server, owner, seeded, path):
+    context = browser.new_context(user_agent=CHROME_UA, viewport=PHONE)
+    page = context.new_page()
+    _log_in(page, live_server.url, owner.email)
+    page.wait_for_url("**/sites/")
+    page.goto(live_server.url + path.format(**seeded))
+    cut = page.evaluate(CUT_HEADINGS)
+    # Every card's tabs in turn: each panel's own headings.
+    for tab in page.locator(".panel-group [role=tab]").all():
+        tab.click()
+        cut += page.evaluate(CUT_HEADINGS)
+    context.close()
+    assert sorted(set(cut)) == []
