@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import CHROME_UA, PASSWORD
+from sites.services import shared_link_create
 from visits.tests.factories import VisitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,3 +93,18 @@ def test_the_tooltip_follows_the_chosen_figure(dashboard, three_days_ago, site, 
     page.goto(f"{live_server.url}/sites/{site.pk}/stats/?metric=visitors")
     page.locator("svg.chart rect.bar").nth(26).hover()
     expect(page.locator(".chart-tip")).to_have_text(f"{three_days_ago:%a %d %b}: 2 visitors")
+
+
+@pytest.mark.parametrize("where", ["combined", "shared"])
+def test_the_combined_and_shared_dashboards_show_it_too(
+    dashboard, three_days_ago, site, live_server, where
+):
+    page = dashboard
+    if where == "combined":
+        page.goto(f"{live_server.url}/sites/all/stats/")
+    else:
+        page.goto(f"{live_server.url}/share/{shared_link_create(site=site).token}/")
+    page.locator("svg.chart rect.bar").nth(26).hover()
+    expect(page.locator(".chart-tip")).to_have_text(
+        f"{three_days_ago:%a %d %b}: 5 pageviews, 2 visitors"
+    )
