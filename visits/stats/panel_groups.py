@@ -2,7 +2,13 @@
 
 # The dashboard's cards, each a row of tabs over panels; a panel not named here gets its own.
 PANEL_GROUPS = (
-    ("Sources", ("channel", "referrer_source", "referrer", "source", "medium", "campaign")),
+    (
+        "Sources",
+        (
+            *("channel", "referrer_source", "referrer"),
+            *("source", "medium", "campaign", "term", "content"),  # the campaign tags
+        ),
+    ),
     ("Pages", ("page", "entry", "exit")),
     ("Locations", ("map", "country", "region", "city")),
     ("Devices", ("browser", "os", "device", "screen")),

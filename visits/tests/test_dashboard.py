@@ -200,7 +200,19 @@ def test_panels_sit_in_tabbed_cards_with_proportion_bars(owner_client, visits):
         for g in response.context["panel_groups"]
     ]
     assert groups[:5] == [
-        ("Sources", ["channel", "referrer_source", "referrer", "source", "medium", "campaign"]),
+        (
+            "Sources",
+            [
+                "channel",
+                "referrer_source",
+                "referrer",
+                "source",
+                "medium",
+                "campaign",
+                "term",
+                "content",
+            ],
+        ),
         ("Pages", ["page", "entry", "exit"]),
         ("Locations", ["map", "country", "region", "city"]),
         ("Devices", ["browser", "os", "device", "screen"]),
