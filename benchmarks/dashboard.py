@@ -269,7 +269,7 @@ def run_child(args) -> int:
             print(f"{kind + ' ' + query:<30} " + " ".join(cells) + f"   {ratio}")
 
     print(f"\npanels at {args.sizes[-1]:,} visits, ms (min median max)")
-    print(f"{'view':<30} {'panel':<12} {'min':>7} {'median':>7} {'max':>7} {'x baseline':>11}")
+    print(f"{'view':<30} {'panel':<16} {'min':>7} {'median':>7} {'max':>7} {'x baseline':>11}")
     slowest = ("", "", 0.0)
     for query in VIEWS:
         params = dict(part.split("=") for part in query.split("&"))
@@ -285,7 +285,7 @@ def run_child(args) -> int:
             with sessions_shared():
                 runs = timed(function, args.repeat)
             median = statistics.median(runs)
-            print(f"{query:<30} {name:<12} {spread(runs)} {median / baseline:11.2f}")
+            print(f"{query:<30} {name:<16} {spread(runs)} {median / baseline:11.2f}")
             if median > slowest[2]:
                 slowest = (query, name, median)
 
@@ -304,12 +304,12 @@ def run_child(args) -> int:
             if not params:  # unfiltered: first reads, each building the per-day cache anew
                 cold = timed(lambda f=function: (report_days_drop(largest), f()), args.repeat)
                 print(
-                    f"{query:<30} {name + ' cold':<12} {spread(cold)} "
+                    f"{query:<30} {name + ' cold':<16} {spread(cold)} "
                     f"{statistics.median(cold) / baseline:11.2f}"
                 )
             runs = timed(function, args.repeat)
             median = statistics.median(runs)
-            print(f"{query:<30} {name:<12} {spread(runs)} {median / baseline:11.2f}")
+            print(f"{query:<30} {name:<16} {spread(runs)} {median / baseline:11.2f}")
             if median > slowest[2]:
                 slowest = (query, name, median)
 
