@@ -278,8 +278,11 @@ class ReportDay(models.Model):
     class Meta:
         verbose_name = "report day"
         verbose_name_plural = "report days"
-        indexes = [
-            models.Index(fields=["site", "kind", "key", "day"], name="reportday_site_kind_key_idx")
+        # Also the index a report's days are read by.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "key", "day"], name="reportday_site_kind_key_day_uniq"
+            )
         ]
 
     def __str__(self) -> str:

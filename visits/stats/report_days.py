@@ -85,9 +85,8 @@ def _cached(*, site, kind, key, days: tuple[date, date], tz, compute: Compute, k
             figures[day] = data
             if keep(data):
                 new.append(ReportDay(site=site, kind=kind, key=key, day=day, data=data))
-    # Two readers may store the same day at once: the copies are equal, are read as one (the
-    # dict above) and are dropped together.
-    ReportDay.objects.bulk_create(new, batch_size=500)
+    # Two readers may store the same day at once: the copies are equal, the second is skipped.
+    ReportDay.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     return {day: data for day, data in figures.items() if data}
 
 
