@@ -68,7 +68,7 @@ def _assignments(visits, key: str) -> dict[tuple, tuple]:
         .values_list("day", "visitor_hash", "timestamp", "props")
     )
     assigned: dict[tuple, tuple] = {}
-    for day, visitor, at, props in exposures.iterator(chunk_size=5000):
+    for day, visitor, at, props in exposures:
         assigned.setdefault((day, visitor), (str((props or {}).get(key, "")), at))
     return assigned
 
@@ -96,7 +96,9 @@ def experiment_day_counts(
         .filter(visitor_hash__in=exposed)
         .values_list("day", "visitor_hash", "timestamp")
     )
-    for day, visitor, at in goal_hits.iterator(chunk_size=5000):
+    # Not `.iterator()`: PostgreSQL plans a server-side cursor for its first rows, a nested
+    # loop that took 21 s at a million visits where the hash join takes 0.8 s.
+    for day, visitor, at in goal_hits:
         seen = assigned.get((day, visitor))
         if seen is not None and at >= seen[1]:
             converted.add((day, visitor))
