@@ -3,9 +3,11 @@ raw visits (midnight in Europe/Berlin, repeated and out-of-order steps), no raw 
 days, a new key for a new definition, and the cache dropped when past visits change."""
 
 from datetime import UTC, date, datetime
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -331,3 +333,18 @@ def test_funnel_page_serves_cached_days(owner_client, known_visits, signup):
     assert first.context["rows"][0][0].visitors == second.context["rows"][0][0].visitors == 4
     table = Visit._meta.db_table
     assert not [q for q in queries if f'"{table}"' in q["sql"]]
+
+
+def test_purging_old_visits_drops_the_cache_of_their_days(known_visits, signup):
+    def read():
+        return funnel_figures(
+            funnel_report(site=known_visits, funnel=signup, period=period(), filters={})
+        )
+
+    cached(read)
+    with time_machine.travel(NOW, tick=False):
+        call_command("purge_visits", "--days", "4", stdout=StringIO())  # before the 11th, 16:00
+    kept = set(ReportDay.objects.values_list("day", flat=True))
+    assert kept == {date(2026, 3, day) for day in (12, 13, 14)}
+    # Visitor 1 (the 10th) and 2 (the 11th, 09:00 UTC) are gone.
+    assert cached(read) == raw(read) == [(3, 0), (2, 1), (1, 1)]
