@@ -43,7 +43,6 @@ def report_days(
     filters: dict[str, str],
     compute: Compute,
     keep: Callable[[dict], bool] = lambda data: True,
-    now: datetime | None = None,
 ) -> dict[date, dict]:
     """The period's figures per local day: finished days of an unfiltered report from the cache
     (computing and storing those it lacks, unless `keep(data)` says no), the rest raw."""
@@ -51,8 +50,7 @@ def report_days(
         return compute(period.start, period.end)
     # Days are the period's local days: its time zone is part of the key, and of what is done.
     key = report_key(kind=kind, definition=[key, str(period.tz)])
-    finished = (now or timezone.now()) - GRACE
-    finished = finished.astimezone(period.tz).date() - timedelta(days=1)
+    finished = (timezone.now() - GRACE).astimezone(period.tz).date() - timedelta(days=1)
     last = min(period.last_day, finished)
     if last < period.first_day:
         return compute(period.start, period.end)
