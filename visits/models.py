@@ -257,6 +257,38 @@ class RevenueRollup(models.Model):
         return f"{self.site_id} {self.day} {self.event} {self.currency} {self.dimension}"
 
 
+class ReportDay(models.Model):
+    """One site's figures of one report (a funnel, a journey query or an experiment) for one
+    finished day, unfiltered: summable counts that a period's report adds up.
+
+    A visit never crosses local midnight and a visitor hash belongs to one day, so a period's
+    figures are exactly the sum of its days'. `key` is a digest of everything that changes the
+    result (a funnel's steps, a journey's entry, exit and length, an experiment's property and
+    goal), so an edited definition never reads old figures. Dropped with the day's rollups.
+    """
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="report_days", verbose_name="site"
+    )
+    kind = models.CharField("kind", max_length=20)
+    key = models.BigIntegerField("definition key")
+    day = models.DateField("day")
+    data = models.JSONField("figures", default=dict)
+
+    class Meta:
+        verbose_name = "report day"
+        verbose_name_plural = "report days"
+        # Also the index a report's days are read by.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "key", "day"], name="reportday_site_kind_key_day_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day} {self.kind} {self.key}"
+
+
 class SpoolProgress(models.Model):
     """How far into one spool file the visits are stored (see visits.spool)."""
 

@@ -4,9 +4,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 
 from sites.models import Site
-from visits.models import Visit
+from visits.models import DailyRollup, ReportDay, Visit
 from visits.stats.rollups import rollup_forget
 
 PURGE_BATCH_SIZE = 5000
@@ -22,10 +23,15 @@ def visits_purge(
     """Delete visits before `older_than` (of one site, or all), a batch per transaction;
     return how many.
 
-    The rollups of the purged days go too: old visits disappear from every report alike.
+    The rollups and cached report days of the purged days go too: old visits disappear from
+    every report alike.
     """
     old = Visit.objects.filter(timestamp__lt=older_than)
-    sites = Site.objects.filter(rollups__isnull=False).distinct()
+    # The sites with anything built from past visits: rollups or reports' cached days.
+    sites = Site.objects.filter(
+        Q(pk__in=DailyRollup.objects.values("site_id"))
+        | Q(pk__in=ReportDay.objects.values("site_id"))
+    )
     if site is not None:
         old, sites = old.filter(site=site), sites.filter(pk=site.pk)
     if dry_run:

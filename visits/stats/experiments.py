@@ -8,6 +8,7 @@ after that moment, the same day. The dashboard's period and filters apply to bot
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sites.models import Experiment, Goal, Site
 from visits.models import PAGEVIEW, RESERVED_EVENTS
@@ -15,6 +16,7 @@ from visits.stats.filters import visits_matching
 from visits.stats.local_day import LocalDate
 from visits.stats.periods import Period
 from visits.stats.proportions import two_proportion_z_test, wilson_interval
+from visits.stats.report_days import EXPERIMENT, report_days, report_key
 
 # Below this, in any variant compared, no winner is called.
 MIN_VISITORS = 100
@@ -66,18 +68,24 @@ def _assignments(visits, key: str) -> dict[tuple, tuple]:
         .values_list("day", "visitor_hash", "timestamp", "props")
     )
     assigned: dict[tuple, tuple] = {}
-    for day, visitor, at, props in exposures.iterator(chunk_size=5000):
+    for day, visitor, at, props in exposures:
         assigned.setdefault((day, visitor), (str((props or {}).get(key, "")), at))
     return assigned
 
 
-def experiment_report(
-    *, site: Site, experiment: Experiment, period: Period, filters: dict[str, str]
-) -> ExperimentReport:
+def experiment_definition(experiment: Experiment) -> list:
+    """What an experiment's counts depend on (not its name or control): the cache's key."""
+    return [experiment.variant_property, experiment.goal.kind, experiment.goal.value]
+
+
+def experiment_day_counts(
+    *, site: Site, experiment: Experiment, start: datetime, end: datetime, tz, filters
+) -> dict:
+    """{local day: {"variants": {variant: [visitors, conversions]}}} for days with any."""
     visits = (
         visits_matching(site=site, filters=filters)
-        .filter(timestamp__gte=period.start, timestamp__lt=period.end)
-        .annotate(day=LocalDate("timestamp", tzinfo=period.tz))
+        .filter(timestamp__gte=start, timestamp__lt=end)
+        .annotate(day=LocalDate("timestamp", tzinfo=tz))
     )
     assigned = _assignments(visits, experiment.variant_property)
     converted: set[tuple] = set()
@@ -88,15 +96,47 @@ def experiment_report(
         .filter(visitor_hash__in=exposed)
         .values_list("day", "visitor_hash", "timestamp")
     )
-    for day, visitor, at in goal_hits.iterator(chunk_size=5000):
+    # Not `.iterator()`: PostgreSQL plans a server-side cursor for its first rows, a nested
+    # loop that took 21 s at a million visits where the hash join takes 0.8 s.
+    for day, visitor, at in goal_hits:
         seen = assigned.get((day, visitor))
         if seen is not None and at >= seen[1]:
             converted.add((day, visitor))
-    counts: dict[str, list[int]] = {}
-    for who, (variant, _) in assigned.items():
-        figures = counts.setdefault(variant, [0, 0])
+    per_day: dict = {}
+    for (day, visitor), (variant, _) in assigned.items():
+        variants = per_day.setdefault(_day(day), {"variants": {}})["variants"]
+        figures = variants.setdefault(variant, [0, 0])
         figures[0] += 1
-        figures[1] += who in converted
+        figures[1] += (day, visitor) in converted
+    return per_day
+
+
+def _day(value) -> date:
+    # SQLite hands the local day back as text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def experiment_report(
+    *, site: Site, experiment: Experiment, period: Period, filters: dict[str, str]
+) -> ExperimentReport:
+    """Each variant against the control in the period; finished days of an unfiltered report
+    come from the per-day cache."""
+    days = report_days(
+        site=site,
+        kind=EXPERIMENT,
+        key=report_key(kind=EXPERIMENT, definition=experiment_definition(experiment)),
+        period=period,
+        filters=filters,
+        compute=lambda start, end: experiment_day_counts(
+            site=site, experiment=experiment, start=start, end=end, tz=period.tz, filters=filters
+        ),
+    )
+    counts: dict[str, list[int]] = {}
+    for data in days.values():
+        for variant, (visitors, conversions) in data["variants"].items():
+            figures = counts.setdefault(variant, [0, 0])
+            figures[0] += visitors
+            figures[1] += conversions
     return _report(experiment.control, counts)
 
 

@@ -26,6 +26,7 @@ from sites.models import Funnel, FunnelStep, Site
 from visits.models import PAGEVIEW
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
+from visits.stats.report_days import FUNNEL, report_days, report_key
 from visits.stats.sessions import _EPOCH_MS as EPOCH_MS_SQL
 from visits.stats.sessions import SESSION_GAP
 
@@ -172,7 +173,15 @@ def funnel_depths(
 ) -> dict[tuple, int]:
     """(day, visitor) -> how many of the funnel's steps their furthest visit reached, for the
     visitors between `start` and `end` who reached at least the first step."""
-    steps = list(funnel.steps.all())
+    return steps_depths(
+        site=site, steps=list(funnel.steps.all()), start=start, end=end, tz=tz, filters=filters
+    )
+
+
+def steps_depths(
+    *, site: Site, steps: list[FunnelStep], start: datetime, end: datetime, tz, filters
+) -> dict[tuple, int]:
+    """`funnel_depths` for steps already read."""
     matchers = [step_matcher(step) for step in steps]
     visits = visits_matching(site=site, filters=filters).filter(
         timestamp__gte=start, timestamp__lt=end
@@ -180,20 +189,42 @@ def funnel_depths(
     return _deepest_per_visitor(_step_hits(visits, steps), matchers, tz)
 
 
+def funnel_definition(steps: list[FunnelStep]) -> list:
+    """What a funnel's figures depend on (not its name or labels): the cache's key."""
+    return [[step.kind, step.value, step.prop_key, step.prop_value] for step in steps]
+
+
+def funnel_day_counts(
+    *, site: Site, steps: list[FunnelStep], start: datetime, end: datetime, tz, filters
+) -> dict:
+    """{local day: {"counts": visitors who reached step 1, 2, ...}} for days with any."""
+    depths = steps_depths(site=site, steps=steps, start=start, end=end, tz=tz, filters=filters)
+    per_day: dict = {}
+    for (day, _visitor), depth in depths.items():
+        if depth:
+            counts = per_day.setdefault(day, {"counts": [0] * len(steps)})["counts"]
+            for index in range(depth):
+                counts[index] += 1
+    return per_day
+
+
 def funnel_report(
     *, site: Site, funnel: Funnel, period: Period, filters: dict[str, str]
 ) -> list[FunnelStepRow]:
-    """Each step of the funnel with its visitors, conversion and drop-off in the period."""
+    """Each step of the funnel with its visitors, conversion and drop-off in the period;
+    finished days of an unfiltered report come from the per-day cache."""
     steps = list(funnel.steps.all())
-    deepest = funnel_depths(
+    days = report_days(
         site=site,
-        funnel=funnel,
-        start=period.start,
-        end=period.end,
-        tz=period.tz,
+        kind=FUNNEL,
+        key=report_key(kind=FUNNEL, definition=funnel_definition(steps)),
+        period=period,
         filters=filters,
+        compute=lambda start, end: funnel_day_counts(
+            site=site, steps=steps, start=start, end=end, tz=period.tz, filters=filters
+        ),
     )
-    counts = [sum(1 for depth in deepest.values() if depth >= n) for n in range(1, len(steps) + 1)]
+    counts = [sum(data["counts"][n] for data in days.values()) for n in range(len(steps))]
     result = []
     for index, (step, visitors) in enumerate(zip(steps, counts, strict=True)):
         previous = counts[index - 1] if index else visitors

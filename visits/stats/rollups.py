@@ -22,6 +22,7 @@ from visits.models import (
     PAGEVIEW,
     DailyRollup,
     FilteredRollup,
+    ReportDay,
     RevenueRollup,
     Visit,
 )
@@ -47,6 +48,7 @@ GRACE = timedelta(minutes=5)
 # Filtered rollups are built this many days at a time, so a year's worth never sits in memory.
 FILTERED_CHUNK_DAYS = 31
 STATISTICS_AFTER = 50_000  # rollup rows
+ROLLUP_MODELS = (DailyRollup, FilteredRollup, RevenueRollup)
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,12 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
             {"site_id": site.pk, "dimension": dimension, **_figures_of(row)} for row in rows
         ]
     day_count = (last_day - first_day).days + 1
-    rollup_forget(site=site, days={first_day + timedelta(days=n) for n in range(day_count)})
+    # Only the rollups: the days' visits are unchanged, so their reports' cache still holds.
+    _rollups_drop(
+        site=site,
+        days={first_day + timedelta(days=n) for n in range(day_count)},
+        models=ROLLUP_MODELS,
+    )
     written = rollup_rows_insert(model=DailyRollup, rows=rollups)
     written += rollup_rows_insert(
         model=RevenueRollup,
@@ -317,10 +324,15 @@ def rollup_ensure(*, site: Site, first_day: date, last_day: date, now: datetime)
 def rollup_forget(
     *, site: Site, days: set[date] | None = None, through: date | None = None
 ) -> None:
-    """Drop rollups (all of the site's, some days', or every day up to `through`) so they are
-    rebuilt from visits. Every change to past visits comes through here."""
+    """Drop rollups and the reports' per-day cache (all of the site's, some days', or every day
+    up to `through`) so they are rebuilt from visits. Every change to past visits comes
+    through here."""
+    _rollups_drop(site=site, days=days, through=through, models=(*ROLLUP_MODELS, ReportDay))
+
+
+def _rollups_drop(*, site: Site, models, days=None, through=None) -> None:
     site.__dict__.pop("_rollups_ready", None)
-    for model in (DailyRollup, FilteredRollup, RevenueRollup):
+    for model in models:
         rollups = model.objects.filter(site=site)
         if days is not None:
             rollups = rollups.filter(day__in=days)

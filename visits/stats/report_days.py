@@ -1,0 +1,103 @@
+"""The per-day cache of the funnel, journey and experiment reports (`ReportDay`).
+
+A visit never crosses midnight in the site's time zone and a visitor hash belongs to one day,
+so an unfiltered report of a period is exactly the sum of its days' figures. Finished days are
+read from the cache; the days missing from it are computed in one raw pass per run of
+consecutive days and stored. Today (still changing) and every filtered report read raw visits.
+The rows go with the day's rollups (`rollup_forget`) whenever past visits change.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from sites.models import Site
+from visits.models import ReportDay
+from visits.stats.periods import Period, local_bounds
+from visits.stats.rollups import GRACE
+
+FUNNEL, JOURNEY, EXPERIMENT = "funnel", "journey", "experiment"
+# Part of every key: a change to how a report counts bumps it, and old rows are never read.
+KEY_VERSION = 1
+
+# (start, end) -> {local day: summable figures} for the days in [start, end) that have any.
+Compute = Callable[[datetime, datetime], dict[date, dict]]
+
+
+def report_key(*, kind: str, definition) -> int:
+    """64 bits of BLAKE2b of the report's definition (JSON-able), signed to fit a BigInteger."""
+    text = json.dumps([KEY_VERSION, kind, definition], sort_keys=True, separators=(",", ":"))
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def report_days(
+    *,
+    site: Site,
+    kind: str,
+    key: int,
+    period: Period,
+    filters: dict[str, str],
+    compute: Compute,
+    keep: Callable[[dict], bool] = lambda data: True,
+) -> dict[date, dict]:
+    """The period's figures per local day: finished days of an unfiltered report from the cache
+    (computing and storing those it lacks, unless `keep(data)` says no), the rest raw."""
+    if filters:
+        return compute(period.start, period.end)
+    # Days are the period's local days: its time zone is part of the key, and of what is done.
+    key = report_key(kind=kind, definition=[key, str(period.tz)])
+    finished = (timezone.now() - GRACE).astimezone(period.tz).date() - timedelta(days=1)
+    last = min(period.last_day, finished)
+    if last < period.first_day:
+        return compute(period.start, period.end)
+    figures = _cached(
+        site=site,
+        kind=kind,
+        key=key,
+        days=(period.first_day, last),
+        tz=period.tz,
+        compute=compute,
+        keep=keep,
+    )
+    if last < period.last_day:
+        today = last + timedelta(days=1)
+        figures.update(compute(local_bounds(today, today, period.tz)[0], period.end))
+    return figures
+
+
+def _cached(*, site, kind, key, days: tuple[date, date], tz, compute: Compute, keep) -> dict:
+    first, last = days
+    rows = ReportDay.objects.filter(site=site, kind=kind, key=key, day__gte=first, day__lte=last)
+    figures = dict(rows.values_list("day", "data"))
+    new = []
+    for run_first, run_last in _missing_runs(first, last, set(figures)):
+        start, end = local_bounds(run_first, run_last, tz)
+        computed = compute(start, end)
+        for offset in range((run_last - run_first).days + 1):
+            day = run_first + timedelta(days=offset)
+            data = computed.get(day, {})
+            figures[day] = data
+            if keep(data):
+                new.append(ReportDay(site=site, kind=kind, key=key, day=day, data=data))
+    # Two readers may store the same day at once: the copies are equal, the second is skipped.
+    ReportDay.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    return {day: data for day, data in figures.items() if data}
+
+
+def _missing_runs(first: date, last: date, present: set[date]):
+    """(first, last) of each run of consecutive days in first..last that is not in `present`."""
+    run_first = None
+    day = first
+    while day <= last:
+        if day not in present and run_first is None:
+            run_first = day
+        if day in present and run_first is not None:
+            yield run_first, day - timedelta(days=1)
+            run_first = None
+        day += timedelta(days=1)
+    if run_first is not None:
+        yield run_first, last
