@@ -104,7 +104,7 @@ def combined_notes(*, chosen: SitePeriods) -> list[CombinedNote]:
     names = {site.pk: site.name for site in chosen.sites}
     first = chosen.first.first_day
     ranges = [(group, period.first_day, period.last_day) for group, period in chosen.zones]
-    return [
+    notes = [
         CombinedNote(
             day=first + (note.day - chosen.periods[note.site_id].first_day),
             site_day=note.day,
@@ -113,3 +113,4 @@ def combined_notes(*, chosen: SitePeriods) -> list[CombinedNote]:
         )
         for note in annotations_of_sites(ranges=ranges)
     ]
+    return sorted(notes, key=lambda note: (note.site_day, note.site_name))

@@ -18,7 +18,7 @@ from visits.stats.combined import SitePeriods
 from visits.stats.dimensions import TOTAL
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period, local_bounds
-from visits.stats.revenue import CENTS, ZERO, revenue_goals_of
+from visits.stats.revenue import CENTS, ZERO, amount_cents, revenue_goals_of
 from visits.stats.rollups import rollup_ensure
 
 
@@ -42,7 +42,7 @@ def revenue_added(items: list[Revenue]) -> Revenue:
     """Amounts of one currency added up."""
     return Revenue(
         currency=items[0].currency,
-        amount=sum((item.amount for item in items), ZERO),
+        amount=amount_cents(sum((item.amount for item in items), ZERO)),
         events=sum(item.events for item in items),
     )
 
@@ -70,7 +70,9 @@ def goals_revenue(
             entry[1] += events
         for goal in goals:
             amount, events = sums.get((goal.site_id, goal.value, goal.currency), (ZERO, 0))
-            earned[goal.pk] = Revenue(currency=goal.currency, amount=amount, events=events)
+            earned[goal.pk] = Revenue(
+                currency=goal.currency, amount=amount_cents(amount), events=events
+            )
     return earned
 
 
