@@ -30,6 +30,8 @@ from visits.stats.filters import visits_matching
 from visits.stats.goals import goal_pattern
 from visits.stats.periods import Period
 
+WILDCARDS_PER_QUERY = 200
+
 
 @dataclass(frozen=True)
 class CombinedGoal:
@@ -125,10 +127,19 @@ def _dimension(goal: Goal) -> str:
 def _wildcard_figures(
     *, goals: list[Goal], sites: list[Site], period: Period, filters: dict[str, str]
 ) -> dict[int, tuple[int, int]]:
-    """Visitors and pageviews of pages with `*`, by goal id, in one query for all the goals:
-    each counted over its own site's visits, as `visit_goals` counts it."""
-    if not goals:
-        return {}
+    """Visitors and pageviews of pages with `*`, by goal id, in one query for all the goals
+    (or some at a time: a longer OR would pass SQLite's limit on an expression's depth)."""
+    figures: dict[int, tuple[int, int]] = {}
+    for start in range(0, len(goals), WILDCARDS_PER_QUERY):
+        chunk = goals[start : start + WILDCARDS_PER_QUERY]
+        figures.update(_wildcards_read(goals=chunk, sites=sites, period=period, filters=filters))
+    return figures
+
+
+def _wildcards_read(
+    *, goals: list[Goal], sites: list[Site], period: Period, filters: dict[str, str]
+) -> dict[int, tuple[int, int]]:
+    """Each goal counted over its own site's visits, as `visit_goals` counts it."""
     matches = {
         goal.pk: Q(site=goal.site_id, path__regex=goal_pattern(goal.value)) for goal in goals
     }

@@ -10,7 +10,7 @@ import time_machine
 
 from sites.models import Membership, Role
 from sites.services import annotation_create, goal_create, site_create
-from visits.stats import combined_revenue, figures, revenue
+from visits.stats import combined_goals, combined_revenue, figures, revenue
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
@@ -276,6 +276,12 @@ def test_combined_goals_with_two_filters_read_raw_visits(owner_client, sites):
     assert {key: (row[1], row[2]) for key, row in table(response).items()} == {
         key: tuple(figures) for key, figures in own.items()
     }
+
+
+def test_combined_pages_with_wildcards_read_some_at_a_time(owner_client, sites, monkeypatch):
+    monkeypatch.setattr(combined_goals, "WILDCARDS_PER_QUERY", 1)  # Blog's, then Docs's
+    response = combined(owner_client, "?period=7d")
+    assert table(response) == SEVEN_DAYS
 
 
 def test_combined_goals_keep_each_sites_days(owner_client, sites):
