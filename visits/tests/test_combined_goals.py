@@ -11,6 +11,8 @@ import time_machine
 from sites.models import Membership, Role
 from sites.services import annotation_create, goal_create, site_create
 from visits.stats import combined_goals, combined_revenue, figures, revenue
+from visits.stats.combined_goals import CombinedGoal, currency_revenue
+from visits.stats.combined_revenue import Revenue
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
@@ -371,3 +373,25 @@ def test_combined_goals_read_a_few_queries_for_many_sites(
     assert rows[("Docs read", "page", "/docs/*", "")] == (14, 4 + 12, 5 + 12)
     assert revenue_of(response)["EUR"][:2] == (Decimal("33.10") + 12 * Decimal("1.25"), 5 + 12)
     assert len(response.context["annotations"]) == 12
+
+
+def test_currency_revenue_keeps_currencies_apart_and_rounds_half_to_even():
+    def goal(currency, amount, events):
+        spent = Revenue(currency=currency, amount=Decimal(amount), events=events)
+        return CombinedGoal("Orders", "event", "purchase", currency, 1, events, events, 0.0, spent)
+
+    rows = currency_revenue(
+        [
+            goal("USD", "0.10", 1),
+            goal("EUR", "0.125", 1),
+            goal("EUR", "0.125", 1),
+            goal("EUR", "0", 0),
+        ]
+    )
+    assert [(row.currency, row.amount, row.events) for row in rows] == [
+        ("EUR", Decimal("0.25"), 2),
+        ("USD", Decimal("0.10"), 1),
+    ]
+    assert rows[0].average == Decimal("0.12")  # 0.125: half to even
+    assert Revenue(currency="EUR", amount=Decimal("0.375"), events=1).average == Decimal("0.38")
+    assert Revenue(currency="EUR").average == Decimal("0.00")
