@@ -20,8 +20,9 @@ Exits non-zero when a panel is over 200 ms or, with two sizes or more, a view in
 more than x2.
 
 With `--overview N` it times the all-sites pages instead: N sites of the first size in `--visits`
-each, then `/sites/` (OVERVIEW_PAGES), the combined dashboard and the API's overview, with the
-queries each takes; non-zero when `/sites/` is over OVERVIEW_GOAL_MS.
+each (with `seed_demo`'s goals, a revenue goal among them, and a note), then `/sites/`
+(OVERVIEW_PAGES), the combined dashboard and the API's overview, with the queries each takes;
+non-zero when `/sites/` is over OVERVIEW_GOAL_MS.
 """
 
 import argparse
@@ -339,8 +340,9 @@ def run_overview(args, *, owner, now) -> int:
     from django.db import connection
     from django.test import Client
 
-    from sites.services import site_create
+    from sites.services import annotation_create, goal_create, site_create
     from visits.demo import demo_visits_create
+    from visits.management.commands.seed_demo import DEMO_GOALS
     from visits.stats.rollups import rollup_ensure
 
     started = time.perf_counter()
@@ -351,6 +353,10 @@ def run_overview(args, *, owner, now) -> int:
             base_url=f"https://bench{number}.example",
             timezone="Europe/Berlin" if number % 2 else "America/New_York",
         )
+        # The combined Goals and Revenue panels and the chart's notes have each site's to read.
+        for name, kind, value, *currency in DEMO_GOALS:
+            goal_create(site=site, name=name, kind=kind, value=value, currency="".join(currency))
+        annotation_create(site=site, day=now.date() - timedelta(days=number % 20), text="A note")
         demo_visits_create(site=site, visits=args.sizes[0], days=args.days, now=now, seed=number)
         # As far back as the pages timed read: 30 days and the 30 before.
         rollup_ensure(

@@ -56,3 +56,14 @@ def site_role_of(*, user: User, site_id: int) -> str | None:
 def annotations_between(*, site: Site, first_day: date, last_day: date) -> QuerySet[Annotation]:
     """A site's notes dated within a period (both days included), oldest first."""
     return site.annotations.filter(day__gte=first_day, day__lte=last_day).order_by("day", "id")
+
+
+def annotations_of_sites(*, ranges: list[tuple[list[Site], date, date]]) -> QuerySet[Annotation]:
+    """The notes of several sites in one query, each group of sites' dated within its own
+    first and last day (both included), oldest first."""
+    if not ranges:
+        return Annotation.objects.none()
+    dated = Q()
+    for sites, first_day, last_day in ranges:
+        dated |= Q(site__in=sites, day__gte=first_day, day__lte=last_day)
+    return Annotation.objects.filter(dated).order_by("day", "site_id", "id")

@@ -4,10 +4,11 @@ hashes are per site, so a visitor of two sites counts twice, and every additive 
 exactly the sum of the sites' own."""
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from itertools import chain
 
 from sites.models import Site
+from sites.selectors import annotations_of_sites
 from visits.stats.breakdowns import BreakdownRow, breakdown_of
 from visits.stats.figures import Point, Totals, figure_rows, visit_totals
 from visits.stats.periods import Period
@@ -80,3 +81,36 @@ def combined_breakdown(
         for group, period in chosen.zones
     )
     return breakdown_of(list(rows), dimension=dimension, limit=limit)
+
+
+@dataclass(frozen=True)
+class CombinedNote:
+    """A site's note on the combined chart: `day` is where it falls on the chart (whose days
+    are the first site's), `site_day` the day the site's team gave it."""
+
+    day: date
+    site_day: date
+    site_name: str
+    note: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.site_name}: {self.note}"
+
+
+def combined_notes(*, chosen: SitePeriods) -> list[CombinedNote]:
+    """The period's notes of every site, in one query, each at its day's place in the chart:
+    the n-th day of its site's period is the chart's n-th day, as the figures are summed."""
+    names = {site.pk: site.name for site in chosen.sites}
+    first = chosen.first.first_day
+    ranges = [(group, period.first_day, period.last_day) for group, period in chosen.zones]
+    notes = [
+        CombinedNote(
+            day=first + (note.day - chosen.periods[note.site_id].first_day),
+            site_day=note.day,
+            site_name=names[note.site_id],
+            note=note.text,
+        )
+        for note in annotations_of_sites(ranges=ranges)
+    ]
+    return sorted(notes, key=lambda note: (note.site_day, note.site_name))

@@ -12,8 +12,11 @@ is exactly the sum of the sites' (two sites may hold the same visitor hash, say 
 import of one's export into the other).
 """
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import product
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -197,6 +200,68 @@ def _rollups_for(*, sites: list[Site], filters: dict[str, str]) -> QuerySet | No
     return FilteredRollup.objects.filter(
         **owned, filter=name, filter_key=filter_key(value), filter_value=value
     )
+
+
+_GOAL_FIGURES = ("visitors", "pageviews", "events")
+
+
+def value_figures_by_site(
+    *,
+    sites: list[Site],
+    period: Period,
+    filters: dict,
+    now: datetime,
+    wanted: dict[str, Collection[str]],
+) -> dict[tuple[int, str, str], Totals]:
+    """Each site's own figures of some values of some dimensions (`wanted`: dimension to
+    values), by (site id, dimension, value), for sites of one time zone: their rollups in one
+    query, their raw days (today) from each site's read shared by the page's panels. For the
+    combined dashboard's goals, which belong to one site each."""
+    wanted = {dimension: set(values) for dimension, values in wanted.items() if values}
+    found: dict[tuple[int, str, str], list[DailyRow]] = defaultdict(list)
+    if not sites or not wanted:
+        return {}
+    raw_from = period.first_day
+    rollups = _rollups_for(sites=sites, filters=filters)
+    if rollups is not None:
+        finished = min(
+            rollup_ensure(site=one, first_day=period.first_day, last_day=period.last_day, now=now)
+            for one in sites
+        )
+        if finished >= period.first_day:
+            chosen = Q()
+            for dimension, values in wanted.items():
+                chosen |= Q(dimension=dimension, value__in=sorted(values))
+            summed = (
+                rollups.filter(
+                    chosen, day__gte=period.first_day, day__lte=min(finished, period.last_day)
+                )
+                .order_by()
+                .values("site_id", "dimension", "value")
+                .annotate(**{f"total_{name}": Sum(name) for name in _GOAL_FIGURES})
+            )
+            for row in summed:
+                figures = [row[f"total_{name}"] for name in _GOAL_FIGURES]
+                found[(row["site_id"], row["dimension"], row["value"])].append(
+                    DailyRow(None, row["value"], "", *figures)
+                )
+            raw_from = finished + timedelta(days=1)
+    if raw_from <= period.last_day:
+        for one, (dimension, values) in product(sites, wanted.items()):
+            rows = _raw_rows(
+                site=one,
+                period=period,
+                filters=filters,
+                dimension=dimension,
+                days=(raw_from, period.last_day),
+                by_day=False,
+                with_sessions=False,
+                one_pass=rollups is None,
+            )
+            for row in rows:
+                if row.value in values:
+                    found[(one.pk, dimension, row.value)].append(row)
+    return {key: sum_rows(rows) for key, rows in found.items()}
 
 
 def sum_rows(rows: list[DailyRow]) -> Totals:

@@ -38,13 +38,17 @@ def filter_column_value(name: str, value: str) -> str:
     return "" if direct else value
 
 
-def visits_matching(*, site: Site, filters: dict[str, str]) -> QuerySet[Visit]:
-    """A site's visits that match the dashboard filters (referrer=direct: no referrer)."""
+def visits_matching(
+    *, site: Site, filters: dict[str, str], sites: list[Site] | None = None
+) -> QuerySet[Visit]:
+    """A site's visits (or, given `sites`, those of all of them) that match the dashboard
+    filters (referrer=direct: no referrer)."""
     lookups = {}
     for name, value in filters.items():
         if name in DIMENSIONS:
             lookups[DIMENSIONS[name]] = filter_column_value(name, value)
-    visits = Visit.objects.filter(site=site, **lookups)
+    owned = {"site__in": sites} if sites else {"site": site}
+    visits = Visit.objects.filter(**owned, **lookups)
     if PROPERTY in filters:
         visits = prop_filter(visits, filters[PROPERTY])
     if DROPPED in filters:

@@ -24,6 +24,11 @@ class GoalRow:
     currency: str = ""  # a revenue goal's (its figures: visits.stats.revenue)
 
 
+def goal_pattern(value: str) -> str:
+    """The regular expression of a page goal's path, `*` matching anything."""
+    return "^" + ".*".join(re.escape(part) for part in value.split("*")) + "$"
+
+
 def visit_goals(
     *, site: Site, period: Period, filters: dict[str, str], now: datetime, total_visitors: int
 ) -> list[GoalRow]:
@@ -43,9 +48,10 @@ def visit_goals(
                 )
             matched = [row for row in rows_by_dimension[dimension] if row.value == goal.value]
         else:
-            pattern = "^" + ".*".join(re.escape(part) for part in goal.value.split("*")) + "$"
             visits = visits_matching(site=site, filters=filters).filter(
-                timestamp__gte=period.start, timestamp__lt=period.end, path__regex=pattern
+                timestamp__gte=period.start,
+                timestamp__lt=period.end,
+                path__regex=goal_pattern(goal.value),
             )
             matched = daily_rows(visits, tz=period.tz, dimension=TOTAL, by_day=False)
         visitors = sum(row.visitors for row in matched)

@@ -5,6 +5,7 @@ that isn't one of them is a 404, as everywhere else.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +17,11 @@ from visits.stats.charts import chart_geometry
 from visits.stats.combined import (
     SitePeriods,
     combined_breakdown,
+    combined_notes,
     combined_timeseries,
     combined_totals,
 )
+from visits.stats.combined_goals import combined_goals, currency_revenue
 from visits.stats.dashboard import SHORTCUTS, _link
 from visits.stats.dimensions import FILTER_LABELS, PANELS, SESSION_DIMENSIONS
 from visits.stats.filters import stats_filters_from
@@ -37,6 +40,10 @@ from visits.stats.sessions import sessions_shared
 from visits.stats.worldmap import map_countries
 
 SITES_PARAMETER = "sites"
+SEGMENT_ERROR = (
+    "Saved segments belong to one site: open a site's dashboard to apply one "
+    "(these figures are without it)."
+)
 
 
 def _period_state(params) -> dict:
@@ -132,7 +139,8 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
         self.sites_value = value
         with sessions_shared():
             context = self.get_context_data(**kwargs)
-        return self.render_to_response(context, status=400 if context["period_error"] else 200)
+        bad = context["period_error"] or context["segment_error"]
+        return self.render_to_response(context, status=400 if bad else 200)
 
     def _chosen(self, state: dict) -> SitePeriods:
         now = timezone.now()
@@ -163,6 +171,8 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
             title="All sites" if not self.sites_value else "Chosen sites",
             sites=self.sites,
             period_error=period_error,
+            # Segments are per site (their filters checked there): none here, nor a fake one.
+            segment_error=SEGMENT_ERROR if params.get("segment") else "",
             filter_state=filters,
             sites_value=state.get(SITES_PARAMETER, ""),
             periods=_periods_nav(full_state),
@@ -189,6 +199,11 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
         totals, previous = combined_totals(chosen=chosen, filters=filters, now=now)
         period = chosen.first
         points = combined_timeseries(chosen=chosen, filters=filters, now=now)
+        prefetch_related_objects(chosen.sites, "goals")  # every site's, in one query
+        goals = combined_goals(
+            chosen=chosen, filters=filters, now=now, total_visitors=totals.visitors
+        )
+        notes = combined_notes(chosen=chosen)
         panels = [
             {
                 "dimension": panel.name,
@@ -222,7 +237,10 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
             previous=previous,
             headline=headline_figures(totals, previous),
             points=points,
-            chart=chart_geometry(points, hourly=period.hourly),
+            chart=chart_geometry(points, hourly=period.hourly, notes=notes),
+            annotations=notes,
+            goals=goals,
+            revenue=currency_revenue(goals),
             panels=panels,
             panel_groups=grouped_panels([world, *panels]),
         )

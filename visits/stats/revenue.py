@@ -119,7 +119,7 @@ def _figures(goal: Goal, rows: list[RevenueRow]) -> GoalRevenue:
             entry[2] = entry[2] or row.label
     breakdowns: dict[str, list[RevenueBreakdownRow]] = {name: [] for name in REVENUE_DIMENSIONS}
     for (dimension, value), (total, count, label) in sums.items():
-        breakdowns[dimension].append(RevenueBreakdownRow(value, label, _cents(total), count))
+        breakdowns[dimension].append(RevenueBreakdownRow(value, label, amount_cents(total), count))
     for rows_of in breakdowns.values():
         rows_of.sort(key=lambda row: (-row.amount, row.value))
     return GoalRevenue(
@@ -127,14 +127,14 @@ def _figures(goal: Goal, rows: list[RevenueRow]) -> GoalRevenue:
         name=goal.name,
         event=goal.value,
         currency=goal.currency,
-        amount=_cents(amount),
+        amount=amount_cents(amount),
         events=events,
         breakdowns=breakdowns,
-        other_currencies={code: _cents(total) for code, total in sorted(others.items())},
+        other_currencies={code: amount_cents(total) for code, total in sorted(others.items())},
     )
 
 
-def _cents(amount: Decimal) -> Decimal:
+def amount_cents(amount: Decimal) -> Decimal:
     """Two decimal places, or as many as the amounts had beyond them (up to four)."""
     two = amount.quantize(CENTS)
     return two if two == amount else amount.normalize()
