@@ -1,12 +1,14 @@
 """The dashboard's cards: which panels share a card, as tabs."""
 
+from django.utils.translation import gettext_lazy as _
+
 # The dashboard's cards, each a row of tabs over panels; a panel not named here gets its own.
 PANEL_GROUPS = (
-    ("Sources", ("channel", "referrer_source", "referrer", "source", "medium", "campaign")),
-    ("Pages", ("page", "entry", "exit")),
-    ("Locations", ("map", "country", "region", "city")),
-    ("Devices", ("browser", "os", "device", "screen")),
-    ("Events", ("event", "prop")),
+    (_("Sources"), ("channel", "referrer_source", "referrer", "source", "medium", "campaign")),
+    (_("Pages"), ("page", "entry", "exit")),
+    (_("Locations"), ("map", "country", "region", "city")),
+    (_("Devices"), ("browser", "os", "device", "screen")),
+    (_("Events"), ("event", "prop")),
 )
 
 
