@@ -18,6 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User, normalize_email_address
 from reports.models import SentAlert, Subscription, Webhook
@@ -32,14 +35,19 @@ from visits.stats.goals import visit_goals
 from visits.stats.headline import headline_figures
 from visits.stats.periods import period_from_params
 from visits.stats.revenue import goal_revenue
+from visits.stats.words import in_sentence
 
 logger = logging.getLogger(__name__)
 SILENCE = timedelta(hours=24)
 SPIKE_FACTOR = 4  # an hour with this many times the hourly average of the week before
 SPIKE_MINIMUM = 50  # and at least this many hits: small sites are noisy
 TOP_ROWS = 5
-DIGEST_FIGURES = ("Unique visitors", "Visits", "Pageviews", "Bounce rate", "Visit duration")
-DIGEST_COMPARED = ("Unique visitors", "Visits", "Pageviews")
+# Named as `headline_figures` names them, in the same words, so they match in any language.
+DIGEST_FIGURES = tuple(
+    gettext_lazy(name)
+    for name in ("Unique visitors", "Visits", "Pageviews", "Bounce rate", "Visit duration")
+)
+DIGEST_COMPARED = DIGEST_FIGURES[:3]
 
 
 def subscription_create(
@@ -127,8 +135,8 @@ def digest_build(
                 limit=TOP_ROWS,
             ),
         )
-        for dimension, title in (("page", "Top pages"), ("referrer", "Referrers"),
-                                 ("country", "Countries"))
+        for dimension, title in (("page", _("Top pages")), ("referrer", _("Referrers")),
+                                 ("country", _("Countries")))
     ]  # fmt: skip
     goals = visit_goals(
         site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
@@ -183,11 +191,19 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
         if digest is None:
             continue
         first_day, last_day = digest.first_day, digest.last_day
-        what = "week" if subscription.frequency == Subscription.Frequency.WEEKLY else "month"
+        if subscription.frequency == Subscription.Frequency.WEEKLY:
+            subject = _("%(site)s: your week from %(first_day)s to %(last_day)s")
+        else:
+            subject = _("%(site)s: your month from %(first_day)s to %(last_day)s")
+        subject %= {
+            "site": site.name,
+            "first_day": date_format(first_day, "j M"),
+            "last_day": date_format(last_day, "j M Y"),
+        }
         try:
             _send(
                 subscription=subscription,
-                subject=f"{site.name}: your {what} from {first_day:%-d %b} to {last_day:%-d %b %Y}",
+                subject=subject,
                 template="reports/digest.txt",
                 context={
                     "digest": digest,
@@ -233,7 +249,8 @@ def alerts_due(*, site: Site, now: datetime) -> list[tuple[str, str, str]]:
             (
                 SentAlert.Kind.NO_VISITS,
                 last.isoformat(),
-                f"No visits since {last:%Y-%m-%d %H:%M} UTC: the snippet may have broken.",
+                _("No visits since %(time)s UTC: the snippet may have broken.")
+                % {"time": f"{last:%Y-%m-%d %H:%M}"},
             )
         )
     hour_start = now.replace(minute=0, second=0, microsecond=0)
@@ -247,8 +264,14 @@ def alerts_due(*, site: Site, now: datetime) -> list[tuple[str, str, str]]:
             (
                 SentAlert.Kind.SPIKE,
                 hour_start.isoformat(),
-                f"{recent} hits in the last hour, against {hourly_average:.1f} an hour "
-                "over the week before.",
+                ngettext(
+                    "%(count)s hit in the last hour, against %(average)s an hour over the week "
+                    "before.",
+                    "%(count)s hits in the last hour, against %(average)s an hour over the week "
+                    "before.",
+                    recent,
+                )
+                % {"count": recent, "average": f"{hourly_average:.1f}"},
             )
         )
     return found
@@ -273,7 +296,8 @@ def alerts_send(*, now: datetime) -> tuple[int, int]:
                 try:
                     _send(
                         subscription=subscription,
-                        subject=f"{site.name}: {SentAlert.Kind(kind).label.lower()}",
+                        subject=_("%(site)s: %(alert)s")
+                        % {"site": site.name, "alert": in_sentence(SentAlert.Kind(kind).label)},
                         template="reports/alert.txt",
                         context={
                             "site": site,
