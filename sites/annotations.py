@@ -45,7 +45,7 @@ class AnnotationCreateView(SiteMixin, View):
                 f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else errors
                 for name, errors in form.errors.items()
             ]
-            messages.error(request, "The note was not added. " + " ".join(map(str, problems)))
+            messages.error(request, _("The note was not added. ") + " ".join(map(str, problems)))
         return dashboard_redirect(request, self.site.pk)
 
 

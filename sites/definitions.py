@@ -68,7 +68,7 @@ class Segment(models.Model):
             models.UniqueConstraint(
                 fields=["site", "name"],
                 name="segment_name_unique_per_site",
-                violation_error_message="This site has a segment of that name already.",
+                violation_error_message=_("This site has a segment of that name already."),
             ),
             models.CheckConstraint(condition=~Q(name=""), name="segment_name_not_empty"),
         ]

@@ -83,17 +83,20 @@ class SiteAdmin(BaseSiteAdmin):
 
     actions = ("export_everything", "erase_visits")
 
-    def _only_owned(self, request, queryset, doing: str) -> bool:
-        """Exports and erasures are the owner's: refuse the whole action otherwise."""
+    def _only_owned(self, request, queryset, refusal: str) -> bool:
+        """Exports and erasures are the owner's: refuse the whole action otherwise, saying
+        `refusal`."""
         owned = site_queryset_for(user=request.user, role=OWNER)
         if queryset.exclude(pk__in=owned).exists():
-            self.message_user(request, f"Only a site's owner may {doing}.", messages.ERROR)
+            self.message_user(request, refusal, messages.ERROR)
             return False
         return True
 
     @admin.action(description=_("Export everything of the selected site (JSON)"))
     def export_everything(self, request, queryset):
-        if not self._only_owned(request, queryset, "export everything of it"):
+        if not self._only_owned(
+            request, queryset, gettext("Only a site's owner may export everything of it.")
+        ):
             return None
         if queryset.count() != 1:
             self.message_user(
@@ -110,7 +113,9 @@ class SiteAdmin(BaseSiteAdmin):
     @admin.action(description=_("Erase all visits of the selected sites"))
     def erase_visits(self, request, queryset):
         # The sites themselves stay; their visits and reports are emptied, after a confirmation.
-        if not self._only_owned(request, queryset, "erase its visits"):
+        if not self._only_owned(
+            request, queryset, gettext("Only a site's owner may erase its visits.")
+        ):
             return None
         if request.POST.get("confirmed") == "yes":
             erased = sum(visits_erase(site=site) for site in queryset)
