@@ -16,7 +16,9 @@ def in_english(view):
             # A DRF or template response renders later, outside this block, unless made here.
             if callable(getattr(response, "render", None)) and not response.is_rendered:
                 response.render()
-            return response
+        # LocaleMiddleware would label the answer with the browser's language otherwise.
+        response.headers["Content-Language"] = "en"
+        return response
 
     return english_view
 

@@ -129,6 +129,7 @@ def test_the_api_answers_in_english_whatever_the_browser_asks(api_client, site):
         )
     assert response.status_code == 400
     assert response.json()["period"] == ["The range ends before it starts."]
+    assert response.headers["Content-Language"] == "en"
 
 
 def test_the_api_keeps_validation_errors_in_english(api_client, site):
