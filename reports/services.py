@@ -135,8 +135,9 @@ def digest_build(
                 limit=TOP_ROWS,
             ),
         )
-        for dimension, title in (("page", _("Top pages")), ("referrer", _("Referrers")),
-                                 ("country", _("Countries")))
+        for dimension, title in (("page", gettext_lazy("Top pages")),
+                                 ("referrer", gettext_lazy("Referrers")),
+                                 ("country", gettext_lazy("Countries")))
     ]  # fmt: skip
     goals = visit_goals(
         site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
