@@ -21,7 +21,7 @@ class RegistrationForm(EmailUniqueMixin, UserCreationForm):
     class Meta:
         model = User
         fields = ("name", "email")
-        help_texts = {"name": "Optional: how we greet you."}
+        help_texts = {"name": _("Optional: how we greet you.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,7 +32,8 @@ class RegistrationForm(EmailUniqueMixin, UserCreationForm):
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
 
@@ -40,9 +41,9 @@ class AccountForm(EmailUniqueMixin, forms.ModelForm):
     """The name is saved at once; a new email only once its confirmation link is opened."""
 
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="A new address gets a link to confirm it; until then you keep this one.",
+        help_text=_("A new address gets a link to confirm it; until then you keep this one."),
     )
 
     class Meta:

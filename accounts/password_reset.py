@@ -9,6 +9,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.addresses import request_limit_key
 from accounts.language import email_language
@@ -33,20 +35,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_context = {"title": "Forgot your password?"}
+    extra_context = {"title": gettext_lazy("Forgot your password?")}
 
     def post(self, request, *args, **kwargs):
         limit = settings.PASSWORD_RESET_RATE_LIMIT
         key = request_limit_key(request)
         if rate_limited(request=request, group="password_reset", key=key, rate=limit):
-            context = {"title": "Too many reset emails", "limit": limit}
+            context = {"title": _("Too many reset emails"), "limit": limit}
             return render(request, "accounts/password_reset_limited.html", context, status=429)
         return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
-    extra_context = {"title": "Check your email"}
+    extra_context = {"title": gettext_lazy("Check your email")}
 
     def get_context_data(self, **kwargs):
         days = settings.PASSWORD_RESET_TIMEOUT // 86400
@@ -56,9 +58,9 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
-    extra_context = {"title": "Choose a new password"}
+    extra_context = {"title": gettext_lazy("Choose a new password")}
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
-    extra_context = {"title": "Password changed"}
+    extra_context = {"title": gettext_lazy("Password changed")}

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.language import email_language
 from accounts.models import User, normalize_email_address
@@ -25,7 +26,7 @@ def user_register(*, email: str, password: str | None, name: str = "") -> User:
     """Create an owner who manages their own sites in the pages and in the admin; without a
     password (single sign-on), the account can't log in with one."""
     user = User.objects.create_user(email=email, password=password, name=name, is_staff=True)
-    group, _ = Group.objects.get_or_create(name=SITE_OWNERS_GROUP)
+    group, _created = Group.objects.get_or_create(name=SITE_OWNERS_GROUP)
     user.groups.add(group)
     return user
 
@@ -36,7 +37,7 @@ def email_check_free(*, email: str, user: User | None = None) -> None:
     if user is not None and user.pk:
         others = others.exclude(pk=user.pk)
     if others.exists():
-        raise ValidationError("An account with this email address already exists.")
+        raise ValidationError(_("An account with this email address already exists."))
 
 
 def email_change_request(*, user: User, email: str) -> None:
@@ -56,7 +57,7 @@ def email_change_request(*, user: User, email: str) -> None:
     }
     with email_language(user):
         send_mail(
-            subject="Confirm your new email address",
+            subject=_("Confirm your new email address"),
             message=render_to_string("accounts/email_change_email.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[email],
@@ -73,21 +74,21 @@ def email_change_confirm(*, user: User, token: str) -> User:
         )
     except signing.SignatureExpired:
         raise ValidationError(
-            "This link has expired: change your email again for a new one."
+            _("This link has expired: change your email again for a new one.")
         ) from None
     except signing.BadSignature:
-        raise ValidationError("This link is not valid.") from None
+        raise ValidationError(_("This link is not valid.")) from None
     if change["user"] != user.pk:
-        raise ValidationError("This link is for another account: log in with that one.")
+        raise ValidationError(_("This link is for another account: log in with that one."))
     if change["old"] != user.email:
-        raise ValidationError("This link was used already, or your email changed since.")
+        raise ValidationError(_("This link was used already, or your email changed since."))
     email_check_free(email=change["new"], user=user)
     old = user.email
     user.email = change["new"]
     user.save(update_fields=["email"])
     with email_language(user):
         send_mail(
-            subject="Your email address was changed",
+            subject=_("Your email address was changed"),
             message=render_to_string(
                 "accounts/email_changed_notice.txt", {"user": user, "old": old, "new": user.email}
             ),

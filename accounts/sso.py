@@ -11,6 +11,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core.cache import cache
 from django.dispatch import Signal
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.utils import import_from_settings
 
 BACKEND = "accounts.sso_backend.SingleSignOnBackend"
@@ -63,13 +64,13 @@ def provider_configuration() -> dict:
         document = response.json()
     except (requests.RequestException, ValueError) as error:
         raise SingleSignOnRefused(
-            "The identity provider can't be reached just now; try again in a moment."
+            _("The identity provider can't be reached just now; try again in a moment.")
         ) from error
     # OpenID Connect Discovery 1.0, 4.3: the document must name the issuer it was fetched from.
     if not isinstance(document, dict) or document.get("issuer", "").rstrip("/") != issuer:
-        raise SingleSignOnRefused("The identity provider's configuration doesn't match.")
+        raise SingleSignOnRefused(_("The identity provider's configuration doesn't match."))
     if any(not document.get(name) for name in _ENDPOINTS.values()):
-        raise SingleSignOnRefused("The identity provider's configuration is incomplete.")
+        raise SingleSignOnRefused(_("The identity provider's configuration is incomplete."))
     cache.set(key, document, DISCOVERY_LIFETIME)
     return document
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.models import normalize_email_address
@@ -61,15 +62,15 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
                 options={"require": ["iss", "aud", "exp", "iat", "sub"]},
             )
         except jwt.ExpiredSignatureError:
-            message = "The identity provider's answer has expired: sign in again."
+            message = _("The identity provider's answer has expired: sign in again.")
         except jwt.InvalidAudienceError:
-            message = "The identity provider's answer was meant for another application."
+            message = _("The identity provider's answer was meant for another application.")
         except jwt.InvalidIssuerError:
-            message = "The identity provider's answer came from another issuer."
+            message = _("The identity provider's answer came from another issuer.")
         except jwt.InvalidSignatureError:
-            message = "The identity provider's answer has a signature that doesn't verify."
+            message = _("The identity provider's answer has a signature that doesn't verify.")
         except jwt.InvalidTokenError:
-            message = "The identity provider's answer could not be verified."
+            message = _("The identity provider's answer could not be verified.")
         logger.warning("Single sign-on refused an ID token: %s", message)
         raise SingleSignOnRefused(message)
 
@@ -77,25 +78,31 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         claims = super().get_userinfo(access_token, id_token, payload)
         # OpenID Connect Core 5.3.2: the user info is only about the ID token's subject.
         if not isinstance(claims, dict) or claims.get("sub") != payload.get("sub"):
-            raise SingleSignOnRefused("The identity provider answered about someone else.")
+            raise SingleSignOnRefused(_("The identity provider answered about someone else."))
         return claims
 
     def verify_claims(self, claims):
         email = normalize_email_address(claims.get("email", ""))
         if not email or "@" not in email:
-            raise SingleSignOnRefused("The identity provider did not tell us your email address.")
+            raise SingleSignOnRefused(
+                _("The identity provider did not tell us your email address.")
+            )
         # An address the provider has not verified could be anybody's, including an owner's.
         if claims.get("email_verified") is False:
-            raise SingleSignOnRefused("Your identity provider has not verified your email yet.")
+            raise SingleSignOnRefused(_("Your identity provider has not verified your email yet."))
         if not email_domain_allowed(email):
-            raise SingleSignOnRefused(f"Accounts at {email.rpartition('@')[2]} can't sign in here.")
+            raise SingleSignOnRefused(
+                _("Accounts at %(domain)s can't sign in here.")
+                % {"domain": email.rpartition("@")[2]}
+            )
         return True
 
     def create_user(self, claims):
         email = normalize_email_address(claims["email"])
         if not signup_allowed(user_model=self.UserModel, email=email):
             raise SingleSignOnRefused(
-                f"No account uses {email}: ask a site owner to invite you, then sign in again."
+                _("No account uses %(email)s: ask a site owner to invite you, then sign in again.")
+                % {"email": email}
             )
         name = str(claims.get("name") or "")[:150]
         try:

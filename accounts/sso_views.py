@@ -9,17 +9,19 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts.sso import SingleSignOnRefused, library_setting, sso_enabled
 
 logger = logging.getLogger(__name__)
-STALE_STATE = "This sign-in was not started here, or it took too long: sign in again."
+STALE_STATE = gettext_lazy("This sign-in was not started here, or it took too long: sign in again.")
 
 
 def _refuse(request, message: str):
-    messages.error(request, f"Single sign-on failed. {message}")
+    messages.error(request, _("Single sign-on failed. %(reason)s") % {"reason": message})
     return redirect("accounts:login")
 
 
@@ -62,12 +64,12 @@ class SingleSignOnCallbackView(OIDCAuthenticationCallbackView):
             return _refuse(request, str(refusal))
         except SuspiciousOperation as error:
             logger.warning("Single sign-on refused a sign-in: %s", error)
-            return _refuse(request, "The identity provider's answer could not be verified.")
+            return _refuse(request, _("The identity provider's answer could not be verified."))
         except requests.RequestException as error:
             logger.warning("Single sign-on could not talk to the provider: %s", error)
-            return _refuse(request, "The identity provider did not answer as expected.")
+            return _refuse(request, _("The identity provider did not answer as expected."))
 
     def login_failure(self):
         if self.request.GET.get("error"):
-            return _refuse(self.request, "The identity provider did not sign you in.")
-        return _refuse(self.request, "This account can't sign in.")
+            return _refuse(self.request, _("The identity provider did not sign you in."))
+        return _refuse(self.request, _("This account can't sign in."))

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -92,7 +93,7 @@ def two_factor_enable(*, user: User, key: str, code: str) -> tuple[TOTPDevice, l
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     if not _six_digits(code) or not totp.verify(int(_plain(code)), device.tolerance):
-        raise ValidationError("That code is not right: type the six digits your app shows now.")
+        raise ValidationError(_("That code is not right: type the six digits your app shows now."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         device.confirmed = True

@@ -1,15 +1,16 @@
 """Forms of two-factor login: a code, and the password that guards turning it off."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 WRONG_PASSWORD = "wrong_password"  # noqa: S105 (an error code, not a password)
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
-        help_text="The six digits your authenticator app shows, or one of your recovery codes.",
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={
                 "autofocus": True,
@@ -24,7 +25,7 @@ class CodeForm(forms.Form):
 class SetupCodeForm(CodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].help_text = "The six digits your app shows once it has the code."
+        self.fields["code"].help_text = _("The six digits your app shows once it has the code.")
         self.fields["code"].widget.attrs["inputmode"] = "numeric"
 
 
@@ -32,7 +33,7 @@ class PasswordForm(forms.Form):
     """Asks for the account's password again before a change to how it logs in."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -44,7 +45,7 @@ class PasswordForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.", code=WRONG_PASSWORD)
+            raise forms.ValidationError(_("That is not your password."), code=WRONG_PASSWORD)
         return password
 
 

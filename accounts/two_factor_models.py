@@ -8,6 +8,7 @@ import hashlib
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
 
@@ -21,8 +22,8 @@ class RecoveryCodeDevice(Device):
     """An account's current set of recovery codes (one set per account)."""
 
     class Meta(Device.Meta):
-        verbose_name = "recovery code set"
-        verbose_name_plural = "recovery code sets"
+        verbose_name = _("recovery code set")
+        verbose_name_plural = _("recovery code sets")
 
     def __str__(self) -> str:
         return f"Recovery codes of {self.user}"
@@ -37,14 +38,14 @@ class RecoveryCodeDevice(Device):
 
 class RecoveryCode(models.Model):
     device = models.ForeignKey(
-        RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes", verbose_name="set"
+        RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes", verbose_name=_("set")
     )
-    digest = models.CharField("SHA-256 of the code", max_length=64)
-    used_at = models.DateTimeField("used at", null=True, blank=True)
+    digest = models.CharField(_("SHA-256 of the code"), max_length=64)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "recovery code"
-        verbose_name_plural = "recovery codes"
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
         constraints = [
             models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_unique"),
         ]

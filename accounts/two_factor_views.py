@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from accounts.two_factor import (
@@ -35,9 +37,9 @@ from accounts.two_factor_lockout import code_failed, code_locked, code_passed
 
 PENDING_KEY = "two_factor_pending_key"
 ACCOUNT = reverse_lazy("accounts:account")
-WRONG = "That code is not right, or was already used."
+WRONG = gettext_lazy("That code is not right, or was already used.")
 WRONG_CODE = "wrong_code"
-THROTTLED = "Too many wrong codes just now: wait a few seconds."
+THROTTLED = gettext_lazy("Too many wrong codes just now: wait a few seconds.")
 
 
 def _locked_out(request) -> HttpResponse:
@@ -60,7 +62,7 @@ class NextMixin:
 
 
 def _codes_page(request, codes: list[str], *, back: str) -> HttpResponse:
-    context = {"title": "Your recovery codes", "codes": codes, "back": back}
+    context = {"title": _("Your recovery codes"), "codes": codes, "back": back}
     response = render(request, "accounts/two_factor_recovery_codes.html", context)
     response["Cache-Control"] = "no-store"
     return response
@@ -77,7 +79,7 @@ class TwoFactorVerifyView(LoginRequiredMixin, NextMixin, FormView):
 
     form_class = CodeForm
     template_name = "accounts/two_factor_verify.html"
-    extra_context = {"title": "Two-factor login"}
+    extra_context = {"title": gettext_lazy("Two-factor login")}
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and second_step_due(request) != "verify":
@@ -110,11 +112,11 @@ class TwoFactorSetupView(LoginRequiredMixin, NextMixin, FormView):
 
     form_class = SetupCodeForm
     template_name = "accounts/two_factor_setup.html"
-    extra_context = {"title": "Set up two-factor login"}
+    extra_context = {"title": gettext_lazy("Set up two-factor login")}
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and two_factor_enabled(user=request.user):
-            messages.info(request, "Two-factor login is already on.")
+            messages.info(request, _("Two-factor login is already on."))
             return redirect(ACCOUNT)
         return super().dispatch(request, *args, **kwargs)
 
@@ -141,7 +143,7 @@ class TwoFactorSetupView(LoginRequiredMixin, NextMixin, FormView):
             return self.form_invalid(form)
         del self.request.session[PENDING_KEY]
         _second_step_passed(self.request, device)
-        messages.success(self.request, "Two-factor login is on.")
+        messages.success(self.request, _("Two-factor login is on."))
         return _codes_page(self.request, codes, back=self.next_page() or str(ACCOUNT))
 
 
@@ -151,9 +153,11 @@ class RecoveryCodesView(LoginRequiredMixin, FormView):
     form_class = PasswordForm
     template_name = "accounts/two_factor_password.html"
     extra_context = {
-        "title": "New recovery codes",
-        "lead": "Your current recovery codes stop working once the new ones are made.",
-        "submit": "Make new recovery codes",
+        "title": gettext_lazy("New recovery codes"),
+        "lead": gettext_lazy(
+            "Your current recovery codes stop working once the new ones are made."
+        ),
+        "submit": gettext_lazy("Make new recovery codes"),
     }
 
     def dispatch(self, request, *args, **kwargs):
@@ -187,9 +191,9 @@ class TwoFactorDisableView(RecoveryCodesView):
 
     form_class = DisableForm
     extra_context = {
-        "title": "Turn off two-factor login",
-        "lead": "Logins will ask for your password only.",
-        "submit": "Turn off two-factor login",
+        "title": gettext_lazy("Turn off two-factor login"),
+        "lead": gettext_lazy("Logins will ask for your password only."),
+        "submit": gettext_lazy("Turn off two-factor login"),
     }
 
     def form_valid(self, form):
@@ -203,5 +207,5 @@ class TwoFactorDisableView(RecoveryCodesView):
             form.add_error("code", ValidationError(WRONG, code=WRONG_CODE))
             return self.form_invalid(form)
         two_factor_disable(user=user)
-        messages.success(self.request, "Two-factor login is off.")
+        messages.success(self.request, _("Two-factor login is off."))
         return redirect(reverse("accounts:account"))

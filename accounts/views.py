@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, UpdateView
 
@@ -24,7 +26,7 @@ class RegisterView(CreateView):
     form_class = RegistrationForm
     template_name = "accounts/register.html"
     success_url = reverse_lazy("sites:list")
-    extra_context = {"title": "Create your account"}
+    extra_context = {"title": gettext_lazy("Create your account")}
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -49,7 +51,7 @@ class RegisterView(CreateView):
         limit = settings.REGISTER_RATE_LIMIT
         key = request_limit_key(request)
         if rate_limited(request=request, group="register", key=key, rate=limit):
-            context = {"title": "Too many sign-ups", "limit": limit}
+            context = {"title": _("Too many sign-ups"), "limit": limit}
             return render(request, "accounts/rate_limited.html", context, status=429)
         return super().post(request, *args, **kwargs)
 
@@ -61,9 +63,9 @@ class RegisterView(CreateView):
         )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         if next_page := self._next():
-            messages.success(self.request, "Welcome! Your account is ready.")
+            messages.success(self.request, _("Welcome! Your account is ready."))
             return redirect(next_page)
-        messages.success(self.request, "Welcome! Add your first site to start counting visits.")
+        messages.success(self.request, _("Welcome! Add your first site to start counting visits."))
         return redirect(self.success_url)
 
 
@@ -71,7 +73,7 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-    extra_context = {"title": "Log in"}
+    extra_context = {"title": gettext_lazy("Log in")}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sso_enabled=sso_enabled(), **kwargs)
@@ -85,8 +87,8 @@ class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
     form_class = AccountForm
     template_name = "accounts/account.html"
     success_url = reverse_lazy("accounts:account")
-    success_message = "Your account was updated."
-    extra_context = {"title": "Your account"}
+    success_message = gettext_lazy("Your account was updated.")
+    extra_context = {"title": gettext_lazy("Your account")}
 
     def get_object(self, queryset=None):
         return self.request.user
@@ -103,7 +105,8 @@ class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
             email_change_request(user=self.request.user, email=email)
             messages.info(
                 self.request,
-                f"We sent a link to {email}: your email changes when you open it.",
+                _("We sent a link to %(email)s: your email changes when you open it.")
+                % {"email": email},
             )
         return response
 
@@ -115,14 +118,14 @@ class EmailConfirmView(LoginRequiredMixin, View):
         try:
             user = email_change_confirm(user=request.user, token=token)
         except ValidationError as error:
-            context = {"title": "Email not changed", "problem": " ".join(error.messages)}
+            context = {"title": _("Email not changed"), "problem": " ".join(error.messages)}
             return render(request, "accounts/email_confirm.html", context, status=400)
-        messages.success(request, f"Your email is now {user.email}.")
+        messages.success(request, _("Your email is now %(email)s.") % {"email": user.email})
         return redirect("accounts:account")
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
-    success_message = "Your password was changed."
-    extra_context = {"title": "Change your password"}
+    success_message = gettext_lazy("Your password was changed.")
+    extra_context = {"title": gettext_lazy("Change your password")}

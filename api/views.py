@@ -14,6 +14,7 @@ from rest_framework.permissions import SAFE_METHODS
 
 from api.annotations import SiteAnnotationsMixin
 from api.conversions import SiteConversionsMixin
+from api.english import EnglishMixin
 from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
 from api.journeys import SiteJourneysMixin
@@ -49,6 +50,7 @@ from sites.services import site_create, site_delete, site_update
     ),
 )
 class SiteViewSet(
+    EnglishMixin,
     SiteOverviewMixin,
     SiteFiguresMixin,
     SiteGoalsMixin,

@@ -3,6 +3,7 @@ each one's last delivery; the secret is made on creation and never typed."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import Webhook
 from reports.webhooks import webhook_create, webhook_url_check
@@ -13,7 +14,10 @@ from sites.selectors import site_queryset_for
 
 class WebhookAdminForm(forms.ModelForm):
     url = forms.URLField(
-        label="URL", max_length=2048, assume_scheme="https", help_text=Webhook.url.field.help_text
+        label=_("URL"),
+        max_length=2048,
+        assume_scheme="https",
+        help_text=Webhook.url.field.help_text,
     )
 
     class Meta:

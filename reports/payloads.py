@@ -3,6 +3,8 @@ for a generic webhook (with the same text, for chat tools that read only that)."
 
 from datetime import datetime
 
+from django.utils import translation
+
 from reports.models import Webhook
 from sites.models import Site
 
@@ -18,6 +20,12 @@ def _change(change) -> str:
 
 
 def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
+    """The digest for a webhook: in English, the language its readers' scripts expect."""
+    with translation.override("en"):
+        return _digest_payload(kind=kind, digest=digest, dashboard_url=dashboard_url)
+
+
+def _digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
     period = f"{digest.first_day:%-d %b} to {digest.last_day:%-d %b %Y}"
     lines = [f"*{digest.site.name}*: {period}"]
     lines += [f"{label}: {value}{_change(change)}" for label, value, change in digest.headline]
@@ -42,7 +50,7 @@ def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
         "first_day": digest.first_day.isoformat(),
         "last_day": digest.last_day.isoformat(),
         "headline": [
-            {"label": label, "value": value, "change": change}
+            {"label": str(label), "value": value, "change": change}
             for label, value, change in digest.headline
         ],
         "revenue": [
@@ -57,9 +65,9 @@ def digest_payload(*, kind: str, digest, dashboard_url: str) -> dict:
         ],
         "panels": [
             {
-                "title": title,
+                "title": str(title),
                 "rows": [
-                    {"label": row.label, "visitors": row.visitors, "count": row.count}
+                    {"label": str(row.label), "visitors": row.visitors, "count": row.count}
                     for row in rows
                 ],
             }

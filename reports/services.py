@@ -8,8 +8,10 @@ visit, or one hour's spike): it is recorded before it is sent, so it never goes 
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,6 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.language import email_language
 from accounts.models import User, normalize_email_address
@@ -33,14 +38,19 @@ from visits.stats.goals import visit_goals
 from visits.stats.headline import headline_figures
 from visits.stats.periods import period_from_params
 from visits.stats.revenue import goal_revenue
+from visits.stats.words import in_sentence
 
 logger = logging.getLogger(__name__)
 SILENCE = timedelta(hours=24)
 SPIKE_FACTOR = 4  # an hour with this many times the hourly average of the week before
 SPIKE_MINIMUM = 50  # and at least this many hits: small sites are noisy
 TOP_ROWS = 5
-DIGEST_FIGURES = ("Unique visitors", "Visits", "Pageviews", "Bounce rate", "Visit duration")
-DIGEST_COMPARED = ("Unique visitors", "Visits", "Pageviews")
+# Named as `headline_figures` names them, in the same words, so they match in any language.
+DIGEST_FIGURES = tuple(
+    gettext_lazy(name)
+    for name in ("Unique visitors", "Visits", "Pageviews", "Bounce rate", "Visit duration")
+)
+DIGEST_COMPARED = DIGEST_FIGURES[:3]
 
 
 def subscription_create(
@@ -128,8 +138,9 @@ def digest_build(
                 limit=TOP_ROWS,
             ),
         )
-        for dimension, title in (("page", "Top pages"), ("referrer", "Referrers"),
-                                 ("country", "Countries"))
+        for dimension, title in (("page", gettext_lazy("Top pages")),
+                                 ("referrer", gettext_lazy("Referrers")),
+                                 ("country", gettext_lazy("Countries")))
     ]  # fmt: skip
     goals = visit_goals(
         site=site, period=period, filters=filters, now=now, total_visitors=totals.visitors
@@ -143,13 +154,17 @@ def _unsubscribe_url(subscription: Subscription) -> str:
     return settings.PUBLIC_URL + path
 
 
-def _send(*, subscription: Subscription, subject: str, template: str, context: dict) -> None:
+def _send(
+    *, subscription: Subscription, subject: Callable[[], str], template: str, context: dict
+) -> None:
     unsubscribe = _unsubscribe_url(subscription)
     # Sent on a schedule, not by a request: without an account's choice, the default language.
+    # The subject is worded in that language too, so it is made here.
     with email_language(subscription.user, default=settings.LANGUAGE_CODE):
         body = render_to_string(template, {**context, "unsubscribe_url": unsubscribe})
+        subject_text = subject()
     EmailMessage(
-        subject=subject,
+        subject=subject_text,
         body=body,
         to=[subscription.recipient],
         headers={
@@ -157,6 +172,25 @@ def _send(*, subscription: Subscription, subject: str, template: str, context: d
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     ).send()
+
+
+def _digest_subject(*, site: Site, first: date, last: date, weekly: bool) -> str:
+    if weekly:
+        subject = _("%(site)s: your week from %(first_day)s to %(last_day)s")
+    else:
+        subject = _("%(site)s: your month from %(first_day)s to %(last_day)s")
+    return subject % {
+        "site": site.name,
+        "first_day": date_format(first, "j M"),
+        "last_day": date_format(last, "j M Y"),
+    }
+
+
+def _alert_subject(*, site: Site, kind: str) -> str:
+    return _("%(site)s: %(alert)s") % {
+        "site": site.name,
+        "alert": in_sentence(SentAlert.Kind(kind).label),
+    }
 
 
 def digests_send(*, now: datetime) -> tuple[int, int]:
@@ -186,11 +220,13 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
         if digest is None:
             continue
         first_day, last_day = digest.first_day, digest.last_day
-        what = "week" if subscription.frequency == Subscription.Frequency.WEEKLY else "month"
+        weekly = subscription.frequency == Subscription.Frequency.WEEKLY
         try:
             _send(
                 subscription=subscription,
-                subject=f"{site.name}: your {what} from {first_day:%-d %b} to {last_day:%-d %b %Y}",
+                subject=partial(
+                    _digest_subject, site=site, first=first_day, last=last_day, weekly=weekly
+                ),
                 template="reports/digest.txt",
                 context={
                     "digest": digest,
@@ -236,7 +272,8 @@ def alerts_due(*, site: Site, now: datetime) -> list[tuple[str, str, str]]:
             (
                 SentAlert.Kind.NO_VISITS,
                 last.isoformat(),
-                f"No visits since {last:%Y-%m-%d %H:%M} UTC: the snippet may have broken.",
+                _("No visits since %(time)s UTC: the snippet may have broken.")
+                % {"time": f"{last:%Y-%m-%d %H:%M}"},
             )
         )
     hour_start = now.replace(minute=0, second=0, microsecond=0)
@@ -250,8 +287,14 @@ def alerts_due(*, site: Site, now: datetime) -> list[tuple[str, str, str]]:
             (
                 SentAlert.Kind.SPIKE,
                 hour_start.isoformat(),
-                f"{recent} hits in the last hour, against {hourly_average:.1f} an hour "
-                "over the week before.",
+                ngettext(
+                    "%(count)s hit in the last hour, against %(average)s an hour over the week "
+                    "before.",
+                    "%(count)s hits in the last hour, against %(average)s an hour over the week "
+                    "before.",
+                    recent,
+                )
+                % {"count": recent, "average": f"{hourly_average:.1f}"},
             )
         )
     return found
@@ -276,7 +319,7 @@ def alerts_send(*, now: datetime) -> tuple[int, int]:
                 try:
                     _send(
                         subscription=subscription,
-                        subject=f"{site.name}: {SentAlert.Kind(kind).label.lower()}",
+                        subject=partial(_alert_subject, site=site, kind=kind),
                         template="reports/alert.txt",
                         context={
                             "site": site,

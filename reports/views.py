@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -23,7 +24,7 @@ class SiteSegmentsFormMixin:
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = site.segments.order_by("name", "id")
-        self.fields["segment"].empty_label = "All visits"
+        self.fields["segment"].empty_label = _("All visits")
 
 
 class SubscriptionForm(SiteSegmentsFormMixin, forms.ModelForm):
@@ -61,7 +62,7 @@ class SubscriptionsView(SiteMixin, View):
             "reports/subscriptions.html",
             {
                 "site": self.site,
-                "title": f"Email reports for {self.site.name}",
+                "title": _("Email reports for %(site)s") % {"site": self.site.name},
                 "subscriptions": subscriptions.order_by("address"),
                 "own_only": form_class is OwnSubscriptionForm,
                 "form": form or form_class(initial={"email": request.user.email}, site=self.site),
@@ -70,7 +71,7 @@ class SubscriptionsView(SiteMixin, View):
         )
 
     def post(self, request, pk: int):
-        _, form_class = _subscriptions_visible(self.site, request.user)
+        _subscriptions, form_class = _subscriptions_visible(self.site, request.user)
         form = form_class(request.POST, site=self.site)
         if form.is_valid():
             # A viewer's form has no address: they subscribe their account.
@@ -80,7 +81,11 @@ class SubscriptionsView(SiteMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"{subscription.recipient} will get the reports.")
+                messages.success(
+                    request,
+                    _("%(recipient)s will get the reports.")
+                    % {"recipient": subscription.recipient},
+                )
                 return redirect("reports:subscriptions", pk=self.site.pk)
         return self.get(request, pk, form=form)
 
@@ -89,9 +94,9 @@ class SubscriptionDeleteView(SiteMixin, View):
     site_role = Role.VIEWER
 
     def post(self, request, pk: int, subscription_id: int):
-        subscriptions, _ = _subscriptions_visible(self.site, request.user)
+        subscriptions, _form_class = _subscriptions_visible(self.site, request.user)
         subscription_delete(subscription=get_object_or_404(subscriptions, pk=subscription_id))
-        messages.success(request, "Removed.")
+        messages.success(request, _("Removed."))
         return redirect("reports:subscriptions", pk=self.site.pk)
 
 
@@ -107,7 +112,7 @@ class UnsubscribeView(View):
         return render(
             request,
             "reports/unsubscribe.html",
-            {"subscription": subscription, "title": "Unsubscribe", "done": False},
+            {"subscription": subscription, "title": _("Unsubscribe"), "done": False},
         )
 
     def post(self, request, token: str):
@@ -116,5 +121,5 @@ class UnsubscribeView(View):
         return render(
             request,
             "reports/unsubscribe.html",
-            {"subscription": subscription, "title": "Unsubscribed", "done": True},
+            {"subscription": subscription, "title": _("Unsubscribed"), "done": True},
         )

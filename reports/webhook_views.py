@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from reports.models import Webhook
@@ -16,7 +18,10 @@ from sites.models import Role
 
 class WebhookForm(forms.ModelForm):
     url = forms.URLField(
-        label="URL", max_length=2048, assume_scheme="https", help_text=Webhook.url.field.help_text
+        label=gettext_lazy("URL"),
+        max_length=2048,
+        assume_scheme="https",
+        help_text=Webhook.url.field.help_text,
     )
 
     class Meta:
@@ -33,7 +38,7 @@ class WebhooksView(SiteMixin, View):
             "reports/webhooks.html",
             {
                 "site": self.site,
-                "title": f"Webhooks and Slack for {self.site.name}",
+                "title": _("Webhooks and Slack for %(site)s") % {"site": self.site.name},
                 "webhooks": self.site.webhooks.order_by("created_at", "pk"),
                 "form": form or WebhookForm(),
             },
@@ -48,7 +53,7 @@ class WebhooksView(SiteMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "The endpoint will get the reports.")
+                messages.success(request, _("The endpoint will get the reports."))
                 return redirect("reports:webhooks", pk=self.site.pk)
         return self.get(request, pk, form=form)
 
@@ -58,7 +63,7 @@ class WebhookDeleteView(SiteMixin, View):
 
     def post(self, request, pk: int, webhook_id: int):
         webhook_delete(webhook=get_object_or_404(self.site.webhooks, pk=webhook_id))
-        messages.success(request, "Removed.")
+        messages.success(request, _("Removed."))
         return redirect("reports:webhooks", pk=self.site.pk)
 
 
@@ -81,7 +86,9 @@ class WebhookTestView(SiteMixin, View):
             }
         )
         if webhook_deliver(webhook=webhook, payload=payload):
-            messages.success(request, "Delivered.")
+            messages.success(request, _("Delivered."))
         else:
-            messages.error(request, f"Not delivered: {webhook.last_error}.")
+            messages.error(
+                request, _("Not delivered: %(last_error)s.") % {"last_error": webhook.last_error}
+            )
         return redirect("reports:webhooks", pk=self.site.pk)

@@ -21,6 +21,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports.models import Webhook
 from sites.models import Site
@@ -40,19 +41,19 @@ def webhook_url_check(url: str) -> None:
     link-local or otherwise non-public address."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError({"url": "Use an http:// or https:// address."})
+        raise ValidationError({"url": _("Use an http:// or https:// address.")})
     if settings.WEBHOOK_ALLOW_PRIVATE:
         return
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
     except (OSError, ValueError, UnicodeError) as error:
-        raise ValidationError({"url": "This host name can't be found."}) from error
-    for *_, sockaddr in found:
+        raise ValidationError({"url": _("This host name can't be found.")}) from error
+    for *_details, sockaddr in found:
         address = ipaddress.ip_address(sockaddr[0].split("%")[0])
         if not address.is_global or address.is_multicast:
             raise ValidationError(
-                {"url": "This address is on a private network; webhooks go to the internet."}
+                {"url": _("This address is on a private network; webhooks go to the internet.")}
             )
 
 

@@ -7,6 +7,7 @@ from django.db.models import Case, CharField, Count, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from sites.forms import SiteForm
 from sites.models import (
@@ -98,7 +99,7 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
             return self.list_display
         return tuple(name for name in self.list_display if name != "owner")
 
-    @admin.display(description="your role")
+    @admin.display(description=_("your role"))
     def role(self, obj: Site) -> str:
         return getattr(obj, "role_shown", obj.user_role)
 
@@ -107,11 +108,11 @@ class SiteAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
             return (*self.list_filter, "owner")
         return self.list_filter
 
-    @admin.display(description="visits", ordering="visit_count")
+    @admin.display(description=_("visits"), ordering="visit_count")
     def visit_count(self, obj: Site) -> int:
         return obj.visit_count
 
-    @admin.display(description="reports")
+    @admin.display(description=_("reports"))
     def reports(self, obj: Site) -> str:
         return format_html(
             '<a href="{}">Reports</a>', reverse("visits:dashboard", kwargs={"site_id": obj.pk})
@@ -200,7 +201,7 @@ class FunnelAdmin(SiteScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(step_count=Count("steps"))
 
-    @admin.display(description="steps", ordering="step_count")
+    @admin.display(description=_("steps"), ordering="step_count")
     def step_count(self, obj: Funnel) -> int:
         return obj.step_count
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views import View
 
 from sites.access import SiteMixin
@@ -35,13 +37,15 @@ class AnnotationCreateView(SiteMixin, View):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, f"Note added on {note.day:%-d %b %Y}.")
+                messages.success(
+                    request, _("Note added on %(day)s.") % {"day": date_format(note.day, "j M Y")}
+                )
         else:
             problems = [
                 f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else errors
                 for name, errors in form.errors.items()
             ]
-            messages.error(request, "The note was not added. " + " ".join(map(str, problems)))
+            messages.error(request, _("The note was not added. ") + " ".join(map(str, problems)))
         return dashboard_redirect(request, self.site.pk)
 
 
@@ -51,5 +55,5 @@ class AnnotationDeleteView(SiteMixin, View):
     def post(self, request, pk: int, annotation_id: int):
         annotation = get_object_or_404(Annotation, pk=annotation_id, site=self.site)
         annotation_delete(annotation=annotation)
-        messages.success(request, "Note removed.")
+        messages.success(request, _("Note removed."))
         return dashboard_redirect(request, self.site.pk)

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import idna
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 BASE_URL_MAX_LENGTH = 300
 MAX_EXTRA_DOMAINS = 20
@@ -34,27 +35,28 @@ def normalize_base_url(value: str) -> str:
     """
     raw = (value or "").strip()
     if not raw:
-        raise ValidationError("Enter the address of your site, like https://example.com.")
+        raise ValidationError(_("Enter the address of your site, like https://example.com."))
     if len(raw) > BASE_URL_MAX_LENGTH:
         raise ValidationError(
-            f"That address is too long (at most {BASE_URL_MAX_LENGTH} characters)."
+            _("That address is too long (at most %(count)s characters).")
+            % {"count": BASE_URL_MAX_LENGTH}
         )
     if "://" not in raw and ":" not in raw.split("/", 1)[0]:
         raw = f"https://{raw}"
     try:
         parts = urlsplit(raw)
     except ValueError as exc:  # "Invalid IPv6 URL" and the like
-        raise ValidationError("Enter a valid web address, like https://example.com.") from exc
+        raise ValidationError(_("Enter a valid web address, like https://example.com.")) from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise ValidationError("Only http:// and https:// addresses can be tracked.")
+        raise ValidationError(_("Only http:// and https:// addresses can be tracked."))
     try:
         host = host_ascii(parts.hostname or "")
         port = parts.port
     except (UnicodeError, ValueError) as exc:
-        raise ValidationError("Enter a valid web address, like https://example.com.") from exc
+        raise ValidationError(_("Enter a valid web address, like https://example.com.")) from exc
     if not host or parts.username or parts.password:
-        raise ValidationError("Enter a valid web address, like https://example.com.")
+        raise ValidationError(_("Enter a valid web address, like https://example.com."))
     default_port = 443 if scheme == "https" else 80
     netloc = host if port in (None, default_port) else f"{host}:{port}"
     if ":" in host:
@@ -67,7 +69,9 @@ def normalize_base_url(value: str) -> str:
 def validate_base_url(value: str) -> None:
     """Model-level check: the stored value is already normalised."""
     if normalize_base_url(value) != value:
-        raise ValidationError("Store the site address as scheme://host, like https://example.com.")
+        raise ValidationError(
+            _("Store the site address as scheme://host, like https://example.com.")
+        )
 
 
 def normalize_domains(value: str) -> str:
@@ -78,11 +82,15 @@ def normalize_domains(value: str) -> str:
             host = urlsplit(item if "://" in item else f"https://{item}").hostname or ""
             host = host_ascii(host)
         except (UnicodeError, ValueError) as exc:
-            raise ValidationError(f"{item!r} is not a domain name.") from exc
+            raise ValidationError(
+                _("%(item)s is not a domain name.") % {"item": repr(item)}
+            ) from exc
         if not host or ("." not in host and host != "localhost") or not _HOST.fullmatch(host):
-            raise ValidationError(f"{item!r} is not a domain name.")
+            raise ValidationError(_("%(item)s is not a domain name.") % {"item": repr(item)})
         if host not in hosts:
             hosts.append(host)
     if len(hosts) > MAX_EXTRA_DOMAINS:
-        raise ValidationError(f"List at most {MAX_EXTRA_DOMAINS} other domains.")
+        raise ValidationError(
+            _("List at most %(count)s other domains.") % {"count": MAX_EXTRA_DOMAINS}
+        )
     return "\n".join(hosts)

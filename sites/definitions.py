@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 ANNOTATION_MAX_LENGTH = 200
 
@@ -14,23 +16,23 @@ class Annotation(models.Model):
     """A dated note on a site's figures ("new pricing page"), a marker on the dashboard's chart."""
 
     site = models.ForeignKey(
-        "sites.Site", on_delete=models.CASCADE, related_name="annotations", verbose_name="site"
+        "sites.Site", on_delete=models.CASCADE, related_name="annotations", verbose_name=_("site")
     )
-    day = models.DateField("day", help_text="In the site's time zone.")
-    text = models.CharField("note", max_length=ANNOTATION_MAX_LENGTH)
+    day = models.DateField(_("day"), help_text=_("In the site's time zone."))
+    text = models.CharField(_("note"), max_length=ANNOTATION_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="added by",
+        verbose_name=_("added by"),
     )
-    created_at = models.DateTimeField("added", auto_now_add=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "annotation"
-        verbose_name_plural = "annotations"
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
         ordering = ["day", "id"]
         indexes = [models.Index(fields=["site", "day"], name="annotation_site_day_idx")]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="annotation_not_empty")]
@@ -44,29 +46,29 @@ class Segment(models.Model):
     query parameter to its value; `visits.segments` validates them (sites know no dimensions)."""
 
     site = models.ForeignKey(
-        "sites.Site", on_delete=models.CASCADE, related_name="segments", verbose_name="site"
+        "sites.Site", on_delete=models.CASCADE, related_name="segments", verbose_name=_("site")
     )
-    name = models.CharField("name", max_length=100)
-    filters = models.JSONField("filters", default=dict)
+    name = models.CharField(_("name"), max_length=100)
+    filters = models.JSONField(_("filters"), default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="saved by",
+        verbose_name=_("saved by"),
     )
-    created_at = models.DateTimeField("saved", auto_now_add=True)
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "segment"
-        verbose_name_plural = "segments"
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["site", "name"],
                 name="segment_name_unique_per_site",
-                violation_error_message="This site has a segment of that name already.",
+                violation_error_message=_("This site has a segment of that name already."),
             ),
             models.CheckConstraint(condition=~Q(name=""), name="segment_name_not_empty"),
         ]
@@ -80,14 +82,14 @@ class Funnel(models.Model):
     a page or a custom event (see `FunnelStep`)."""
 
     site = models.ForeignKey(
-        "sites.Site", on_delete=models.CASCADE, related_name="funnels", verbose_name="site"
+        "sites.Site", on_delete=models.CASCADE, related_name="funnels", verbose_name=_("site")
     )
-    name = models.CharField("name", max_length=100)
-    created_at = models.DateTimeField("created", auto_now_add=True)
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "funnel"
-        verbose_name_plural = "funnels"
+        verbose_name = _("funnel")
+        verbose_name_plural = _("funnels")
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="funnel_name_not_empty"),
@@ -105,27 +107,30 @@ class FunnelStep(models.Model):
     have to carry one property `key=value`."""
 
     class Kind(models.TextChoices):
-        PAGE = "page", "Visit a page"
-        EVENT = "event", "Send an event"
+        PAGE = "page", _("Visit a page")
+        EVENT = "event", _("Send an event")
 
     funnel = models.ForeignKey(
-        Funnel, on_delete=models.CASCADE, related_name="steps", verbose_name="funnel"
+        Funnel, on_delete=models.CASCADE, related_name="steps", verbose_name=_("funnel")
     )
-    position = models.PositiveSmallIntegerField("position")
-    kind = models.CharField("kind", max_length=10, choices=Kind.choices, default=Kind.PAGE)
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAGE)
     value = models.CharField(
-        "page or event",
+        _("page or event"),
         max_length=500,
-        help_text="A path like /pricing or /blog/* for pages, or the event's name.",
+        help_text=_("A path like /pricing or /blog/* for pages, or the event's name."),
     )
     prop_key = models.CharField(
-        "property", max_length=100, blank=True, help_text="Events only: a property it must carry."
+        _("property"),
+        max_length=100,
+        blank=True,
+        help_text=_("Events only: a property it must carry."),
     )
-    prop_value = models.CharField("property value", max_length=500, blank=True)
+    prop_value = models.CharField(_("property value"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "funnel step"
-        verbose_name_plural = "funnel steps"
+        verbose_name = _("funnel step")
+        verbose_name_plural = _("funnel steps")
         ordering = ["funnel", "position"]
         constraints = [
             models.UniqueConstraint(fields=["funnel", "position"], name="funnel_step_unique"),
@@ -148,14 +153,16 @@ class FunnelStep(models.Model):
         self.prop_key = (self.prop_key or "").strip()
         if self.kind == self.Kind.PAGE:
             if not self.value.startswith("/"):
-                raise ValidationError({"value": "A page step is a path starting with /."})
+                raise ValidationError({"value": gettext("A page step is a path starting with /.")})
             if self.prop_key or self.prop_value:
-                raise ValidationError({"prop_key": "Only event steps have a property."})
+                raise ValidationError({"prop_key": gettext("Only event steps have a property.")})
         elif self.value in ("pageview", "engagement"):
             # The beacon's own kinds of hit (visits.models.RESERVED_EVENTS), not custom events.
-            raise ValidationError({"value": "Name a custom event; for pages, use a page step."})
+            raise ValidationError(
+                {"value": gettext("Name a custom event; for pages, use a page step.")}
+            )
         elif self.prop_value and not self.prop_key:
-            raise ValidationError({"prop_key": "Name the property that holds this value."})
+            raise ValidationError({"prop_key": gettext("Name the property that holds this value.")})
 
 
 class Experiment(models.Model):
@@ -164,25 +171,25 @@ class Experiment(models.Model):
     conversion to `goal` with the control's."""
 
     site = models.ForeignKey(
-        "sites.Site", on_delete=models.CASCADE, related_name="experiments", verbose_name="site"
+        "sites.Site", on_delete=models.CASCADE, related_name="experiments", verbose_name=_("site")
     )
-    name = models.CharField("name", max_length=100)
+    name = models.CharField(_("name"), max_length=100)
     variant_property = models.CharField(
-        "variant property",
+        _("variant property"),
         max_length=100,
-        help_text="The custom events' property that holds the variant, like exp_checkout.",
+        help_text=_("The custom events' property that holds the variant, like exp_checkout."),
     )
     control = models.CharField(
-        "control variant", max_length=100, help_text="The variant the others are compared to."
+        _("control variant"), max_length=100, help_text=_("The variant the others are compared to.")
     )
     goal = models.ForeignKey(
-        "sites.Goal", on_delete=models.CASCADE, related_name="experiments", verbose_name="goal"
+        "sites.Goal", on_delete=models.CASCADE, related_name="experiments", verbose_name=_("goal")
     )
-    created_at = models.DateTimeField("created", auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "experiment"
-        verbose_name_plural = "experiments"
+        verbose_name = _("experiment")
+        verbose_name_plural = _("experiments")
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="experiment_name_not_empty"),
@@ -200,4 +207,4 @@ class Experiment(models.Model):
         self.variant_property = (self.variant_property or "").strip()
         self.control = (self.control or "").strip()
         if self.goal_id and self.site_id and self.goal.site_id != self.site_id:
-            raise ValidationError({"goal": "Pick one of this site's goals."})
+            raise ValidationError({"goal": gettext("Pick one of this site's goals.")})

@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, normalize_base_url, normalize_domains
 from sites.models import SITE_SETTINGS, Annotation, Goal, Site
@@ -15,17 +16,17 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 class SiteForm(forms.ModelForm):
     base_url = forms.CharField(
-        label="Address",
+        label=_("Address"),
         max_length=BASE_URL_MAX_LENGTH,
-        help_text="Where the site lives, like https://example.com.",
+        help_text=_("Where the site lives, like https://example.com."),
         widget=forms.TextInput(attrs={"inputmode": "url", "placeholder": "https://example.com"}),
     )
     timezone = forms.TypedChoiceField(
-        label="Time zone for reports",
+        label=_("Time zone for reports"),
         choices=timezone_choices,
         initial="UTC",
         required=False,
-        help_text="Days in reports start at midnight in this time zone.",
+        help_text=_("Days in reports start at midnight in this time zone."),
     )
 
     class Meta:
@@ -38,7 +39,7 @@ class SiteForm(forms.ModelForm):
             "excluded_paths": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
             "excluded_hostnames": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
         }
-        help_texts = {"name": "Any name that helps you recognise it."}
+        help_texts = {"name": _("Any name that helps you recognise it.")}
 
     def clean_timezone(self) -> str:
         # Left out (as by scripts that send only the contract's fields): UTC, or as it was.

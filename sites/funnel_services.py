@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sites.models import (
     FUNNEL_MAX_STEPS,
@@ -22,11 +23,13 @@ def funnel_create(*, site: Site, name: str, steps: list[dict]) -> Funnel:
     """Add a funnel of 2 to 8 steps to a site; each step a dict of `FunnelStep` fields
     (`kind`, `value`, optionally `prop_key` and `prop_value`), in order."""
     if site.funnels.count() >= MAX_FUNNELS_PER_SITE:
-        raise ValidationError(f"A site can have at most {MAX_FUNNELS_PER_SITE} funnels.")
+        raise ValidationError(
+            _("A site can have at most %(count)s funnels.") % {"count": MAX_FUNNELS_PER_SITE}
+        )
     if not FUNNEL_MIN_STEPS <= len(steps) <= FUNNEL_MAX_STEPS:
         raise ValidationError(
-            f"A funnel has {FUNNEL_MIN_STEPS} to {FUNNEL_MAX_STEPS} steps; this one has "
-            f"{len(steps)}."
+            _("A funnel has %(min)s to %(max)s steps; this one has %(steps)s.")
+            % {"min": FUNNEL_MIN_STEPS, "max": FUNNEL_MAX_STEPS, "steps": len(steps)}
         )
     funnel = Funnel(site=site, name=" ".join(name.split()))
     funnel.full_clean()
@@ -61,7 +64,10 @@ def experiment_create(
     """Add an experiment to a site: which property carries the variant, which variant is the
     control, and which of the site's goals counts as a conversion."""
     if site.experiments.count() >= MAX_EXPERIMENTS_PER_SITE:
-        raise ValidationError(f"A site can have at most {MAX_EXPERIMENTS_PER_SITE} experiments.")
+        raise ValidationError(
+            _("A site can have at most %(count)s experiments.")
+            % {"count": MAX_EXPERIMENTS_PER_SITE}
+        )
     experiment = Experiment(
         site=site,
         name=" ".join(name.split()),

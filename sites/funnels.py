@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from sites.access import SiteMixin
@@ -19,9 +21,9 @@ class FunnelForm(forms.Form):
 
 class FunnelStepForm(forms.Form):
     kind = forms.ChoiceField(choices=FunnelStep.Kind.choices, initial=FunnelStep.Kind.PAGE)
-    value = forms.CharField(max_length=500, required=False, label="Page or event")
-    prop_key = forms.CharField(max_length=100, required=False, label="Property")
-    prop_value = forms.CharField(max_length=500, required=False, label="Property value")
+    value = forms.CharField(max_length=500, required=False, label=_("Page or event"))
+    prop_key = forms.CharField(max_length=100, required=False, label=_("Property"))
+    prop_value = forms.CharField(max_length=500, required=False, label=_("Property value"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +67,7 @@ class FunnelListView(ReadOrManageMixin, View):
             "sites/funnels.html",
             {
                 "site": self.site,
-                "title": f"Funnels of {self.site.name}",
+                "title": gettext("Funnels of %(site)s") % {"site": self.site.name},
                 "funnels": self.site.funnels.prefetch_related("steps"),
                 "manages": self.manages(),
                 "form": form or FunnelForm(),
@@ -83,7 +85,9 @@ class FunnelListView(ReadOrManageMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Funnel “{funnel.name}” added.")
+                messages.success(
+                    request, gettext("Funnel “%(funnel)s” added.") % {"funnel": funnel.name}
+                )
                 return redirect("visits:funnel", site_id=self.site.pk, funnel_id=funnel.pk)
         return self.get(request, pk, form=form, steps=steps, status=400)
 
@@ -94,7 +98,7 @@ class FunnelDeleteView(SiteMixin, View):
     def post(self, request, pk: int, funnel_id: int):
         funnel = get_object_or_404(Funnel, pk=funnel_id, site=self.site)
         funnel_delete(funnel=funnel)
-        messages.success(request, f"Funnel “{funnel.name}” removed.")
+        messages.success(request, gettext("Funnel “%(funnel)s” removed.") % {"funnel": funnel.name})
         return redirect("sites:funnels", pk=self.site.pk)
 
 
@@ -105,7 +109,7 @@ class ExperimentListView(ReadOrManageMixin, View):
             "sites/experiments.html",
             {
                 "site": self.site,
-                "title": f"Experiments of {self.site.name}",
+                "title": gettext("Experiments of %(site)s") % {"site": self.site.name},
                 "experiments": self.site.experiments.select_related("goal"),
                 "manages": self.manages(),
                 "has_goals": self.site.goals.exists(),
@@ -122,7 +126,10 @@ class ExperimentListView(ReadOrManageMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Experiment “{experiment.name}” added.")
+                messages.success(
+                    request,
+                    gettext("Experiment “%(experiment)s” added.") % {"experiment": experiment.name},
+                )
                 return redirect(
                     "visits:experiment", site_id=self.site.pk, experiment_id=experiment.pk
                 )
@@ -135,5 +142,8 @@ class ExperimentDeleteView(SiteMixin, View):
     def post(self, request, pk: int, experiment_id: int):
         experiment = get_object_or_404(Experiment, pk=experiment_id, site=self.site)
         experiment_delete(experiment=experiment)
-        messages.success(request, f"Experiment “{experiment.name}” removed.")
+        messages.success(
+            request,
+            gettext("Experiment “%(experiment)s” removed.") % {"experiment": experiment.name},
+        )
         return redirect("sites:experiments", pk=self.site.pk)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView
 
@@ -31,7 +32,7 @@ class GoalListView(SiteMixin, CreateView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Goal “{goal.name}” added.")
+        messages.success(self.request, _("Goal “%(goal)s” added.") % {"goal": goal.name})
         return redirect("sites:goals", pk=self.site.pk)
 
 
@@ -41,5 +42,5 @@ class GoalDeleteView(SiteMixin, View):
     def post(self, request, pk: int, goal_id: int):
         goal = get_object_or_404(Goal, pk=goal_id, site=self.site)
         goal_delete(goal=goal)
-        messages.success(request, f"Goal “{goal.name}” removed.")
+        messages.success(request, _("Goal “%(goal)s” removed.") % {"goal": goal.name})
         return redirect("sites:goals", pk=self.site.pk)

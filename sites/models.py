@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sites.base_urls import BASE_URL_MAX_LENGTH, validate_base_url
 from sites.currencies import RevenueError, currency_clean
@@ -24,7 +26,9 @@ SITE_SETTINGS = (
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone.")
+        raise ValidationError(
+            gettext("%(value)s is not a known time zone.") % {"value": repr(value)}
+        )
 
 
 class Site(models.Model):
@@ -32,74 +36,74 @@ class Site(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="sites",
-        verbose_name="owner",
+        verbose_name=_("owner"),
     )
-    name = models.CharField("name", max_length=100)
+    name = models.CharField(_("name"), max_length=100)
     base_url = models.CharField(
-        "address",
+        _("address"),
         max_length=BASE_URL_MAX_LENGTH,
         validators=[validate_base_url],
-        help_text="The site's origin, like https://example.com.",
+        help_text=_("The site's origin, like https://example.com."),
     )
     extra_domains = models.TextField(
-        "other domains",
+        _("other domains"),
         blank=True,
-        help_text="Other domains the snippet may run on, one per line, like shop.example.com.",
+        help_text=_("Other domains the snippet may run on, one per line, like shop.example.com."),
     )
     allow_localhost = models.BooleanField(
-        "count visits from localhost",
+        _("count visits from localhost"),
         default=False,
-        help_text="Tick while you test the snippet on your own machine.",
+        help_text=_("Tick while you test the snippet on your own machine."),
     )
     timezone = models.CharField(
-        "time zone for reports",
+        _("time zone for reports"),
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
     )
     retention_days = models.PositiveIntegerField(
-        "keep visits for (days)",
+        _("keep visits for (days)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_DAYS)],
-        help_text="Older visits are deleted by the nightly purge_visits. Empty: keep them.",
+        help_text=_("Older visits are deleted by the nightly purge_visits. Empty: keep them."),
     )
     # Shields: hits that match are answered like any other and not stored (`sites.shields`).
     # Empty in the database too, so rows written by code that predates them still insert.
     excluded_ips = models.TextField(
-        "excluded IP addresses",
+        _("excluded IP addresses"),
         blank=True,
         default="",
         db_default="",
-        help_text="Addresses and CIDR ranges, IPv4 or IPv6, one per line, like 192.0.2.0/24.",
+        help_text=_("Addresses and CIDR ranges, IPv4 or IPv6, one per line, like 192.0.2.0/24."),
     )
     excluded_countries = models.TextField(
-        "excluded countries",
+        _("excluded countries"),
         blank=True,
         default="",
         db_default="",
-        help_text="Two-letter country codes, like DE US.",
+        help_text=_("Two-letter country codes, like DE US."),
     )
     excluded_paths = models.TextField(
-        "excluded pages",
+        _("excluded pages"),
         blank=True,
         default="",
         db_default="",
-        help_text="Paths, one per line; * matches anything, like /admin/*.",
+        help_text=_("Paths, one per line; * matches anything, like /admin/*."),
     )
     excluded_hostnames = models.TextField(
-        "excluded host names",
+        _("excluded host names"),
         blank=True,
         default="",
         db_default="",
-        help_text="Hosts, one per line, like staging.example.com or *.test.example.com.",
+        help_text=_("Hosts, one per line, like staging.example.com or *.test.example.com."),
     )
-    created_at = models.DateTimeField("created", auto_now_add=True)
-    updated_at = models.DateTimeField("updated", auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        verbose_name = "site"
-        verbose_name_plural = "sites"
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["owner", "name"], name="site_owner_name_idx")]
         constraints = [
@@ -136,31 +140,31 @@ class Goal(models.Model):
     send a custom event."""
 
     class Kind(models.TextChoices):
-        PAGE = "page", "Visit a page"
-        EVENT = "event", "Send an event"
+        PAGE = "page", _("Visit a page")
+        EVENT = "event", _("Send an event")
 
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="goals", verbose_name="site"
+        Site, on_delete=models.CASCADE, related_name="goals", verbose_name=_("site")
     )
-    name = models.CharField("name", max_length=100)
-    kind = models.CharField("kind", max_length=10, choices=Kind.choices, default=Kind.PAGE)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAGE)
     value = models.CharField(
-        "page or event",
+        _("page or event"),
         max_length=500,
-        help_text="A path like /thanks or /blog/* for pages, or the event's name.",
+        help_text=_("A path like /thanks or /blog/* for pages, or the event's name."),
     )
     # Set for a revenue goal: the event's revenue in this ISO 4217 currency counts toward it.
     currency = models.CharField(
-        "revenue currency",
+        _("revenue currency"),
         max_length=3,
         blank=True,
-        help_text="For an event that carries revenue: its currency, like EUR; else empty.",
+        help_text=_("For an event that carries revenue: its currency, like EUR; else empty."),
     )
-    created_at = models.DateTimeField("created", auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "goal"
-        verbose_name_plural = "goals"
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["site", "kind", "value"], name="goal_unique_per_site"),
@@ -174,10 +178,14 @@ class Goal(models.Model):
         super().clean()
         self.value = (self.value or "").strip()
         if self.kind == self.Kind.PAGE and not self.value.startswith("/"):
-            raise ValidationError({"value": "A page goal is a path starting with /, like /thanks."})
+            raise ValidationError(
+                {"value": gettext("A page goal is a path starting with /, like /thanks.")}
+            )
         if self.currency:
             if self.kind != self.Kind.EVENT:
-                raise ValidationError({"currency": "Only an event goal can count revenue."})
+                raise ValidationError(
+                    {"currency": gettext("Only an event goal can count revenue.")}
+                )
             try:
                 self.currency = currency_clean(self.currency)
             except RevenueError as error:
@@ -193,16 +201,16 @@ class SharedLink(models.Model):
     (and its password, when one is set). Deleting it revokes it."""
 
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="shared_links", verbose_name="site"
+        Site, on_delete=models.CASCADE, related_name="shared_links", verbose_name=_("site")
     )
-    name = models.CharField("name", max_length=100, blank=True, help_text="Who it is for.")
-    token = models.CharField("secret", max_length=64, unique=True)
-    password = models.CharField("password hash", max_length=255, blank=True)
-    created_at = models.DateTimeField("created", auto_now_add=True)
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("Who it is for."))
+    token = models.CharField(_("secret"), max_length=64, unique=True)
+    password = models.CharField(_("password hash"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "shared link"
-        verbose_name_plural = "shared links"
+        verbose_name = _("shared link")
+        verbose_name_plural = _("shared links")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -222,14 +230,14 @@ class SharedLinkGuess(models.Model):
     database so the limit holds across processes with or without Redis."""
 
     link = models.ForeignKey(
-        SharedLink, on_delete=models.CASCADE, related_name="guesses", verbose_name="link"
+        SharedLink, on_delete=models.CASCADE, related_name="guesses", verbose_name=_("link")
     )
-    guesser = models.CharField("guesser", max_length=64)
-    at = models.DateTimeField("time", db_index=True)
+    guesser = models.CharField(_("guesser"), max_length=64)
+    at = models.DateTimeField(_("time"), db_index=True)
 
     class Meta:
-        verbose_name = "shared link guess"
-        verbose_name_plural = "shared link guesses"
+        verbose_name = _("shared link guess")
+        verbose_name_plural = _("shared link guesses")
         indexes = [models.Index(fields=["link", "guesser", "at"], name="guess_link_guesser_at_idx")]
 
     def __str__(self) -> str:
@@ -240,8 +248,8 @@ class Role(models.TextChoices):
     """What a teammate may do with a site. The owner may do everything, including deleting it,
     sharing it and choosing its team; roles are ordered, each allowing what the one before does."""
 
-    VIEWER = "viewer", "viewer"
-    MANAGER = "manager", "manager"
+    VIEWER = "viewer", _("viewer")
+    MANAGER = "manager", _("manager")
 
 
 OWNER = "owner"  # not a membership: the site's `owner` field
@@ -252,20 +260,20 @@ class Membership(models.Model):
     """A teammate's place on someone else's site."""
 
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="memberships", verbose_name="site"
+        Site, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("site")
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="memberships",
-        verbose_name="user",
+        verbose_name=_("user"),
     )
-    role = models.CharField("role", max_length=10, choices=Role.choices, default=Role.VIEWER)
-    created_at = models.DateTimeField("member since", auto_now_add=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "team member"
-        verbose_name_plural = "team members"
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
         ordering = ["site", "user__email"]
         constraints = [
             models.UniqueConstraint(fields=["site", "user"], name="membership_unique_per_site"),
@@ -280,23 +288,23 @@ class Invitation(models.Model):
     """An offer, by email, to join a site's team. It expires; accepting it makes a membership."""
 
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="invitations", verbose_name="site"
+        Site, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("site")
     )
-    email = models.EmailField("email")
-    role = models.CharField("role", max_length=10, choices=Role.choices, default=Role.VIEWER)
-    token = models.CharField("secret", max_length=64, unique=True)
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    token = models.CharField(_("secret"), max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name="invited by",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField("sent", auto_now_add=True)
-    expires_at = models.DateTimeField("expires")
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
 
     class Meta:
-        verbose_name = "invitation"
-        verbose_name_plural = "invitations"
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["site", "email"]
         constraints = [
             models.UniqueConstraint(fields=["site", "email"], name="invitation_unique_per_site"),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from accounts.language import email_language
 from accounts.models import User, normalize_email_address
@@ -129,7 +130,9 @@ def goal_create(*, site: Site, name: str, kind: str, value: str, currency: str =
     """Add a goal to a site, at most MAX_GOALS_PER_SITE of them; with a currency, a revenue
     goal (an event goal whose revenue in that currency is summed)."""
     if site.goals.count() >= MAX_GOALS_PER_SITE:
-        raise ValidationError(f"A site can have at most {MAX_GOALS_PER_SITE} goals.")
+        raise ValidationError(
+            _("A site can have at most %(count)s goals.") % {"count": MAX_GOALS_PER_SITE}
+        )
     goal = Goal(site=site, name=name.strip(), kind=kind, value=value, currency=currency.strip())
     goal.full_clean()
     goal.save()
@@ -185,10 +188,12 @@ def invitation_create(
     invitation (new link, new expiry, the new role); the old link stops working."""
     email = normalize_email_address(email)
     if email == normalize_email_address(site.owner.email):
-        raise ValidationError(f"{email} owns this site already.")
+        raise ValidationError(_("%(email)s owns this site already.") % {"email": email})
     if site.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError(f"{email} is on the team already; change their role in the list.")
-    invitation, _ = Invitation.objects.update_or_create(
+        raise ValidationError(
+            _("%(email)s is on the team already; change their role in the list.") % {"email": email}
+        )
+    invitation, _created = Invitation.objects.update_or_create(
         site=site,
         email=email,
         defaults={
@@ -217,7 +222,8 @@ def invitation_send(*, invitation: Invitation) -> None:
     invitee = User.objects.filter(email__iexact=invitation.email).first()
     with email_language(invitee):
         send_mail(
-            subject=f"You are invited to see the visits to {invitation.site.name}",
+            subject=_("You are invited to see the visits to %(site)s")
+            % {"site": invitation.site.name},
             message=render_to_string("sites/invitation_email.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[invitation.email],
@@ -230,14 +236,15 @@ def invitation_accept(*, invitation: Invitation, user: User, now: datetime) -> M
     address's account may: an account's email changes only by a link sent to the new address,
     so holding that address means holding its inbox."""
     if invitation.expires_at <= now:
-        raise ValidationError("This invitation has expired. Ask for a new one.")
+        raise ValidationError(_("This invitation has expired. Ask for a new one."))
     if normalize_email_address(user.email) != invitation.email:
         raise ValidationError(
-            f"This invitation is for {invitation.email}, and you are logged in as {user.email}."
+            _("This invitation is for %(email)s, and you are logged in as %(user_email)s.")
+            % {"email": invitation.email, "user_email": user.email}
         )
     if invitation.site.owner_id == user.pk:
-        raise ValidationError("You own this site already.")
-    membership, _ = Membership.objects.update_or_create(
+        raise ValidationError(_("You own this site already."))
+    membership, _created = Membership.objects.update_or_create(
         site=invitation.site, user=user, defaults={"role": invitation.role}
     )
     invitation.delete()
@@ -269,7 +276,9 @@ def annotation_create(
 ) -> Annotation:
     """Add a dated note to a site's chart; one line of text, at most MAX_ANNOTATIONS_PER_SITE."""
     if site.annotations.count() >= MAX_ANNOTATIONS_PER_SITE:
-        raise ValidationError(f"A site can have at most {MAX_ANNOTATIONS_PER_SITE} notes.")
+        raise ValidationError(
+            _("A site can have at most %(count)s notes.") % {"count": MAX_ANNOTATIONS_PER_SITE}
+        )
     text = " ".join(_CONTROL_CHARACTERS.sub(" ", text).split())
     annotation = Annotation(site=site, day=day, text=text, created_by=created_by)
     annotation.full_clean()

@@ -4,6 +4,9 @@ password) and revokes them; anyone with a link reads that dashboard, nothing els
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from sites.access import SiteMixin
@@ -13,15 +16,22 @@ from sites.services import shared_link_create, shared_link_revoke
 PASSWORD_MIN_LENGTH = 8
 
 
+def _password_help() -> str:
+    return _("Optional, at least %(count)s characters. Anyone opening the link must type it.") % {
+        "count": PASSWORD_MIN_LENGTH
+    }
+
+
 class SharedLinkForm(forms.Form):
-    name = forms.CharField(max_length=100, required=False, help_text="Who it is for (optional).")
+    name = forms.CharField(
+        max_length=100, required=False, help_text=gettext_lazy("Who it is for (optional).")
+    )
     password = forms.CharField(
         min_length=PASSWORD_MIN_LENGTH,
         max_length=128,
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=f"Optional, at least {PASSWORD_MIN_LENGTH} characters. Anyone opening the "
-        "link must type it.",
+        help_text=lazy(_password_help, str)(),
     )
 
 
@@ -36,7 +46,7 @@ class SharingView(SiteMixin, View):
             "sites/sharing.html",
             {
                 "site": self.site,
-                "title": f"Share {self.site.name}",
+                "title": _("Share %(site)s") % {"site": self.site.name},
                 "form": form or SharedLinkForm(),
                 "links": [
                     (link, request.build_absolute_uri(link.get_absolute_url()))
@@ -51,7 +61,7 @@ class SharingView(SiteMixin, View):
         if not form.is_valid():
             return self.get(request, pk, form=form)
         shared_link_create(site=self.site, **form.cleaned_data)
-        messages.success(request, "A new shared link was made: copy it from the list below.")
+        messages.success(request, _("A new shared link was made: copy it from the list below."))
         return redirect("sites:sharing", pk=self.site.pk)
 
 
@@ -60,5 +70,5 @@ class SharedLinkRevokeView(SiteMixin, View):
 
     def post(self, request, pk: int, link_id: int):
         shared_link_revoke(link=get_object_or_404(SharedLink, pk=link_id, site=self.site))
-        messages.success(request, "The link was revoked: it no longer opens anything.")
+        messages.success(request, _("The link was revoked: it no longer opens anything."))
         return redirect("sites:sharing", pk=self.site.pk)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pycountry
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from sites.base_urls import host_ascii
 
@@ -33,10 +34,13 @@ def _items(value: str, *, commas: bool) -> list[str]:
         if item and item not in items:
             items.append(item)
     if len(items) > MAX_RULES:
-        raise ValidationError(f"List at most {MAX_RULES} of them.")
+        raise ValidationError(_("List at most %(count)s of them.") % {"count": MAX_RULES})
     for item in items:
         if len(item) > RULE_MAX_LENGTH:
-            raise ValidationError(f"{item[:40]!r}… is longer than {RULE_MAX_LENGTH} characters.")
+            raise ValidationError(
+                _("%(item)s… is longer than %(count)s characters.")
+                % {"item": repr(item[:40]), "count": RULE_MAX_LENGTH}
+            )
     return items
 
 
@@ -57,7 +61,8 @@ def normalize_ips(value: str) -> str:
             with contextlib.suppress(ValueError):
                 hint = f" Did you mean {ipaddress.ip_network(item, strict=False)}?"
             raise ValidationError(
-                f"{item!r} is not an IP address or a CIDR range like 192.0.2.0/24.{hint}"
+                _("%(item)s is not an IP address or a CIDR range like 192.0.2.0/24.%(hint)s")
+                % {"item": repr(item), "hint": hint}
             ) from exc
         single = network.num_addresses == 1
         rule = str(network.network_address) if single else network.with_prefixlen
@@ -74,7 +79,8 @@ def normalize_countries(value: str) -> str:
         code = item.upper()
         if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
             raise ValidationError(
-                f"{item!r} is not a country code; use two letters, like DE or US."
+                _("%(item)s is not a country code; use two letters, like DE or US.")
+                % {"item": repr(item)}
             )
         if code not in codes:
             codes.append(code)
@@ -86,7 +92,9 @@ def normalize_paths(value: str) -> str:
     paths = []
     for item in _items(value, commas=False):
         if not item.startswith("/") or " " in item:
-            raise ValidationError(f"{item!r} is not a path; write it like /admin/* or /test.")
+            raise ValidationError(
+                _("%(item)s is not a path; write it like /admin/* or /test.") % {"item": repr(item)}
+            )
         paths.append(item)
     return "\n".join(paths)
 
@@ -100,9 +108,9 @@ def normalize_hostnames(value: str) -> str:
             host = urlsplit(item if "://" in item else f"https://{item}").hostname or ""
             host = ".".join(part if "*" in part else host_ascii(part) for part in host.split("."))
         except (UnicodeError, ValueError) as exc:
-            raise ValidationError(f"{item!r} is not a host name.") from exc
+            raise ValidationError(_("%(item)s is not a host name.") % {"item": repr(item)}) from exc
         if not _HOST_PATTERN.fullmatch(host):
-            raise ValidationError(f"{item!r} is not a host name.")
+            raise ValidationError(_("%(item)s is not a host name.") % {"item": repr(item)})
         if host not in hosts:
             hosts.append(host)
     return "\n".join(hosts)

@@ -3,14 +3,15 @@
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 
 from sites.models import Site
 from sites.script import SCRIPT_URL
 
 # What `data-track` may switch on, in the order the site page offers them.
 TRACK_OPTIONS = {
-    "outbound": "Clicks on links to other sites (event “Outbound Link: Click”)",
-    "downloads": "File downloads (event “File Download”)",
+    "outbound": _("Clicks on links to other sites (event “Outbound Link: Click”)"),
+    "downloads": _("File downloads (event “File Download”)"),
 }
 # Keeps `window.tracker(...)` calls made before the deferred script runs; the script replays them.
 QUEUE = (

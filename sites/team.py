@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.ratelimits import rate_limited
@@ -32,13 +34,17 @@ logger = logging.getLogger(__name__)
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email", help_text="They log in, or sign up, with this address.")
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("They log in, or sign up, with this address.")
+    )
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Role.choices,
         initial=Role.VIEWER,
-        help_text="Viewers read the dashboard and the visits; managers also edit the site, "
-        "its goals and its email reports.",
+        help_text=_(
+            "Viewers read the dashboard and the visits; managers also edit the site, "
+            "its goals and its email reports."
+        ),
     )
 
 
@@ -57,7 +63,7 @@ class TeamView(SiteMixin, View):
             "sites/team.html",
             {
                 "site": self.site,
-                "title": f"Team of {self.site.name}",
+                "title": gettext("Team of %(site)s") % {"site": self.site.name},
                 "members": site_team_for(site=self.site),
                 "invitations": [
                     (invitation, request.build_absolute_uri(invitation.get_absolute_url()))
@@ -76,7 +82,11 @@ class TeamView(SiteMixin, View):
             return self.get(request, pk, form=form)
         limit = settings.INVITE_RATE_LIMIT
         if rate_limited(request=request, group="invite", key=str(request.user.pk), rate=limit):
-            form.add_error(None, f"You have sent many invitations lately ({limit}); try later.")
+            form.add_error(
+                None,
+                gettext("You have sent many invitations lately (%(limit)s); try later.")
+                % {"limit": limit},
+            )
             response = self.get(request, pk, form=form)
             response.status_code = 429
             return response
@@ -93,11 +103,18 @@ class TeamView(SiteMixin, View):
             logger.exception("Could not email the invitation %s", invitation.pk)
             messages.warning(
                 request,
-                f"The email to {invitation.email} could not be sent: "
-                "copy the invitation's link from the list and send it yourself.",
+                gettext(
+                    "The email to %(email)s could not be sent: copy the invitation's link from "
+                    "the list and send it yourself."
+                )
+                % {"email": invitation.email},
             )
         else:
-            messages.success(request, f"{invitation.email} was invited; the link works 7 days.")
+            messages.success(
+                request,
+                gettext("%(email)s was invited; the link works 7 days.")
+                % {"email": invitation.email},
+            )
         return redirect("sites:team", pk=self.site.pk)
 
 
@@ -109,9 +126,13 @@ class MemberRoleView(SiteMixin, View):
         form = RoleForm(request.POST)
         if form.is_valid():
             membership_role_change(membership=membership, role=form.cleaned_data["role"])
-            messages.success(request, f"{membership.user.email} is now a {membership.role}.")
+            messages.success(
+                request,
+                gettext("%(email)s is now a %(role)s.")
+                % {"email": membership.user.email, "role": membership.get_role_display()},
+            )
         else:
-            messages.error(request, "Choose viewer or manager.")
+            messages.error(request, gettext("Choose viewer or manager."))
         return redirect("sites:team", pk=self.site.pk)
 
 
@@ -121,7 +142,10 @@ class MemberRemoveView(SiteMixin, View):
     def post(self, request, pk: int, member_id: int):
         membership = get_object_or_404(Membership, pk=member_id, site=self.site)
         membership_remove(membership=membership)
-        messages.success(request, f"{membership.user.email} was removed from the team.")
+        messages.success(
+            request,
+            gettext("%(email)s was removed from the team.") % {"email": membership.user.email},
+        )
         return redirect("sites:team", pk=self.site.pk)
 
 
@@ -131,7 +155,10 @@ class InvitationCancelView(SiteMixin, View):
     def post(self, request, pk: int, invitation_id: int):
         invitation = get_object_or_404(Invitation, pk=invitation_id, site=self.site)
         invitation_cancel(invitation=invitation)
-        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+        messages.success(
+            request,
+            gettext("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
+        )
         return redirect("sites:team", pk=self.site.pk)
 
 
@@ -142,7 +169,9 @@ class TeamLeaveView(LoginRequiredMixin, View):
         membership = get_object_or_404(Membership, site_id=pk, user=request.user)
         site_name = membership.site.name
         membership_remove(membership=membership)
-        messages.success(request, f"You left the team of “{site_name}”.")
+        messages.success(
+            request, gettext("You left the team of “%(site_name)s”.") % {"site_name": site_name}
+        )
         return redirect("sites:list")
 
 
@@ -157,7 +186,7 @@ class InvitationView(View):
             request,
             "sites/invitation.html",
             {
-                "title": f"Join the team of {invitation.site.name}",
+                "title": gettext("Join the team of %(site)s") % {"site": invitation.site.name},
                 "invitation": invitation,
                 "problem": problem,
                 "login_url": login_url,
@@ -188,7 +217,8 @@ class InvitationView(View):
             return self._page(request, invitation, status=403, problem=" ".join(error.messages))
         messages.success(
             request,
-            f"You joined the team of “{membership.site.name}” as a {membership.role}.",
+            gettext("You joined the team of “%(site)s” as a %(role)s.")
+            % {"site": membership.site.name, "role": membership.get_role_display()},
         )
         return redirect(membership.site)
 

@@ -5,6 +5,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -24,7 +26,7 @@ from sites.snippet import own_visit_links, snippet_context
 
 class HomeView(TemplateView):
     template_name = "home.html"
-    extra_context = {"title": "Small, private web analytics"}
+    extra_context = {"title": _("Small, private web analytics")}
 
     def get(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -40,7 +42,7 @@ def favicon(request):
 class SiteListView(LoginRequiredMixin, ListView):
     template_name = "sites/site_list.html"
     context_object_name = "sites"
-    extra_context = {"title": "Your sites"}
+    extra_context = {"title": _("Your sites")}
 
     def get_queryset(self):
         return site_list_for(user=self.request.user)
@@ -49,12 +51,14 @@ class SiteListView(LoginRequiredMixin, ListView):
 class SiteCreateView(LoginRequiredMixin, CreateView):
     form_class = SiteForm
     template_name = "sites/site_form.html"
-    extra_context = {"title": "Add a site"}
+    extra_context = {"title": _("Add a site")}
 
     def form_valid(self, form):
         self.object = site_create(owner=self.request.user, **form.cleaned_data)
         messages.success(
-            self.request, f"“{self.object.name}” was added. Paste the snippet below into its pages."
+            self.request,
+            gettext("“%(object)s” was added. Paste the snippet below into its pages.")
+            % {"object": self.object.name},
         )
         return redirect(self.object)
 
@@ -81,7 +85,9 @@ class SiteUpdateView(SiteMixin, UpdateView):
         if self.site.user_role != OWNER:
             # Retention erases visits: the owner's decision alone.
             form.fields["retention_days"].disabled = True
-            form.fields["retention_days"].help_text = "Only the site's owner may change this."
+            form.fields["retention_days"].help_text = gettext(
+                "Only the site's owner may change this."
+            )
         return form
 
     def get_context_data(self, **kwargs):
@@ -89,7 +95,9 @@ class SiteUpdateView(SiteMixin, UpdateView):
 
     def form_valid(self, form):
         self.object = site_save(site=form.instance)
-        messages.success(self.request, f"“{self.object.name}” was saved.")
+        messages.success(
+            self.request, gettext("“%(object)s” was saved.") % {"object": self.object.name}
+        )
         return redirect(self.object)
 
 
@@ -104,5 +112,7 @@ class SiteDeleteView(SiteMixin, DeleteView):
     def form_valid(self, form):
         name = self.object.name
         site_delete(site=self.object)
-        messages.success(self.request, f"“{name}” and its visits were deleted.")
+        messages.success(
+            self.request, gettext("“%(name)s” and its visits were deleted.") % {"name": name}
+        )
         return redirect(reverse("sites:list"))

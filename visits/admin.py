@@ -8,6 +8,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sites.admin import OwnerScopedAdminMixin, SiteTeamAdminMixin
 from sites.admin import SiteAdmin as BaseSiteAdmin
@@ -64,11 +66,11 @@ class VisitAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         visits_delete(visits=queryset)
 
-    @admin.display(description="location")
+    @admin.display(description=_("location"))
     def location(self, obj: Visit) -> str:
         return obj.location
 
-    @admin.action(description="Export selected visits as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected visits as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         return download_response(
             csv_lines(header=CSV_COLUMNS, rows=visit_csv_rows(visits=queryset)),
@@ -81,20 +83,25 @@ class SiteAdmin(BaseSiteAdmin):
 
     actions = ("export_everything", "erase_visits")
 
-    def _only_owned(self, request, queryset, doing: str) -> bool:
-        """Exports and erasures are the owner's: refuse the whole action otherwise."""
+    def _only_owned(self, request, queryset, refusal: str) -> bool:
+        """Exports and erasures are the owner's: refuse the whole action otherwise, saying
+        `refusal`."""
         owned = site_queryset_for(user=request.user, role=OWNER)
         if queryset.exclude(pk__in=owned).exists():
-            self.message_user(request, f"Only a site's owner may {doing}.", messages.ERROR)
+            self.message_user(request, refusal, messages.ERROR)
             return False
         return True
 
-    @admin.action(description="Export everything of the selected site (JSON)")
+    @admin.action(description=_("Export everything of the selected site (JSON)"))
     def export_everything(self, request, queryset):
-        if not self._only_owned(request, queryset, "export everything of it"):
+        if not self._only_owned(
+            request, queryset, gettext("Only a site's owner may export everything of it.")
+        ):
             return None
         if queryset.count() != 1:
-            self.message_user(request, "Choose exactly one site to export.", messages.WARNING)
+            self.message_user(
+                request, gettext("Choose exactly one site to export."), messages.WARNING
+            )
             return None
         site = queryset.get()
         return download_response(
@@ -103,10 +110,12 @@ class SiteAdmin(BaseSiteAdmin):
             content_type="application/json; charset=utf-8",
         )
 
-    @admin.action(description="Erase all visits of the selected sites")
+    @admin.action(description=_("Erase all visits of the selected sites"))
     def erase_visits(self, request, queryset):
         # The sites themselves stay; their visits and reports are emptied, after a confirmation.
-        if not self._only_owned(request, queryset, "erase its visits"):
+        if not self._only_owned(
+            request, queryset, gettext("Only a site's owner may erase its visits.")
+        ):
             return None
         if request.POST.get("confirmed") == "yes":
             erased = sum(visits_erase(site=site) for site in queryset)
@@ -117,7 +126,7 @@ class SiteAdmin(BaseSiteAdmin):
             "admin/sites/site/erase_visits_confirmation.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Erase all visits?",
+                "title": gettext("Erase all visits?"),
                 "sites": queryset.annotate(visit_count=Count("visits")),
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "opts": self.model._meta,
@@ -135,8 +144,10 @@ class SegmentAdminForm(forms.ModelForm):
         model = Segment
         fields = ("site", "name", "filters")
         help_texts = {
-            "filters": "The dashboard's filters by query parameter, like "
-            '{"country": "DE", "device": "mobile"}.'
+            "filters": _(
+                "The dashboard's filters by query parameter, like "
+                '{"country": "DE", "device": "mobile"}.'
+            )
         }
 
     def clean_filters(self):

@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sites.currencies import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from sites.models import Site
@@ -33,75 +34,75 @@ ENGAGEMENT_FIELDS = ("scroll_depth", "lcp", "inp", "cls", "fcp", "ttfb")
 
 
 class Device(models.TextChoices):
-    DESKTOP = "desktop", "Desktop"
-    MOBILE = "mobile", "Mobile"
-    TABLET = "tablet", "Tablet"
-    TV = "tv", "TV"
-    CONSOLE = "console", "Game console"
-    CAR = "car", "Car"
+    DESKTOP = "desktop", _("Desktop")
+    MOBILE = "mobile", _("Mobile")
+    TABLET = "tablet", _("Tablet")
+    TV = "tv", _("TV")
+    CONSOLE = "console", _("Game console")
+    CAR = "car", _("Car")
 
 
 class Visit(models.Model):
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="visits", verbose_name="site"
+        Site, on_delete=models.CASCADE, related_name="visits", verbose_name=_("site")
     )
-    timestamp = models.DateTimeField("time", default=timezone.now)
-    url = models.CharField("page", max_length=URL_MAX_LENGTH)
-    referrer = models.CharField("referrer", max_length=URL_MAX_LENGTH, blank=True)
+    timestamp = models.DateTimeField(_("time"), default=timezone.now)
+    url = models.CharField(_("page"), max_length=URL_MAX_LENGTH)
+    referrer = models.CharField(_("referrer"), max_length=URL_MAX_LENGTH, blank=True)
     # Derived at ingest so reports group by them without parsing URLs in SQL.
-    path = models.CharField("path", max_length=URL_MAX_LENGTH, blank=True)
-    referrer_domain = models.CharField("referrer domain", max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=URL_MAX_LENGTH, blank=True)
+    referrer_domain = models.CharField(_("referrer domain"), max_length=255, blank=True)
     # The named source ("Google" for every Google domain) and the channel ("Organic Search"),
     # both "(internal)" for a link within the site (see visits.ingest.referrers).
-    referrer_source = models.CharField("referrer source", max_length=100, blank=True)
-    channel = models.CharField("channel", max_length=30, blank=True)
-    event = models.CharField("event", max_length=EVENT_MAX_LENGTH, default=PAGEVIEW)
-    browser = models.CharField("browser", max_length=50, blank=True)
-    browser_version = models.CharField("browser version", max_length=20, blank=True)
-    os = models.CharField("operating system", max_length=50, blank=True)
-    device = models.CharField("device", max_length=10, choices=Device.choices, blank=True)
-    screen = models.CharField("screen size", max_length=10, blank=True)
-    country_code = models.CharField("country code", max_length=2, blank=True)
-    country = models.CharField("country", max_length=100, blank=True)
-    region = models.CharField("region", max_length=100, blank=True)
-    city = models.CharField("city", max_length=100, blank=True)
-    utm_source = models.CharField("campaign source", max_length=100, blank=True)
-    utm_medium = models.CharField("campaign medium", max_length=100, blank=True)
-    utm_campaign = models.CharField("campaign", max_length=100, blank=True)
-    utm_term = models.CharField("campaign term", max_length=100, blank=True)
-    utm_content = models.CharField("campaign content", max_length=100, blank=True)
+    referrer_source = models.CharField(_("referrer source"), max_length=100, blank=True)
+    channel = models.CharField(_("channel"), max_length=30, blank=True)
+    event = models.CharField(_("event"), max_length=EVENT_MAX_LENGTH, default=PAGEVIEW)
+    browser = models.CharField(_("browser"), max_length=50, blank=True)
+    browser_version = models.CharField(_("browser version"), max_length=20, blank=True)
+    os = models.CharField(_("operating system"), max_length=50, blank=True)
+    device = models.CharField(_("device"), max_length=10, choices=Device.choices, blank=True)
+    screen = models.CharField(_("screen size"), max_length=10, blank=True)
+    country_code = models.CharField(_("country code"), max_length=2, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    utm_source = models.CharField(_("campaign source"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("campaign medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("campaign"), max_length=100, blank=True)
+    utm_term = models.CharField(_("campaign term"), max_length=100, blank=True)
+    utm_content = models.CharField(_("campaign content"), max_length=100, blank=True)
     # A custom event's properties: a few short strings (see visits.properties).
-    props = models.JSONField("properties", default=dict, blank=True)
+    props = models.JSONField(_("properties"), default=dict, blank=True)
     # Revenue a custom event carried: exact (never a float), with its ISO 4217 currency.
     revenue_amount = models.DecimalField(
-        "revenue",
+        _("revenue"),
         max_digits=AMOUNT_MAX_DIGITS,
         decimal_places=AMOUNT_DECIMAL_PLACES,
         null=True,
         blank=True,
     )
-    revenue_currency = models.CharField("revenue currency", max_length=3, blank=True)
+    revenue_currency = models.CharField(_("revenue currency"), max_length=3, blank=True)
     # On engagement pings only: the deepest point scrolled to (percent of the page's height)
     # and the page view's Core Web Vitals, in milliseconds (CLS: a unitless score).
-    scroll_depth = models.PositiveSmallIntegerField("scroll depth (%)", null=True, blank=True)
-    lcp = models.PositiveIntegerField("largest contentful paint (ms)", null=True, blank=True)
-    inp = models.PositiveIntegerField("interaction to next paint (ms)", null=True, blank=True)
-    cls = models.FloatField("cumulative layout shift", null=True, blank=True)
-    fcp = models.PositiveIntegerField("first contentful paint (ms)", null=True, blank=True)
-    ttfb = models.PositiveIntegerField("time to first byte (ms)", null=True, blank=True)
+    scroll_depth = models.PositiveSmallIntegerField(_("scroll depth (%)"), null=True, blank=True)
+    lcp = models.PositiveIntegerField(_("largest contentful paint (ms)"), null=True, blank=True)
+    inp = models.PositiveIntegerField(_("interaction to next paint (ms)"), null=True, blank=True)
+    cls = models.FloatField(_("cumulative layout shift"), null=True, blank=True)
+    fcp = models.PositiveIntegerField(_("first contentful paint (ms)"), null=True, blank=True)
+    ttfb = models.PositiveIntegerField(_("time to first byte (ms)"), null=True, blank=True)
     # A keyed hash of (day's salt, site, address, user agent): the same visitor within one day
     # gives the same number, and once the salt is deleted nobody can recompute it.
-    visitor_hash = models.BigIntegerField("visitor", default=0)
+    visitor_hash = models.BigIntegerField(_("visitor"), default=0)
     # Set on visits brought in by `import_visits`: a digest of the source row, so importing the
     # same file again adds nothing. NULL for visits recorded here (a partial unique index
     # then covers only imported rows).
     import_key = models.CharField(  # noqa: DJ001
-        "import key", max_length=32, null=True, blank=True, editable=False
+        _("import key"), max_length=32, null=True, blank=True, editable=False
     )
 
     class Meta:
-        verbose_name = "visit"
-        verbose_name_plural = "visits"
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
         indexes = [
             models.Index(fields=["site", "-timestamp"], name="visit_site_latest_idx"),
             models.Index(fields=["timestamp"], name="visit_timestamp_idx"),
@@ -139,12 +140,12 @@ class Visit(models.Model):
 class VisitorSalt(models.Model):
     """A random salt for one UTC day; deleted after two days so old hashes can't be recomputed."""
 
-    day = models.DateField("day", unique=True)
-    salt = models.BinaryField("salt", max_length=32)
+    day = models.DateField(_("day"), unique=True)
+    salt = models.BinaryField(_("salt"), max_length=32)
 
     class Meta:
-        verbose_name = "visitor salt"
-        verbose_name_plural = "visitor salts"
+        verbose_name = _("visitor salt")
+        verbose_name_plural = _("visitor salts")
 
     def __str__(self) -> str:
         return f"salt for {self.day:%Y-%m-%d}"
@@ -158,23 +159,23 @@ class DailyRollup(models.Model):
     """
 
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="rollups", verbose_name="site"
+        Site, on_delete=models.CASCADE, related_name="rollups", verbose_name=_("site")
     )
-    day = models.DateField("day")
-    dimension = models.CharField("dimension", max_length=20, blank=True)
-    value = models.CharField("value", max_length=URL_MAX_LENGTH, blank=True)
-    label = models.CharField("label", max_length=100, blank=True)
-    visitors = models.PositiveIntegerField("visitors", default=0)
-    pageviews = models.PositiveIntegerField("pageviews", default=0)
-    events = models.PositiveIntegerField("events", default=0)
+    day = models.DateField(_("day"))
+    dimension = models.CharField(_("dimension"), max_length=20, blank=True)
+    value = models.CharField(_("value"), max_length=URL_MAX_LENGTH, blank=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    visitors = models.PositiveIntegerField(_("visitors"), default=0)
+    pageviews = models.PositiveIntegerField(_("pageviews"), default=0)
+    events = models.PositiveIntegerField(_("events"), default=0)
     # Visits (sessions) that started this day: on the totals row and the entry/exit page rows.
-    sessions = models.PositiveIntegerField("visits", default=0)
-    bounces = models.PositiveIntegerField("bounces", default=0)
-    duration = models.PositiveBigIntegerField("visit seconds", default=0)
+    sessions = models.PositiveIntegerField(_("visits"), default=0)
+    bounces = models.PositiveIntegerField(_("bounces"), default=0)
+    duration = models.PositiveBigIntegerField(_("visit seconds"), default=0)
 
     class Meta:
-        verbose_name = "daily rollup"
-        verbose_name_plural = "daily rollups"
+        verbose_name = _("daily rollup")
+        verbose_name_plural = _("daily rollups")
         indexes = [
             models.Index(fields=["site", "dimension", "day"], name="rollup_site_dimension_day_idx")
         ]
@@ -192,26 +193,26 @@ class FilteredRollup(models.Model):
     """
 
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="filtered_rollups", verbose_name="site"
+        Site, on_delete=models.CASCADE, related_name="filtered_rollups", verbose_name=_("site")
     )
-    day = models.DateField("day")
-    filter = models.CharField("filter", max_length=20)
+    day = models.DateField(_("day"))
+    filter = models.CharField(_("filter"), max_length=20)
     # A digest of filter_value, so the index stays small however long a page's path is.
-    filter_key = models.BigIntegerField("filter key")
-    filter_value = models.CharField("filter value", max_length=URL_MAX_LENGTH, blank=True)
-    dimension = models.CharField("dimension", max_length=20, blank=True)
-    value = models.CharField("value", max_length=URL_MAX_LENGTH, blank=True)
-    label = models.CharField("label", max_length=100, blank=True)
-    visitors = models.PositiveIntegerField("visitors", default=0)
-    pageviews = models.PositiveIntegerField("pageviews", default=0)
-    events = models.PositiveIntegerField("events", default=0)
-    sessions = models.PositiveIntegerField("visits", default=0)
-    bounces = models.PositiveIntegerField("bounces", default=0)
-    duration = models.PositiveBigIntegerField("visit seconds", default=0)
+    filter_key = models.BigIntegerField(_("filter key"))
+    filter_value = models.CharField(_("filter value"), max_length=URL_MAX_LENGTH, blank=True)
+    dimension = models.CharField(_("dimension"), max_length=20, blank=True)
+    value = models.CharField(_("value"), max_length=URL_MAX_LENGTH, blank=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    visitors = models.PositiveIntegerField(_("visitors"), default=0)
+    pageviews = models.PositiveIntegerField(_("pageviews"), default=0)
+    events = models.PositiveIntegerField(_("events"), default=0)
+    sessions = models.PositiveIntegerField(_("visits"), default=0)
+    bounces = models.PositiveIntegerField(_("bounces"), default=0)
+    duration = models.PositiveBigIntegerField(_("visit seconds"), default=0)
 
     class Meta:
-        verbose_name = "filtered rollup"
-        verbose_name_plural = "filtered rollups"
+        verbose_name = _("filtered rollup")
+        verbose_name_plural = _("filtered rollups")
         indexes = [
             models.Index(
                 fields=["site", "filter", "filter_key", "dimension", "day"],
@@ -229,23 +230,23 @@ class RevenueRollup(models.Model):
     `DailyRollup` rows."""
 
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="revenue_rollups", verbose_name="site"
+        Site, on_delete=models.CASCADE, related_name="revenue_rollups", verbose_name=_("site")
     )
-    day = models.DateField("day")
-    event = models.CharField("event", max_length=EVENT_MAX_LENGTH)
-    currency = models.CharField("currency", max_length=3)
-    dimension = models.CharField("dimension", max_length=20, blank=True)
-    value = models.CharField("value", max_length=URL_MAX_LENGTH, blank=True)
-    label = models.CharField("label", max_length=100, blank=True)
+    day = models.DateField(_("day"))
+    event = models.CharField(_("event"), max_length=EVENT_MAX_LENGTH)
+    currency = models.CharField(_("currency"), max_length=3)
+    dimension = models.CharField(_("dimension"), max_length=20, blank=True)
+    value = models.CharField(_("value"), max_length=URL_MAX_LENGTH, blank=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
     # A sum of many amounts: room for more digits than one event's.
     amount = models.DecimalField(
-        "revenue", max_digits=AMOUNT_MAX_DIGITS + 6, decimal_places=AMOUNT_DECIMAL_PLACES
+        _("revenue"), max_digits=AMOUNT_MAX_DIGITS + 6, decimal_places=AMOUNT_DECIMAL_PLACES
     )
-    events = models.PositiveIntegerField("events with revenue", default=0)
+    events = models.PositiveIntegerField(_("events with revenue"), default=0)
 
     class Meta:
-        verbose_name = "revenue rollup"
-        verbose_name_plural = "revenue rollups"
+        verbose_name = _("revenue rollup")
+        verbose_name_plural = _("revenue rollups")
         indexes = [
             models.Index(
                 fields=["site", "event", "currency", "dimension", "day"],
@@ -292,12 +293,12 @@ class ReportDay(models.Model):
 class SpoolProgress(models.Model):
     """How far into one spool file the visits are stored (see visits.spool)."""
 
-    name = models.CharField("spool file", max_length=200, unique=True)
-    offset = models.BigIntegerField("bytes stored", default=0)
+    name = models.CharField(_("spool file"), max_length=200, unique=True)
+    offset = models.BigIntegerField(_("bytes stored"), default=0)
 
     class Meta:
-        verbose_name = "spool progress"
-        verbose_name_plural = "spool progress"
+        verbose_name = _("spool progress")
+        verbose_name_plural = _("spool progress")
 
     def __str__(self) -> str:
         return f"{self.name} at {self.offset}"
@@ -307,11 +308,11 @@ class DatabaseIdentity(models.Model):
     """This database's random name, made once: spool files carry it, so a file is only ever
     stored into the database it was written for (never one that merely shares the directory)."""
 
-    key = models.UUIDField("identity", unique=True, default=uuid.uuid4, editable=False)
+    key = models.UUIDField(_("identity"), unique=True, default=uuid.uuid4, editable=False)
 
     class Meta:
-        verbose_name = "database identity"
-        verbose_name_plural = "database identity"
+        verbose_name = _("database identity")
+        verbose_name_plural = _("database identity")
 
     def __str__(self) -> str:
         return str(self.key)
@@ -321,14 +322,14 @@ class SpoolErasure(models.Model):
     """An erasure of a site's visits from `start` to `end`, at `erased_at`: spooled lines it
     covers that are still waiting in any process's file are dropped when they are ingested."""
 
-    site_id = models.BigIntegerField("site")
-    start = models.DateTimeField("first moment erased", null=True, blank=True)
-    end = models.DateTimeField("end of the erased span", null=True, blank=True)
-    erased_at = models.DateTimeField("erased at", default=timezone.now)
+    site_id = models.BigIntegerField(_("site"))
+    start = models.DateTimeField(_("first moment erased"), null=True, blank=True)
+    end = models.DateTimeField(_("end of the erased span"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
 
     class Meta:
-        verbose_name = "spool erasure"
-        verbose_name_plural = "spool erasures"
+        verbose_name = _("spool erasure")
+        verbose_name_plural = _("spool erasures")
         indexes = [models.Index(fields=["site_id"], name="spoolerasure_site_idx")]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ dashboard, which lists the segments for the whole team."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views import View
 
 from sites.access import SiteMixin
@@ -28,9 +29,12 @@ class SegmentCreateView(SiteMixin, View):
                 created_by=request.user,
             )
         except ValidationError as error:
-            messages.error(request, "The segment was not saved. " + " ".join(error.messages))
+            messages.error(request, _("The segment was not saved. ") + " ".join(error.messages))
         else:
-            messages.success(request, f"Segment “{segment.name}” saved for the site's team.")
+            messages.success(
+                request,
+                _("Segment “%(segment)s” saved for the site's team.") % {"segment": segment.name},
+            )
         return dashboard_redirect(request, self.site.pk)
 
 
@@ -40,5 +44,5 @@ class SegmentDeleteView(SiteMixin, View):
     def post(self, request, site_id: int, segment_id: int):
         segment = get_object_or_404(Segment, pk=segment_id, site=self.site)
         segment_delete(segment=segment)
-        messages.success(request, f"Segment “{segment.name}” removed.")
+        messages.success(request, _("Segment “%(segment)s” removed.") % {"segment": segment.name})
         return dashboard_redirect(request, self.site.pk)

@@ -4,6 +4,7 @@ there are, and read back wherever filters are (`segment=<id>` beside explicit fi
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from sites.models import Segment, Site
@@ -21,7 +22,7 @@ class SegmentError(ValueError):
 def segment_filters_clean(filters) -> dict[str, str]:
     """The filters of a new segment, each a known filter with a text value; at least one."""
     if not isinstance(filters, dict):
-        raise ValidationError({"filters": ["Give the filters as an object of name: value."]})
+        raise ValidationError({"filters": [_("Give the filters as an object of name: value.")]})
     unknown = sorted(str(name) for name in filters if name not in FILTER_NAMES)
     if unknown:
         raise ValidationError(
@@ -45,7 +46,9 @@ def segment_create(
 ) -> Segment:
     """Save a named set of filters for the site's whole team (at most MAX_SEGMENTS_PER_SITE)."""
     if site.segments.count() >= MAX_SEGMENTS_PER_SITE:
-        raise ValidationError(f"A site can have at most {MAX_SEGMENTS_PER_SITE} segments.")
+        raise ValidationError(
+            _("A site can have at most %(count)s segments.") % {"count": MAX_SEGMENTS_PER_SITE}
+        )
     segment = Segment(
         site=site,
         name=" ".join(clean_text(name, 200).split()),

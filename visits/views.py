@@ -1,6 +1,7 @@
 """The owner's visit list and CSV download of one site."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
@@ -21,7 +22,7 @@ class VisitListView(SiteMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            site=self.site, title=f"Visits to {self.site.name}", **kwargs
+            site=self.site, title=_("Visits to %(site)s") % {"site": self.site.name}, **kwargs
         )
 
 

@@ -57,6 +57,8 @@ def test_the_dashboard_in_german_with_german_days(owner_client, visits):
     assert "Eindeutige Besucher" in german and "Seitenaufrufe" in german
     assert "9. März 2026 \u2013 15. März 2026" in german
     assert "Tastenkürzel" in german
+    # German nouns keep their capital inside a sentence; the other languages lower it.
+    assert "Mehr: Top-Seiten" in german and "More top pages" in english
 
 
 def test_the_dashboard_in_spanish_and_french_days(owner_client, visits):
@@ -147,6 +149,9 @@ def test_a_digest_is_in_the_recipients_language(visits, owner):
     assert "9. März 2026 \u2013 15. März 2026" in german and "Zeiten in UTC" in german
     assert "Abbestellen (ohne Anmeldung)" in german
     assert "9 Mar 2026 \u2013 15 Mar 2026" in english and "Unsubscribe (no login needed)" in english
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects[owner.email] == f"{visits.name}: Ihre Woche vom 9 Mär bis 15 Mär 2026"
+    assert subjects["boss@example.org"] == f"{visits.name}: your week from 9 Mar to 15 Mar 2026"
 
 
 def test_the_api_answers_in_english_whatever_the_browser_asks(client, owner):

@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from sites.models import Site
 from visits.stats.dimensions import PROPERTY, SESSION_DIMENSIONS
 from visits.stats.figures import figure_rows
@@ -79,13 +81,13 @@ def _breakdown_row(
     dimension: str, value: str, label: str, visitors: int, count: int
 ) -> BreakdownRow:
     if dimension == "country":
-        text = label or value or "Unknown"
+        text = label or value or _("Unknown")
     elif dimension == "city" and value:
         text = f"{value}, {label}" if label else value
     elif dimension in ("referrer", "referrer_source") and not value:
-        value, text = DIRECT, "Direct / none"
+        value, text = DIRECT, _("Direct / none")
     elif dimension in ("device", "screen") and value:
         text = value.capitalize()
     else:
-        text = value or "Unknown"
+        text = value or _("Unknown")
     return BreakdownRow(value=value, label=text, visitors=visitors, count=count)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from visits.stats.figures import Point
 from visits.stats.headline import duration_label
 
@@ -41,13 +43,13 @@ class Metric:
 METRICS = {
     metric.key: metric
     for metric in (
-        Metric("visitors", "Unique visitors", "visitor"),
-        Metric("visits", "Visits", "visit", sessions=True),
-        Metric("pageviews", "Pageviews", "pageview"),
-        Metric("views_per_visit", "Views per visit", "views per visit", sessions=True),
-        Metric("bounce_rate", "Bounce rate", "bounce rate", sessions=True),
-        Metric("duration", "Visit duration", "visit duration", sessions=True),
-        Metric("events", "Events", "event"),
+        Metric("visitors", _("Unique visitors"), "visitor"),
+        Metric("visits", _("Visits"), "visit", sessions=True),
+        Metric("pageviews", _("Pageviews"), "pageview"),
+        Metric("views_per_visit", _("Views per visit"), _("views per visit"), sessions=True),
+        Metric("bounce_rate", _("Bounce rate"), _("bounce rate"), sessions=True),
+        Metric("duration", _("Visit duration"), _("visit duration"), sessions=True),
+        Metric("events", _("Events"), "event"),
     )
 }
 # Without `metric`, the chart draws pageviews as bars and unique visitors as a line.

@@ -4,6 +4,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from visits.stats.figures import Point
 
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 800, 220, 10, 24, 36
@@ -52,7 +56,14 @@ def axis_top(peak: int, *, lines: int = 4) -> int:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+    """'1 visit', '1,234 visits', in the page's language and its digit grouping."""
+    forms = {
+        "visitor": ngettext("%(count)s visitor", "%(count)s visitors", number),
+        "visit": ngettext("%(count)s visit", "%(count)s visits", number),
+        "pageview": ngettext("%(count)s pageview", "%(count)s pageviews", number),
+        "event": ngettext("%(count)s event", "%(count)s events", number),
+    }
+    return forms[noun] % {"count": number_format(number, force_grouping=True)}
 
 
 def chart_markers(points: list[Point], notes, *, hourly: bool, slot: float) -> list[Marker]:
@@ -70,7 +81,9 @@ def chart_markers(points: list[Point], notes, *, hourly: bool, slot: float) -> l
             x = LEFT + slots[day] * slot + slot / 2
         else:
             continue  # not a day this chart shows
-        markers.append(Marker(x=round(x, 2), day=day, title=f"{day:%a %d %b}: {'; '.join(texts)}"))
+        markers.append(
+            Marker(x=round(x, 2), day=day, title=f"{date_format(day, 'D d M')}: {'; '.join(texts)}")
+        )
     return markers
 
 
@@ -106,7 +119,7 @@ def chart_geometry(points: list[Point], *, hourly: bool, notes=(), metric=None) 
     for index, (point, value) in enumerate(zip(points, values, strict=True)):
         x = LEFT + index * slot
         bar_height = plot_height * value / top
-        when = point.bucket.strftime("%H:%M" if hourly else "%a %d %b")
+        when = point.bucket.strftime("%H:%M") if hourly else date_format(point.bucket, "D d M")
         if single:
             title = f"{when}: {_figure(metric, value)}"
         else:
@@ -156,4 +169,4 @@ def _figure(metric, value: float) -> str:
     """'12 visits', '1 visit', '45% bounce rate', '2m 5s visit duration'."""
     if metric.key in ("visitors", "visits", "pageviews", "events"):
         return _count(value, metric.noun)
-    return f"{metric.label(value)} {metric.noun}"
+    return _("%(value)s %(figure)s") % {"value": metric.label(value), "figure": metric.noun}

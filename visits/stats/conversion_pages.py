@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from sites.access import SiteMixin
@@ -35,6 +36,7 @@ from visits.stats.periods import (
     period_resolve,
 )
 from visits.stats.shared_access import SharedLinkMixin
+from visits.stats.words import in_sentence
 
 
 def _query(state: dict, **changes) -> str:
@@ -106,7 +108,8 @@ class FunnelReport(ReportPage):
         )
         state, dashboard = context["state"], context["dashboard"]
         context.update(
-            title=f"{funnel.name}: {context['period'].label.lower()}",
+            title=_("%(name)s: %(period)s")
+            % {"name": funnel.name, "period": in_sentence(context["period"].label)},
             funnel=funnel,
             rows=[
                 (
@@ -148,7 +151,8 @@ class ExperimentReport(ReportPage):
             filters=context["filters"],
         )
         context.update(
-            title=f"{experiment.name}: {context['period'].label.lower()}",
+            title=_("%(name)s: %(period)s")
+            % {"name": experiment.name, "period": in_sentence(context["period"].label)},
             experiment=experiment,
             report=report,
             min_visitors=MIN_VISITORS,
@@ -207,7 +211,7 @@ class JourneyReport(ReportPage):
             for row in (report.rows if report else [])
         ]
         context.update(
-            title=f"Journeys: {context['period'].label.lower()}",
+            title=_("Journeys: %(period)s") % {"period": in_sentence(context["period"].label)},
             journey_error=journey_error,
             params=params,
             report=report,

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
@@ -48,6 +49,7 @@ from visits.stats.revenue_panel import revenue_panels
 from visits.stats.rollups import rollup_ensure
 from visits.stats.sessions import sessions_shared
 from visits.stats.timeseries import visit_timeseries
+from visits.stats.words import in_sentence
 from visits.stats.worldmap import map_countries
 
 # Keys that pick a period on the dashboard, as Plausible's owners know them.
@@ -124,7 +126,12 @@ class DashboardPage(DetailView):
         target = panel.filters or panel.name
         context = self.get_context_data(
             object=site,
-            title=f"{site.name}: {panel.panel.lower()}, {period.label.lower()}",
+            title=_("%(site)s: %(panel)s, %(period)s")
+            % {
+                "site": site.name,
+                "panel": in_sentence(panel.panel),
+                "period": in_sentence(period.label),
+            },
             panel=panel,
             period=period,
             period_error=period_error,
@@ -175,7 +182,8 @@ class DashboardPage(DetailView):
             annotations_between(site=site, first_day=period.first_day, last_day=period.last_day)
         )
         context.update(
-            title=f"{site.name}: {period.label.lower()}",
+            title=_("%(name)s: %(period)s")
+            % {"name": site.name, "period": in_sentence(period.label)},
             period=period,
             period_error=period_error,
             segment_error=segment_error,
@@ -226,7 +234,7 @@ class DashboardPage(DetailView):
             ],
         )
         countries = next(panel for panel in context["panels"] if panel["dimension"] == "country")
-        world = {"dimension": "map", "title": "Map", "map": map_countries(countries["rows"])}
+        world = {"dimension": "map", "title": _("Map"), "map": map_countries(countries["rows"])}
         countries["rows"] = countries["rows"][:10]
         for panel in context["panels"]:
             panel["max"] = max((row.visitors for row, _ in panel["rows"]), default=0) or 1
@@ -251,7 +259,10 @@ class DashboardView(SiteMixin, DashboardPage):
         site = self.get_object()
         if site.visits.exists() or not _period_is_valid(request.GET, site):
             return super().get(request, *args, **kwargs)  # a bad period is a 400 all the same
-        context = {"site": site, "title": f"{site.name}: waiting for the first visit"}
+        context = {
+            "site": site,
+            "title": _("%(site)s: waiting for the first visit") % {"site": site.name},
+        }
         context.update(snippet_context(site=site, request=request))
         return TemplateResponse(request, "visits/onboarding.html", context)
 

@@ -3,6 +3,8 @@ visit field that holds it, and the words the dashboard shows for it."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from visits.stats.sessions import ENTRY, EXIT
 
 TOTAL = ""  # the rollups' dimension for a day's totals
@@ -17,32 +19,32 @@ class Dimension:
     field: str  # the Visit field that holds it; "" where no single column does
     panel: str  # the dashboard panel's title; "" for none
     label: str  # on the dashboard's filter chips; "" for no filter of its own
-    count_label: str = "Pageviews"
+    count_label: str = _("Pageviews")
     filters: str = ""  # the filter a panel row sets, when not its own
 
 
 # In the order the dashboard's panels read.
 TABLE = (
-    Dimension("page", "path", "Top pages", "Page"),
-    Dimension("channel", "channel", "Channels", "Channel"),
-    Dimension("referrer_source", "referrer_source", "Sources", "Referrer source"),
-    Dimension("referrer", "referrer_domain", "Referrers", "Referrer"),
-    Dimension("country", "country_code", "Countries", "Country"),
-    Dimension("region", "region", "Regions", "Region"),
-    Dimension("city", "city", "Cities", "City"),
-    Dimension("browser", "browser", "Browsers", "Browser"),
-    Dimension("os", "os", "Operating systems", "OS"),
-    Dimension("device", "device", "Devices", "Device"),
-    Dimension("screen", "screen", "Screen sizes", "Screen"),
-    Dimension("source", "utm_source", "Campaign sources", "Source"),
-    Dimension("medium", "utm_medium", "Campaign media", "Medium"),
-    Dimension("campaign", "utm_campaign", "Campaigns", "Campaign"),
-    Dimension("term", "utm_term", "Campaign terms", "Term"),
-    Dimension("content", "utm_content", "Campaign content", "Content"),
-    Dimension("event", "event", "Custom events", "Event", count_label="Events"),
-    Dimension(PROPERTY, "", "Event properties", "Property", count_label="Events"),
-    Dimension(ENTRY, "", "Entry pages", "", count_label="Visits", filters="page"),
-    Dimension(EXIT, "", "Exit pages", "", count_label="Visits", filters="page"),
+    Dimension("page", "path", _("Top pages"), _("Page")),
+    Dimension("channel", "channel", _("Channels"), _("Channel")),
+    Dimension("referrer_source", "referrer_source", _("Sources"), _("Referrer source")),
+    Dimension("referrer", "referrer_domain", _("Referrers"), _("Referrer")),
+    Dimension("country", "country_code", _("Countries"), _("Country")),
+    Dimension("region", "region", _("Regions"), _("Region")),
+    Dimension("city", "city", _("Cities"), _("City")),
+    Dimension("browser", "browser", _("Browsers"), _("Browser")),
+    Dimension("os", "os", _("Operating systems"), _("OS")),
+    Dimension("device", "device", _("Devices"), _("Device")),
+    Dimension("screen", "screen", _("Screen sizes"), _("Screen")),
+    Dimension("source", "utm_source", _("Campaign sources"), _("Source")),
+    Dimension("medium", "utm_medium", _("Campaign media"), _("Medium")),
+    Dimension("campaign", "utm_campaign", _("Campaigns"), _("Campaign")),
+    Dimension("term", "utm_term", _("Campaign terms"), _("Term")),
+    Dimension("content", "utm_content", _("Campaign content"), _("Content")),
+    Dimension("event", "event", _("Custom events"), _("Event"), count_label=_("Events")),
+    Dimension(PROPERTY, "", _("Event properties"), _("Property"), count_label=_("Events")),
+    Dimension(ENTRY, "", _("Entry pages"), "", count_label=_("Visits"), filters="page"),
+    Dimension(EXIT, "", _("Exit pages"), "", count_label=_("Visits"), filters="page"),
 )
 # Query parameter -> Visit field, for the dimensions a column holds.
 DIMENSIONS = {dimension.name: dimension.field for dimension in TABLE if dimension.field}
@@ -52,7 +54,9 @@ BREAKDOWNS = tuple(dimension.name for dimension in TABLE)
 DERIVED = tuple(dimension.name for dimension in TABLE if not dimension.field)
 PANELS = tuple(dimension for dimension in TABLE if dimension.panel)
 FILTER_LABELS = {dimension.name: dimension.label for dimension in TABLE if dimension.label}
-FILTER_LABELS["dropped"] = "Dropped off"  # a funnel's visitors who went no further (funnel_filter)
+FILTER_LABELS["dropped"] = _(
+    "Dropped off"
+)  # a funnel's visitors who went no further (funnel_filter)
 # Where a visit came from: breakdowns leave out links within the site, and `direct` filters
 # the visits that came from nowhere.
 REFERRER_DIMENSIONS = ("channel", "referrer_source", "referrer")

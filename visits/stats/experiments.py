@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
+
 from sites.models import Experiment, Goal, Site
 from visits.models import PAGEVIEW, RESERVED_EVENTS
 from visits.stats.filters import visits_matching
@@ -103,7 +105,7 @@ def experiment_day_counts(
         if seen is not None and at >= seen[1]:
             converted.add((day, visitor))
     per_day: dict = {}
-    for (day, visitor), (variant, _) in assigned.items():
+    for (day, visitor), (variant, _first_seen) in assigned.items():
         variants = per_day.setdefault(_day(day), {"variants": {}})["variants"]
         figures = variants.setdefault(variant, [0, 0])
         figures[0] += 1
@@ -167,7 +169,7 @@ def _row(name: str, visitors: int, conversions: int, *, base) -> VariantRow:
     low, high = wilson_interval(conversions, visitors)
     rate = conversions / visitors if visitors else 0.0
     uplift = p_value = None
-    verdict = "The control: the others are compared with it."
+    verdict = _("The control: the others are compared with it.")
     if base is not None:
         control, base_visitors, base_conversions = base
         base_rate = base_conversions / base_visitors if base_visitors else 0.0
@@ -190,34 +192,58 @@ def _row(name: str, visitors: int, conversions: int, *, base) -> VariantRow:
 
 
 def _verdict(name, control, visitors, conversions, base, uplift, p_value) -> str:
-    _, base_visitors, base_conversions = base
+    _control, base_visitors, base_conversions = base
     if not (_enough(visitors, conversions) and _enough(base_visitors, base_conversions)):
-        return (
-            f"Too early to call: {name} and {control} each need at least {MIN_VISITORS} "
-            f"visitors and {MIN_CONVERSIONS} conversions ({name}: {visitors} and "
-            f"{conversions}; {control}: {base_visitors} and {base_conversions})."
-        )
-    if p_value is None or p_value >= SIGNIFICANCE:
-        shown = "" if p_value is None else f" (p = {p_value:.4f})"
-        return (
-            f"No clear difference from {control} yet{shown}: this could be chance. "
+        return _(
+            "Too early to call: %(variant)s and %(control)s each need at least %(min_visitors)s "
+            "visitors and %(min_conversions)s conversions (%(variant)s: %(visitors)s and "
+            "%(conversions)s; %(control)s: %(control_visitors)s and %(control_conversions)s)."
+        ) % {
+            "variant": name,
+            "control": control,
+            "min_visitors": MIN_VISITORS,
+            "min_conversions": MIN_CONVERSIONS,
+            "visitors": visitors,
+            "conversions": conversions,
+            "control_visitors": base_visitors,
+            "control_conversions": base_conversions,
+        }
+    if p_value is None:
+        return _(
+            "No clear difference from %(control)s yet: this could be chance. "
             "Keep it running or treat them as alike."
-        )
-    direction = "better" if (uplift or 0) > 0 else "worse"
-    change = f"{uplift:+.1f}%" if uplift is not None else "from none"
-    return f"{name} converts {direction} than {control}: {change} (p = {p_value:.4f})."
+        ) % {"control": control}
+    if p_value >= SIGNIFICANCE:
+        return _(
+            "No clear difference from %(control)s yet (p = %(p)s): this could be chance. "
+            "Keep it running or treat them as alike."
+        ) % {"control": control, "p": f"{p_value:.4f}"}
+    values = {"variant": name, "control": control, "p": f"{p_value:.4f}"}
+    values["change"] = f"{uplift:+.1f}%" if uplift is not None else _("from none")
+    if (uplift or 0) > 0:
+        return _("%(variant)s converts better than %(control)s: %(change)s (p = %(p)s).") % values
+    return _("%(variant)s converts worse than %(control)s: %(change)s (p = %(p)s).") % values
 
 
 def _overall(control: str, base: list[int], rows: list[VariantRow], winner: str) -> str:
     if not base[0]:
-        return f"No visitor was shown the control, {control}, in this period."
+        return _("No visitor was shown the control, %(control)s, in this period.") % {
+            "control": control
+        }
     if len(rows) == 1:
-        return f"Only the control, {control}, was shown in this period: nothing to compare."
+        return _("Only the control, %(control)s, was shown in this period: nothing to compare.") % {
+            "control": control
+        }
     if winner:
-        return f"{winner} wins: it converts better than {control}, beyond what chance explains."
-    if all(row.verdict.startswith("Too early") for row in rows[1:]):
-        return (
-            f"Too early to call a winner: each variant needs at least {MIN_VISITORS} visitors "
-            f"and {MIN_CONVERSIONS} conversions."
-        )
-    return f"No winner: no variant converts clearly better than {control} (p < 0.05 needed)."
+        return _(
+            "%(winner)s wins: it converts better than %(control)s, beyond what chance explains."
+        ) % {"winner": winner, "control": control}
+    # Each variant's verdict is "too early" when it or the control lacks visitors or conversions.
+    if not _enough(*base) or all(not _enough(row.visitors, row.conversions) for row in rows[1:]):
+        return _(
+            "Too early to call a winner: each variant needs at least %(min_visitors)s visitors "
+            "and %(min_conversions)s conversions."
+        ) % {"min_visitors": MIN_VISITORS, "min_conversions": MIN_CONVERSIONS}
+    return _(
+        "No winner: no variant converts clearly better than %(control)s (p < 0.05 needed)."
+    ) % {"control": control}

@@ -8,6 +8,8 @@ day, so the same hashes serve each day's figures. Raw visits answer such a view;
 holds it.
 """
 
+from django.utils.translation import gettext as _
+
 from sites.models import Funnel, FunnelStep, Site
 from visits.stats.filters import DROPPED
 from visits.stats.funnels import funnel_depths
@@ -30,17 +32,19 @@ class DroppedFilter(str):
 def dropped_filter(*, site: Site, value: str, period: Period, filters: dict) -> DroppedFilter:
     """Resolve `dropped=<funnel>.<step>` for the period and the one before, among the visits
     that match the other filters."""
-    funnel_id, _, position = value.partition(".")
+    funnel_id, _dot, position = value.partition(".")
     try:
         funnel = Funnel.objects.get(site=site, pk=int(funnel_id))
         step = funnel.steps.get(position=int(position))
     except (ValueError, Funnel.DoesNotExist, FunnelStep.DoesNotExist):
         raise DroppedFilterError(
-            "The dropped filter names no step of this site's funnels: give dropped=<funnel id>."
-            "<step number>, as the funnel's page links it."
+            _(
+                "The dropped filter names no step of this site's funnels: give dropped=<funnel "
+                "id>.<step number>, as the funnel's page links it."
+            )
         ) from None
     if step.position < 2:
-        raise DroppedFilterError("Nobody drops before the first step: give a later step.")
+        raise DroppedFilterError(_("Nobody drops before the first step: give a later step."))
     start, end = local_bounds(period.previous_first_day, period.last_day, period.tz)
     depths = funnel_depths(
         site=site, funnel=funnel, start=start, end=end, tz=period.tz, filters=filters

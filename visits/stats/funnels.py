@@ -21,6 +21,7 @@ from operator import itemgetter
 
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import ngettext
 
 from sites.models import Funnel, FunnelStep, Site
 from visits.models import PAGEVIEW
@@ -267,7 +268,12 @@ def funnel_chart(rows: list[FunnelStepRow]) -> dict:
                 "middle": round(index * slot + slot / 2, 1),
                 "value_y": round(y - 5, 1),
                 "share": f"{row.from_first}%",
-                "title": f"Step {row.position}, {row.label}: {row.visitors} visitors",
+                "title": ngettext(
+                    "Step %(position)s, %(label)s: %(count)s visitor",
+                    "Step %(position)s, %(label)s: %(count)s visitors",
+                    row.visitors,
+                )
+                % {"position": row.position, "label": row.label, "count": row.visitors},
             }
         )
     return {

@@ -1,5 +1,7 @@
 """The headline figures of a period against the one before, as dashboard and digest show them."""
 
+from django.utils.translation import gettext_lazy as _
+
 from visits.stats.figures import Totals
 
 
@@ -18,9 +20,9 @@ def change_points(current: float, previous: float, previous_count: int) -> int |
 
 
 # Headline figures where a rise is bad news: their change is coloured the other way round.
-LOWER_IS_BETTER = ("Bounce rate",)
+LOWER_IS_BETTER = (_("Bounce rate"),)
 # Headline figures that are rates: their change is in points, not a percent of a percent.
-IN_POINTS = ("Bounce rate",)
+IN_POINTS = (_("Bounce rate"),)
 
 
 def duration_label(seconds: int) -> str:
@@ -38,23 +40,23 @@ def headline_figures(totals: Totals, previous: Totals) -> list[tuple[str, object
     """(label, value to show, change vs the previous period) for the headline cards: a percent
     change, or points for the figures IN_POINTS."""
     return [
-        ("Unique visitors", totals.visitors, change_percent(totals.visitors, previous.visitors)),
-        ("Visits", totals.sessions, change_percent(totals.sessions, previous.sessions)),
-        ("Pageviews", totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
+        (_("Unique visitors"), totals.visitors, change_percent(totals.visitors, previous.visitors)),
+        (_("Visits"), totals.sessions, change_percent(totals.sessions, previous.sessions)),
+        (_("Pageviews"), totals.pageviews, change_percent(totals.pageviews, previous.pageviews)),
         (
-            "Views per visit",
+            _("Views per visit"),
             totals.views_per_visit,
             change_percent(totals.views_per_visit, previous.views_per_visit),
         ),
         (
-            "Bounce rate",
+            _("Bounce rate"),
             f"{totals.bounce_rate}%",
             change_points(totals.bounce_rate, previous.bounce_rate, previous.sessions),
         ),
         (
-            "Visit duration",
+            _("Visit duration"),
             duration_label(totals.visit_duration),
             change_percent(totals.visit_duration, previous.visit_duration),
         ),
-        ("Events", totals.events, change_percent(totals.events, previous.events)),
+        (_("Events"), totals.events, change_percent(totals.events, previous.events)),
     ]

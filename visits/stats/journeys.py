@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from sites.models import Site
 from visits.models import PAGEVIEW
@@ -64,7 +65,7 @@ def journey_params(params) -> JourneyParams:
         if len(value) > 2000:
             raise JourneyError(f"“{name}” is too long.")
     if entry and exit_:
-        raise JourneyError("Choose an entry page or an exit page, not both.")
+        raise JourneyError(_("Choose an entry page or an exit page, not both."))
     raw = params.get("steps", "") or str(DEFAULT_STEPS)
     if not raw.isdigit() or not MIN_STEPS <= int(raw) <= MAX_STEPS:
         raise JourneyError(f"“steps” must be a whole number from {MIN_STEPS} to {MAX_STEPS}.")

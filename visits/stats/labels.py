@@ -1,6 +1,7 @@
 """How a filter's value reads on the dashboard's chips: names where the URL holds codes."""
 
 import pycountry
+from django.utils.translation import gettext
 
 from visits.stats.filters import DIRECT
 
@@ -15,5 +16,5 @@ def filter_value_label(name: str, value: str) -> str:
     if name == "device":
         return value.capitalize()
     if name == "referrer" and value == DIRECT:
-        return "Direct / none"
+        return gettext("Direct / none")
     return getattr(value, "label", value)  # a resolved funnel filter names its funnel and step

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, Visit
@@ -25,12 +26,12 @@ from visits.stats.rollups import last_finished_day, rollup_build
 SPARKLINE_MIN_DAYS = 7
 SPARKLINE_WIDTH, SPARKLINE_HEIGHT = 100, 24
 SORTS = {
-    "name": "Name",
-    "-name": "Name, Z to A",
-    "visitors": "Fewest visitors first",
-    "-visitors": "Most visitors first",
-    "change": "Largest fall first",
-    "-change": "Largest rise first",
+    "name": _("Name"),
+    "-name": _("Name, Z to A"),
+    "visitors": _("Fewest visitors first"),
+    "-visitors": _("Most visitors first"),
+    "change": _("Largest fall first"),
+    "-change": _("Largest rise first"),
 }
 DEFAULT_SORT = "-visitors"
 

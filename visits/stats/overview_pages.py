@@ -9,6 +9,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from sites.selectors import site_list_for
@@ -168,7 +169,7 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
             state[SITES_PARAMETER] = ",".join(str(site.pk) for site in self.sites)
         full_state = {**state, **filters}
         context.update(
-            title="All sites" if not self.sites_value else "Chosen sites",
+            title=_("All sites") if not self.sites_value else _("Chosen sites"),
             sites=self.sites,
             period_error=period_error,
             # Segments are per site (their filters checked there): none here, nor a fake one.
@@ -227,7 +228,7 @@ class CombinedDashboardView(LoginRequiredMixin, TemplateView):
             for panel in PANELS
         ]
         countries = next(panel for panel in panels if panel["dimension"] == "country")
-        world = {"dimension": "map", "title": "Map", "map": map_countries(countries["rows"])}
+        world = {"dimension": "map", "title": _("Map"), "map": map_countries(countries["rows"])}
         countries["rows"] = countries["rows"][:10]
         for panel in panels:
             panel["max"] = max((row.visitors for row, _ in panel["rows"]), default=0) or 1

@@ -1,18 +1,20 @@
 """The dashboard's cards: which panels share a card, as tabs."""
 
+from django.utils.translation import gettext_lazy as _
+
 # The dashboard's cards, each a row of tabs over panels; a panel not named here gets its own.
 PANEL_GROUPS = (
     (
-        "Sources",
+        _("Sources"),
         (
             *("channel", "referrer_source", "referrer"),
             *("source", "medium", "campaign", "term", "content"),  # the campaign tags
         ),
     ),
-    ("Pages", ("page", "entry", "exit")),
-    ("Locations", ("map", "country", "region", "city")),
-    ("Devices", ("browser", "os", "device", "screen")),
-    ("Events", ("event", "prop")),
+    (_("Pages"), ("page", "entry", "exit")),
+    (_("Locations"), ("map", "country", "region", "city")),
+    (_("Devices"), ("browser", "os", "device", "screen")),
+    (_("Events"), ("event", "prop")),
 )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
@@ -33,11 +34,11 @@ class Metric:
 
 # Google's thresholds (web.dev/articles/vitals), in the order the reports show them.
 METRICS = (
-    Metric("lcp", "Largest contentful paint", "ms", 2500, 4000),
-    Metric("inp", "Interaction to next paint", "ms", 200, 500),
-    Metric("cls", "Cumulative layout shift", "", 0.1, 0.25),
-    Metric("fcp", "First contentful paint", "ms", 1800, 3000),
-    Metric("ttfb", "Time to first byte", "ms", 800, 1800),
+    Metric("lcp", _("Largest contentful paint"), "ms", 2500, 4000),
+    Metric("inp", _("Interaction to next paint"), "ms", 200, 500),
+    Metric("cls", _("Cumulative layout shift"), "", 0.1, 0.25),
+    Metric("fcp", _("First contentful paint"), "ms", 1800, 3000),
+    Metric("ttfb", _("Time to first byte"), "ms", 800, 1800),
 )
 GOOD, NEEDS_IMPROVEMENT, POOR = "good", "needs improvement", "poor"
 MAX_PAGES = 50

@@ -1,10 +1,13 @@
 """The Performance report: each Core Web Vital's 75th percentile and the average scroll depth,
 for the site and per page, for the dashboard's period and filters (see visits.stats.performance)."""
 
+from django.utils.translation import gettext as _
+
 from sites.access import SiteMixin
 from visits.stats.conversion_pages import ReportPage, _query
 from visits.stats.performance import METRICS, performance_report
 from visits.stats.shared_access import SharedLinkMixin
+from visits.stats.words import in_sentence
 
 
 class PerformanceReport(ReportPage):
@@ -17,7 +20,7 @@ class PerformanceReport(ReportPage):
         )
         state, dashboard = context["state"], context["dashboard"]
         context.update(
-            title=f"Performance: {context['period'].label.lower()}",
+            title=_("Performance: %(period)s") % {"period": in_sentence(context["period"].label)},
             metrics=METRICS,
             report=report,
             pages=[(row, dashboard + _query(state, page=row.page)) for row in report.pages],

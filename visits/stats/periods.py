@@ -4,14 +4,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 PERIODS = {
-    "day": "Today",
-    "yesterday": "Yesterday",
-    "7d": "Last 7 days",
-    "30d": "Last 30 days",
-    "month": "This month",
-    "12mo": "Last 12 months",
-    "custom": "Custom range",
+    "day": _("Today"),
+    "yesterday": _("Yesterday"),
+    "7d": _("Last 7 days"),
+    "30d": _("Last 30 days"),
+    "month": _("This month"),
+    "12mo": _("Last 12 months"),
+    "custom": _("Custom range"),
 }
 DEFAULT_PERIOD = "30d"
 CUSTOM_MAX_DAYS = 3 * 366
@@ -76,7 +79,10 @@ def period_resolve(
     today = now.astimezone(tz).date()
     key = key or DEFAULT_PERIOD
     if key not in PERIODS:
-        raise PeriodError(f"Unknown period {key!r}; use one of {', '.join(PERIODS)}.")
+        raise PeriodError(
+            gettext("Unknown period %(period)s; use one of %(periods)s.")
+            % {"period": repr(key), "periods": ", ".join(PERIODS)}
+        )
     if key == "day":
         first, last = today, today
     elif key == "yesterday":
@@ -120,16 +126,22 @@ def _custom_range(start: str, end: str) -> tuple[date, date]:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
     except (TypeError, ValueError) as exc:
         raise PeriodError(
-            "A custom range needs a start and an end date (from, to), like 2026-01-31."
+            gettext("A custom range needs a start and an end date (from, to), like 2026-01-31.")
         ) from exc
     if first < EARLIEST_DAY or last > LATEST_DAY:
         # The period before it, and midnights in every time zone, must stay within what
         # Python and the databases hold.
-        raise PeriodError(f"Dates must be between {EARLIEST_DAY} and {LATEST_DAY}.")
+        raise PeriodError(
+            gettext("Dates must be between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DAY, "last": LATEST_DAY}
+        )
     if last < first:
-        raise PeriodError("The range ends before it starts.")
+        raise PeriodError(gettext("The range ends before it starts."))
     if (last - first).days >= CUSTOM_MAX_DAYS:
-        raise PeriodError(f"A custom range can be at most {CUSTOM_MAX_DAYS} days long.")
+        raise PeriodError(
+            gettext("A custom range can be at most %(count)s days long.")
+            % {"count": CUSTOM_MAX_DAYS}
+        )
     return first, last
 
 

@@ -2,15 +2,17 @@
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext_lazy as _
+
 from visits.stats.labels import filter_value_label
 from visits.stats.revenue import GoalRevenue
 
 TAB_TITLES = {
-    "referrer_source": "Sources",
-    "channel": "Channels",
-    "page": "Pages",
-    "country": "Countries",
-    "campaign": "Campaigns",
+    "referrer_source": _("Sources"),
+    "channel": _("Channels"),
+    "page": _("Pages"),
+    "country": _("Countries"),
+    "campaign": _("Campaigns"),
 }
 ROWS_SHOWN = 10
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -43,21 +44,25 @@ class SharedDashboardView(SharedLinkMixin, DashboardPage):
         guesser, now = pseudonymous_address(request), timezone.now()
         if shared_link_guesses_exceeded(link=self.link, guesser=guesser, now=now):
             form.is_valid()
-            form.add_error(None, "Too many wrong tries. Wait a few minutes and try again.")
+            form.add_error(None, _("Too many wrong tries. Wait a few minutes and try again."))
             return self._password_page(form, status=429)
         if form.is_valid() and check_password(form.cleaned_data["password"], self.link.password):
             request.session[self.unlock_key] = True
             return redirect(request.get_full_path())
         if form.is_valid():
             shared_link_guess_record(link=self.link, guesser=guesser, now=now)
-            form.add_error("password", "That is not the password of this link.")
+            form.add_error("password", _("That is not the password of this link."))
         return self._password_page(form, status=403)
 
     def _password_page(self, form, status=200):
         return render(
             self.request,
             "sites/shared_password.html",
-            {"form": form, "title": f"{self.object.name}: password", "embed": self.embed},
+            {
+                "form": form,
+                "title": _("%(object)s: password") % {"object": self.object.name},
+                "embed": self.embed,
+            },
             status=status,
         )
 
@@ -73,8 +78,8 @@ class SharedDashboardView(SharedLinkMixin, DashboardPage):
             return []
         token, site = self.link.token, self.link.site
         reports = [
-            ("Performance", reverse("shared_performance", args=[token])),
-            ("Journeys", reverse("shared_journeys", args=[token])),
+            (_("Performance"), reverse("shared_performance", args=[token])),
+            (_("Journeys"), reverse("shared_journeys", args=[token])),
         ]
         reports += [
             (f"Funnel: {funnel.name}", reverse("shared_funnel", args=[token, funnel.pk]))
