@@ -53,8 +53,7 @@ def test_a_wrong_password_is_told_in_french(owner):
 def test_the_account_page_message_is_german_and_english_by_default(client, owner):
     client.force_login(owner)
     data = {"name": "Ada", "email": owner.email}
-    with translation.override("de"):
-        response = client.post("/accounts/", data, follow=True)
+    response = client.post("/accounts/", data, follow=True, headers={"accept-language": "de"})
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Ihr Konto wurde aktualisiert."
     ]

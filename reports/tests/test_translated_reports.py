@@ -1,4 +1,5 @@
-"""Emails follow the active language; webhook JSON stays English whatever is active."""
+"""Emails to an account follow its language, the subject too; webhook JSON stays English
+whatever is active."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,11 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_german_digest_has_a_german_subject(week_of_visits):  # noqa: F811
-    subscription_create(
-        site=week_of_visits, email="chef@example.com", frequency="weekly", alerts=False
-    )
-    with translation.override("de"):
-        send_reports(MONDAY)
+    owner = week_of_visits.owner
+    owner.language = "de"
+    owner.save()
+    subscription_create(site=week_of_visits, user=owner, frequency="weekly", alerts=False)
+    send_reports(MONDAY)  # sent on a schedule, with English active
     assert len(mail.outbox) == 1
     subject = mail.outbox[0].subject
     assert subject.startswith("Blog: Ihre Woche vom 9")
@@ -37,10 +38,12 @@ def test_a_german_digest_has_a_german_subject(week_of_visits):  # noqa: F811
     ],
 )
 def test_an_alert_subject_in_each_language(week_of_visits, language, subject):  # noqa: F811
-    subscription_create(site=week_of_visits, email="ops@example.com", frequency="none", alerts=True)
+    owner = week_of_visits.owner
+    owner.language = language
+    owner.save()
+    subscription_create(site=week_of_visits, user=owner, frequency="none", alerts=True)
     last = datetime(2026, 3, 16, 0, 30, tzinfo=UTC)
-    with translation.override(language):
-        send_reports(last + timedelta(hours=24))
+    send_reports(last + timedelta(hours=24))
     assert [message.subject for message in mail.outbox] == [subject]
 
 
