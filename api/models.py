@@ -3,13 +3,15 @@ if the owner likes, to some sites."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 READ, WRITE, INGEST = "read", "write", "ingest"
 # What each scope lets a token do, in the words of the forms and the API's refusals.
+# Marked for the token forms, which show them translated; the API and its schema say them as is.
 SCOPES = {
-    READ: "see sites, their figures and visits",
-    WRITE: "add, change and delete sites and their goals",
-    INGEST: "send events to the events endpoint",
+    READ: gettext_noop("see sites, their figures and visits"),
+    WRITE: gettext_noop("add, change and delete sites and their goals"),
+    INGEST: gettext_noop("send events to the events endpoint"),
 }
 SCOPE_FIELDS = {READ: "can_read", WRITE: "can_write", INGEST: "can_ingest"}
 

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
 
@@ -21,7 +22,7 @@ def _shown_once(request, token: ApiToken, plain: str, back: str):
     response = render(
         request,
         "api/token_created.html",
-        {"title": "Your new API token", "token": token, "plain": plain, "back": back},
+        {"title": _("Your new API token"), "token": token, "plain": plain, "back": back},
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -30,7 +31,7 @@ def _shown_once(request, token: ApiToken, plain: str, back: str):
 class TokenCreateView(LoginRequiredMixin, FormView):
     form_class = TokenForm
     template_name = "api/token_form.html"
-    extra_context = {"title": "New API token"}
+    extra_context = {"title": _("New API token")}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -56,7 +57,7 @@ class SiteTokensView(SiteMixin, FormView):
         tokens = self.site.api_tokens.filter(owner=self.request.user, all_sites=False)
         return super().get_context_data(
             site=self.site,
-            title=f"API tokens for {self.site.name}",
+            title=_("API tokens for %(site)s") % {"site": self.site.name},
             tokens=tokens.prefetch_related("sites"),
             **kwargs,
         )
@@ -72,7 +73,7 @@ class TokenRevokeView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         token = get_object_or_404(ApiToken, pk=pk, owner=request.user)
         token_revoke(token=token)
-        messages.success(request, f"The token “{token.name}” was revoked.")
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
         back = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             return redirect(back)

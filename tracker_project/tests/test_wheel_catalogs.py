@@ -6,7 +6,7 @@ import pytest
 
 from tracker_project.tests.test_install import wheel  # noqa: F401 (the fixture)
 
-APPS = ("accounts", "sites", "visits", "reports")
+APPS = ("accounts", "sites", "visits", "reports", "api")
 LANGUAGES = ("de", "fr", "es")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "sites", "visits", "reports")
+APPS = ("accounts", "sites", "visits", "reports", "api")
 LANGUAGES = ("de", "fr", "es")
 CATALOGS = [(app, language) for app in APPS for language in LANGUAGES]
 FIELD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d)\])?) "(.*)"$')
