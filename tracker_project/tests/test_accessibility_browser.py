@@ -30,11 +30,19 @@ OWNER_PAGES = {
     "funnels": "/sites/{pk}/funnels/",
     "funnel": "/sites/{pk}/funnels/{funnel}/",
     "experiments": "/sites/{pk}/experiments/",
+    "experiment": "/sites/{pk}/experiments/{experiment}/",
+    "performance": "/sites/{pk}/performance/",
     "journeys": "/sites/{pk}/journeys/",
     "visits": "/sites/{pk}/visits/",
     "sharing": "/sites/{pk}/sharing/",
     "team": "/sites/{pk}/team/",
+    "email reports": "/sites/{pk}/reports/",
+    "webhooks": "/sites/{pk}/webhooks/",
+    "site tokens": "/sites/{pk}/tokens/",
+    "new token": "/accounts/tokens/new/",
+    "combined dashboard": "/sites/all/stats/",
     "account": "/accounts/",
+    "password change": "/accounts/password/",
     "two-factor setup": "/accounts/two-factor/setup/",
     "empty-state dashboard": "/sites/{empty}/stats/",
 }
@@ -49,10 +57,18 @@ def seeded(owner, site):
         name="Signup",
         steps=[{"kind": "page", "value": "/"}, {"kind": "event", "value": "signup"}],
     )
-    experiment_create(site=site, name="Checkout", variant_property="exp", control="a", goal=goal)
+    experiment = experiment_create(
+        site=site, name="Checkout", variant_property="exp", control="a", goal=goal
+    )
     empty = site_create(owner=owner, name="New shop", base_url="https://shop.example.com")
     link = shared_link_create(site=site, name="Board")
-    return {"pk": site.pk, "funnel": funnel.pk, "empty": empty.pk, "token": link.token}
+    return {
+        "pk": site.pk,
+        "funnel": funnel.pk,
+        "experiment": experiment.pk,
+        "empty": empty.pk,
+        "token": link.token,
+    }
 
 
 def blocking_violations(page) -> list[str]:
