@@ -14,7 +14,6 @@ from rest_framework.permissions import SAFE_METHODS
 
 from api.annotations import SiteAnnotationsMixin
 from api.conversions import SiteConversionsMixin
-from api.english import EnglishMixin
 from api.figures import SiteFiguresMixin
 from api.goals import SiteGoalsMixin
 from api.journeys import SiteJourneysMixin
@@ -50,7 +49,6 @@ from sites.services import site_create, site_delete, site_update
     ),
 )
 class SiteViewSet(
-    EnglishMixin,
     SiteOverviewMixin,
     SiteFiguresMixin,
     SiteGoalsMixin,
