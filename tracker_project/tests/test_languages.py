@@ -179,3 +179,25 @@ def test_an_invitation_email_is_in_the_invited_accounts_language(site, owner, ot
     assert "como lector" in spanish.body and "23 de marzo de 2026, 07:00 UTC" in spanish.body
     assert english.body.startswith("Hello,") and "as a viewer" in english.body
     assert "23 March 2026, 07:00 UTC" in english.body
+
+
+def test_countries_and_devices_are_named_in_the_pages_language(owner_client, site):
+    VisitFactory(
+        site=site,
+        timestamp=datetime(2026, 3, 12, 10, tzinfo=UTC),
+        country_code="DE",
+        country="Germany",
+        device="mobile",
+    )
+    with time_machine.travel(NOW, tick=False):
+        german = owner_client.get(
+            f"/sites/{site.pk}/stats/?{WEEK}&country=DE&device=mobile",
+            headers={"accept-language": "de"},
+        ).content.decode()
+        french = owner_client.get(
+            f"/sites/{site.pk}/stats/country/?{WEEK}", headers={"accept-language": "fr"}
+        ).content.decode()
+    assert "Deutschland" in german and "Mobil<" in german and "Germany" not in german
+    assert "Allemagne" in french
+    english = dashboard(owner_client, site)
+    assert "Germany" in english and "Mobile" in english

@@ -10,6 +10,7 @@ from sites.models import Site
 from visits.stats.dimensions import PROPERTY, SESSION_DIMENSIONS
 from visits.stats.figures import figure_rows
 from visits.stats.filters import DIRECT
+from visits.stats.labels import country_in_language, country_name, device_label
 from visits.stats.periods import Period
 from visits.stats.rollups import DailyRow
 
@@ -81,12 +82,14 @@ def _breakdown_row(
     dimension: str, value: str, label: str, visitors: int, count: int
 ) -> BreakdownRow:
     if dimension == "country":
-        text = label or value or _("Unknown")
+        text = country_name(value, english=label) if value else (label or _("Unknown"))
     elif dimension == "city" and value:
-        text = f"{value}, {label}" if label else value
+        text = f"{value}, {country_in_language(label)}" if label else value
     elif dimension in ("referrer", "referrer_source") and not value:
         value, text = DIRECT, _("Direct / none")
-    elif dimension in ("device", "screen") and value:
+    elif dimension == "device" and value:
+        text = device_label(value)
+    elif dimension == "screen" and value:
         text = value.capitalize()
     else:
         text = value or _("Unknown")
