@@ -7,12 +7,12 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from sites.models import Site
+from visits.stats.daily_rows import DailyRow
 from visits.stats.dimensions import PROPERTY, SESSION_DIMENSIONS
 from visits.stats.figures import figure_rows
 from visits.stats.filters import DIRECT
 from visits.stats.labels import country_in_language, country_name, device_label
 from visits.stats.periods import Period
-from visits.stats.rollups import DailyRow
 
 
 @dataclass(frozen=True)

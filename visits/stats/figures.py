@@ -22,11 +22,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
+from visits.stats.daily_rows import DailyRow, daily_rows
 from visits.stats.dimensions import ROLLED_FILTERS, SESSION_DIMENSIONS, TOTAL
 from visits.stats.filters import filter_column_value, visits_matching
 from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period, local_bounds
-from visits.stats.rollups import DailyRow, daily_rows, filter_key, rollup_ensure
+from visits.stats.rollups import filter_key, rollup_ensure
 from visits.stats.sessions import sessions_shared_for, shared_value
 
 LIVE_WINDOW = timedelta(minutes=5)

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sites.models import Site
+from visits.stats.daily_rows import DailyRow, daily_rows
 from visits.stats.dimensions import TOTAL
 from visits.stats.figures import figure_rows
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
-from visits.stats.rollups import DailyRow, daily_rows
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from visits.ingest.referrers import INTERNAL
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
+from visits.stats.daily_rows import LABEL_FIELDS, DailyRow, session_rows, with_session_figures
 from visits.stats.dimensions import (
     DIMENSIONS,
     PROPERTY,
@@ -22,7 +23,6 @@ from visits.stats.dimensions import (
     TOTAL,
 )
 from visits.stats.properties import prop_pair
-from visits.stats.rollups import LABEL_FIELDS, DailyRow, session_rows, with_session_figures
 from visits.stats.sessions import ENTRY, EXIT, sessions_from_hits
 
 # What one pass can sum: the totals, every dimension a column holds, properties, entry and exit.

@@ -119,8 +119,8 @@ def test_filtered_views_agree_on_every_path(owner, monkeypatch):
 @pytest.mark.parametrize("timezone", ["UTC", "America/New_York", "Asia/Kolkata"])
 def test_one_pass_gives_each_query_s_rows(owner, timezone):
     from sites.services import site_create
+    from visits.stats.daily_rows import daily_rows
     from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
-    from visits.stats.rollups import daily_rows
 
     site = site_create(owner=owner, name="Demo", base_url="https://demo.example", timezone=timezone)
     demo_visits_create(site=site, visits=1500, days=10, now=NOW, seed=5)
