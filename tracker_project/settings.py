@@ -108,9 +108,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): has this session passed the second step?
     # ...unless the account chose one; the API always answers in English.
     "accounts.language.AccountLanguageMiddleware",
+    # request.user.is_verified(): has this session passed the second step?
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Until it has, a session reaches only the code page (or the set-up page) and logout.
