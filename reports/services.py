@@ -8,24 +8,18 @@ visit, or one hour's spike): it is recorded before it is sent, so it never goes 
 
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.language import email_language
 from accounts.models import User, normalize_email_address
+from reports.emails import alert_subject, dashboard_url, digest_subject, subscriber_email_send
 from reports.models import SentAlert, Subscription, Webhook
 from reports.payloads import alert_payload, digest_payload
 from reports.webhooks import webhook_deliver
@@ -38,7 +32,6 @@ from visits.stats.goals import visit_goals
 from visits.stats.headline import headline_figures
 from visits.stats.periods import period_from_params
 from visits.stats.revenue import goal_revenue
-from visits.stats.words import in_sentence
 
 logger = logging.getLogger(__name__)
 SILENCE = timedelta(hours=24)
@@ -149,50 +142,6 @@ def digest_build(
     return Digest(site, first_day, last_day, headline, panels, segment, goals, revenue)
 
 
-def _unsubscribe_url(subscription: Subscription) -> str:
-    path = reverse("reports:unsubscribe", kwargs={"token": subscription.token})
-    return settings.PUBLIC_URL + path
-
-
-def _send(
-    *, subscription: Subscription, subject: Callable[[], str], template: str, context: dict
-) -> None:
-    unsubscribe = _unsubscribe_url(subscription)
-    # Sent on a schedule, not by a request: without an account's choice, the default language.
-    # The subject is worded in that language too, so it is made here.
-    with email_language(subscription.user, default=settings.LANGUAGE_CODE):
-        body = render_to_string(template, {**context, "unsubscribe_url": unsubscribe})
-        subject_text = subject()
-    EmailMessage(
-        subject=subject_text,
-        body=body,
-        to=[subscription.recipient],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    ).send()
-
-
-def _digest_subject(*, site: Site, first: date, last: date, weekly: bool) -> str:
-    if weekly:
-        subject = _("%(site)s: your week from %(first_day)s to %(last_day)s")
-    else:
-        subject = _("%(site)s: your month from %(first_day)s to %(last_day)s")
-    return subject % {
-        "site": site.name,
-        "first_day": date_format(first, "j M"),
-        "last_day": date_format(last, "j M Y"),
-    }
-
-
-def _alert_subject(*, site: Site, kind: str) -> str:
-    return _("%(site)s: %(alert)s") % {
-        "site": site.name,
-        "alert": in_sentence(SentAlert.Kind(kind).label),
-    }
-
-
 def digests_send(*, now: datetime) -> tuple[int, int]:
     """Send every digest that is due, by email and to webhooks; return (sent, failed)."""
     sent = failed = 0
@@ -222,15 +171,15 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
         first_day, last_day = digest.first_day, digest.last_day
         weekly = subscription.frequency == Subscription.Frequency.WEEKLY
         try:
-            _send(
+            subscriber_email_send(
                 subscription=subscription,
                 subject=partial(
-                    _digest_subject, site=site, first=first_day, last=last_day, weekly=weekly
+                    digest_subject, site=site, first=first_day, last=last_day, weekly=weekly
                 ),
                 template="reports/digest.txt",
                 context={
                     "digest": digest,
-                    "dashboard_url": _dashboard_url(site, segment=subscription.segment),
+                    "dashboard_url": dashboard_url(site, segment=subscription.segment),
                 },
             )
         except Exception:  # one bad address or a mail server hiccup must not stop the rest
@@ -246,7 +195,7 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
         if digest is None:
             continue
         payload = digest_payload(
-            kind=webhook.kind, digest=digest, dashboard_url=_dashboard_url(webhook.site)
+            kind=webhook.kind, digest=digest, dashboard_url=dashboard_url(webhook.site)
         )
         if not webhook_deliver(webhook=webhook, payload=payload):
             failed += 1  # the next run tries again
@@ -255,11 +204,6 @@ def digests_send(*, now: datetime) -> tuple[int, int]:
         webhook.save(update_fields=["last_period_sent"])
         sent += 1
     return sent, failed
-
-
-def _dashboard_url(site: Site, segment: Segment | None = None) -> str:
-    url = settings.PUBLIC_URL + reverse("visits:dashboard", kwargs={"site_id": site.pk})
-    return f"{url}?segment={segment.pk}" if segment else url
 
 
 def alerts_due(*, site: Site, now: datetime) -> list[tuple[str, str, str]]:
@@ -317,14 +261,14 @@ def alerts_send(*, now: datetime) -> tuple[int, int]:
             errors = 0
             for subscription in recipients:
                 try:
-                    _send(
+                    subscriber_email_send(
                         subscription=subscription,
-                        subject=partial(_alert_subject, site=site, kind=kind),
+                        subject=partial(alert_subject, site=site, kind=kind),
                         template="reports/alert.txt",
                         context={
                             "site": site,
                             "message": message,
-                            "dashboard_url": _dashboard_url(site),
+                            "dashboard_url": dashboard_url(site),
                         },
                     )
                     sent += 1
@@ -338,7 +282,7 @@ def alerts_send(*, now: datetime) -> tuple[int, int]:
                     site=site,
                     alert=kind,
                     message=message,
-                    dashboard_url=_dashboard_url(site),
+                    dashboard_url=dashboard_url(site),
                     now=now,
                 )
                 delivered = webhook_deliver(webhook=webhook, payload=payload)
