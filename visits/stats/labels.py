@@ -24,13 +24,14 @@ def filter_value_label(name: str, value: str) -> str:
 def country_name(code: str, *, english: str = "") -> str:
     """The name of a country code in the active language. In English, `english` (the name the
     visit was located with) when given, so panels keep the names their visits carry."""
+    english_page = _language() == "en"
+    if english and english_page:
+        return english  # every row of an English panel: no lookup
     country = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
     if country is None:
         return english or code
     name = getattr(country, "common_name", None) or country.name
-    if _language() == "en":
-        return english or name
-    return country_in_language(name)
+    return name if english_page else country_in_language(name)
 
 
 def country_in_language(english: str) -> str:
