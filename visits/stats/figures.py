@@ -88,10 +88,12 @@ def figure_rows(
     by_day: bool = False,
     with_sessions: bool = False,
     sites: list[Site] | None = None,
+    alone: bool = False,
 ) -> list[DailyRow]:
     """Rows of one dimension for first_day..last_day (default: the period): rollups for finished
     days when unfiltered or filtered by one rolled-up filter, raw visits for the rest (grouped
-    per day only when `by_day`)."""
+    per day only when `by_day`). `alone`: no other panel reads these days (the headline's
+    previous period), so a raw read sums this dimension only."""
     first_day = first_day or period.first_day
     last_day = last_day or period.last_day
     raw_from = first_day
@@ -120,6 +122,7 @@ def figure_rows(
                 by_day=by_day,
                 with_sessions=with_sessions,
                 one_pass=rollups is None,
+                alone=alone,
             )
     return rows
 
@@ -151,6 +154,7 @@ def _raw_rows(
     by_day: bool,
     with_sessions: bool,
     one_pass: bool,
+    alone: bool = False,
 ) -> list[DailyRow]:
     """One site's rows of one dimension from raw visits of `days` (first and last)."""
 
@@ -166,10 +170,10 @@ def _raw_rows(
         # holds the view (then also for a panel read alone). The queryset is built only when
         # the rows are read: building one costs more than finding the rows already read.
         key = ("pass", site.pk, tuple(sorted(filters.items())), *days)
-        shared = shared_value(key, lambda: pass_rows(read(), tz=period.tz))
+        shared = None if alone else shared_value(key, lambda: pass_rows(read(), tz=period.tz))
         if shared is not None:
             return shared[dimension]
-        if one_pass:
+        if one_pass or alone:
             return pass_rows(read(), tz=period.tz, dimensions=(dimension,))[dimension]
     visits = read()
     sessions = None
@@ -291,7 +295,10 @@ def visit_totals(
         sum_rows(figure_rows(first_day=period.first_day, last_day=period.last_day, **common)),
         sum_rows(
             figure_rows(
-                first_day=period.previous_first_day, last_day=period.previous_last_day, **common
+                first_day=period.previous_first_day,
+                last_day=period.previous_last_day,
+                alone=True,
+                **common,
             )
         ),
     )
