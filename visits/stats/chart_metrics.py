@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from visits.stats.figures import Point
 from visits.stats.headline import duration_label
+from visits.stats.totals import Point
 
 METRIC_PARAMETER = "metric"
 

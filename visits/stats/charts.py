@@ -8,7 +8,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from visits.stats.figures import Point
+from visits.stats.totals import Point
 
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 800, 220, 10, 24, 36
 

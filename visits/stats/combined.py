@@ -10,9 +10,10 @@ from itertools import chain
 from sites.models import Site
 from sites.selectors import annotations_of_sites
 from visits.stats.breakdowns import BreakdownRow, breakdown_of
-from visits.stats.figures import Point, Totals, figure_rows, visit_totals
+from visits.stats.figures import figure_rows, visit_totals
 from visits.stats.periods import Period
 from visits.stats.timeseries import points_added, visit_timeseries
+from visits.stats.totals import Point, Totals
 
 
 @dataclass(frozen=True)

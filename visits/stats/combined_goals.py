@@ -26,10 +26,11 @@ from sites.models import Goal, Site
 from visits.models import ENGAGEMENT, PAGEVIEW
 from visits.stats.combined import SitePeriods
 from visits.stats.combined_revenue import Revenue, goals_revenue, revenue_added
-from visits.stats.figures import Totals, value_figures_by_site
+from visits.stats.figures import value_figures_by_site
 from visits.stats.filters import visits_matching
 from visits.stats.goals import goal_pattern
 from visits.stats.periods import Period
+from visits.stats.totals import Totals
 
 WILDCARDS_PER_QUERY = 200
 

@@ -14,7 +14,6 @@ import of one's export into the other).
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import product
 
@@ -29,51 +28,9 @@ from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import filter_key, rollup_ensure
 from visits.stats.sessions import sessions_shared_for, shared_value
+from visits.stats.totals import ROLLUP_FIGURES, Totals, sum_rows
 
 LIVE_WINDOW = timedelta(minutes=5)
-# DailyRow's fields in order, as read from rollups.
-ROLLUP_FIGURES = (
-    "day", "value", "label", "visitors", "pageviews", "events", "sessions", "bounces", "duration",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Totals:
-    pageviews: int = 0
-    visitors: int = 0
-    events: int = 0
-    sessions: int = 0  # visits
-    bounces: int = 0
-    duration: int = 0  # seconds, summed over the visits
-
-    @property
-    def pages_per_visitor(self) -> float:
-        return round(self.pageviews / self.visitors, 2) if self.visitors else 0.0
-
-    @property
-    def views_per_visit(self) -> float:
-        return round(self.pageviews / self.sessions, 2) if self.sessions else 0.0
-
-    @property
-    def bounce_rate(self) -> int:
-        """Percent of visits that saw one page and did nothing else."""
-        return round(100 * self.bounces / self.sessions) if self.sessions else 0
-
-    @property
-    def visit_duration(self) -> int:
-        """Average seconds per visit."""
-        return round(self.duration / self.sessions) if self.sessions else 0
-
-
-@dataclass(frozen=True)
-class Point:
-    bucket: datetime
-    pageviews: int
-    visitors: int
-    events: int = 0
-    sessions: int = 0  # visits
-    bounces: int = 0
-    duration: int = 0  # seconds, summed over the visits
 
 
 def figure_rows(
@@ -267,10 +224,6 @@ def value_figures_by_site(
                 if row.value in values:
                     found[(one.pk, dimension, row.value)].append(row)
     return {key: sum_rows(rows) for key, rows in found.items()}
-
-
-def sum_rows(rows: list[DailyRow]) -> Totals:
-    return Totals(**{name: sum(getattr(row, name) for row in rows) for name in ROLLUP_FIGURES[3:]})
 
 
 def visit_totals(

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from visits.stats.figures import Totals
+from visits.stats.totals import Totals
 
 
 def change_percent(current: float, previous: float) -> int | None:

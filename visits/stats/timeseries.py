@@ -12,10 +12,11 @@ from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW
 from visits.stats.daily_rows import DailyRow
 from visits.stats.dimensions import TOTAL
-from visits.stats.figures import Point, figure_rows, sum_rows
+from visits.stats.figures import figure_rows
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
 from visits.stats.sessions import hourly_sessions
+from visits.stats.totals import Point, sum_rows
 
 
 def visit_timeseries(

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from visits.stats.charts import axis_top, chart_geometry
-from visits.stats.figures import Point
+from visits.stats.totals import Point
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def test_a_period_error_is_in_the_active_language():
 
 
 def test_the_headline_still_knows_its_rates_in_another_language():
-    from visits.stats.figures import Totals
+    from visits.stats.totals import Totals
 
     with translation.override("fr"):
         labels = [str(label) for label, *_rest in headline_figures(Totals(), Totals())]
