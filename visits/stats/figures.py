@@ -165,8 +165,11 @@ def _raw_rows(
         # walking the same rows: today's for a rolled-up view, all of them where no rollup
         # holds the view (then also for a panel read alone). The queryset is built only when
         # the rows are read: building one costs more than finding the rows already read.
-        key = ("pass", site.pk, tuple(sorted(filters.items())), *days)
-        shared = shared_value(key, lambda: pass_rows(read(), tz=period.tz))
+        # Days before the period (the headline's comparison) are asked only for their totals:
+        # summing every panel's dimension there would double the pass's work for nothing.
+        wanted = PASS_DIMENSIONS if days[0] >= period.first_day else (dimension,)
+        key = ("pass", site.pk, tuple(sorted(filters.items())), *days, wanted)
+        shared = shared_value(key, lambda: pass_rows(read(), tz=period.tz, dimensions=wanted))
         if shared is not None:
             return shared[dimension]
         if one_pass:
