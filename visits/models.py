@@ -260,12 +260,14 @@ class RevenueRollup(models.Model):
 
 class ReportDay(models.Model):
     """One site's figures of one report (a funnel, a journey query or an experiment) for one
-    finished day, unfiltered: summable counts that a period's report adds up.
+    finished day, unfiltered or under one rolled-up filter: summable counts that a period's
+    report adds up.
 
     A visit never crosses local midnight and a visitor hash belongs to one day, so a period's
     figures are exactly the sum of its days'. `key` is a digest of everything that changes the
     result (a funnel's steps, a journey's entry, exit and length, an experiment's property and
-    goal), so an edited definition never reads old figures. Dropped with the day's rollups.
+    goal, the time zone and the filter), so an edited definition never reads old figures.
+    Dropped with the day's rollups.
     """
 
     site = models.ForeignKey(

@@ -121,8 +121,8 @@ def _day(value) -> date:
 def experiment_report(
     *, site: Site, experiment: Experiment, period: Period, filters: dict[str, str]
 ) -> ExperimentReport:
-    """Each variant against the control in the period; finished days of an unfiltered report
-    come from the per-day cache."""
+    """Each variant against the control in the period; finished days of a report unfiltered
+    or by one rolled-up filter come from the per-day cache."""
     days = report_days(
         site=site,
         kind=EXPERIMENT,

@@ -45,12 +45,10 @@ def figure_rows(
     by_day: bool = False,
     with_sessions: bool = False,
     sites: list[Site] | None = None,
-    alone: bool = False,
 ) -> list[DailyRow]:
     """Rows of one dimension for first_day..last_day (default: the period): rollups for finished
     days when unfiltered or filtered by one rolled-up filter, raw visits for the rest (grouped
-    per day only when `by_day`). `alone`: no other panel reads these days (the headline's
-    previous period), so a raw read sums this dimension only."""
+    per day only when `by_day`)."""
     first_day = first_day or period.first_day
     last_day = last_day or period.last_day
     raw_from = first_day
@@ -79,7 +77,6 @@ def figure_rows(
                 by_day=by_day,
                 with_sessions=with_sessions,
                 one_pass=rollups is None,
-                alone=alone,
             )
     return rows
 
@@ -111,7 +108,6 @@ def _raw_rows(
     by_day: bool,
     with_sessions: bool,
     one_pass: bool,
-    alone: bool = False,
 ) -> list[DailyRow]:
     """One site's rows of one dimension from raw visits of `days` (first and last)."""
 
@@ -126,11 +122,14 @@ def _raw_rows(
         # walking the same rows: today's for a rolled-up view, all of them where no rollup
         # holds the view (then also for a panel read alone). The queryset is built only when
         # the rows are read: building one costs more than finding the rows already read.
-        key = ("pass", site.pk, tuple(sorted(filters.items())), *days)
-        shared = None if alone else shared_value(key, lambda: pass_rows(read(), tz=period.tz))
+        # Days before the period (the headline's comparison) are asked only for their totals:
+        # summing every panel's dimension there would double the pass's work for nothing.
+        wanted = PASS_DIMENSIONS if days[0] >= period.first_day else (dimension,)
+        key = ("pass", site.pk, tuple(sorted(filters.items())), *days, wanted)
+        shared = shared_value(key, lambda: pass_rows(read(), tz=period.tz, dimensions=wanted))
         if shared is not None:
             return shared[dimension]
-        if one_pass or alone:
+        if one_pass:
             return pass_rows(read(), tz=period.tz, dimensions=(dimension,))[dimension]
     visits = read()
     sessions = None
@@ -248,10 +247,7 @@ def visit_totals(
         sum_rows(figure_rows(first_day=period.first_day, last_day=period.last_day, **common)),
         sum_rows(
             figure_rows(
-                first_day=period.previous_first_day,
-                last_day=period.previous_last_day,
-                alone=True,
-                **common,
+                first_day=period.previous_first_day, last_day=period.previous_last_day, **common
             )
         ),
     )

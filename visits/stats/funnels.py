@@ -213,7 +213,8 @@ def funnel_report(
     *, site: Site, funnel: Funnel, period: Period, filters: dict[str, str]
 ) -> list[FunnelStepRow]:
     """Each step of the funnel with its visitors, conversion and drop-off in the period;
-    finished days of an unfiltered report come from the per-day cache."""
+    finished days of a report unfiltered or by one rolled-up filter come from the per-day
+    cache."""
     steps = list(funnel.steps.all())
     days = report_days(
         site=site,

@@ -124,7 +124,8 @@ def journey_report(
     *, site: Site, period: Period, filters: dict[str, str], params: JourneyParams
 ) -> JourneyReport:
     """The top paths with their visitors, visits and share of the visits considered;
-    finished days of an unfiltered report come from the per-day cache."""
+    finished days of a report unfiltered or by one rolled-up filter come from the per-day
+    cache."""
     days = report_days(
         site=site,
         kind=JOURNEY,

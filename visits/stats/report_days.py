@@ -1,10 +1,13 @@
 """The per-day cache of the funnel, journey and experiment reports (`ReportDay`).
 
 A visit never crosses midnight in the site's time zone and a visitor hash belongs to one day,
-so an unfiltered report of a period is exactly the sum of its days' figures. Finished days are
-read from the cache; the days missing from it are computed in one raw pass per run of
-consecutive days and stored. Today (still changing) and every filtered report read raw visits.
-The rows go with the day's rollups (`rollup_forget`) whenever past visits change.
+so a report of a period is exactly the sum of its days' figures, filtered or not (the filters
+pick hits, visits are formed from those). Finished days are read from the cache; the days
+missing from it are computed in one raw pass per run of consecutive days and stored. A report
+filtered by one rolled-up filter is cached per value like an unfiltered one (the filter is part
+of the key); two filters, a rarer one, a property or a funnel's drop-off read raw visits, as
+does today (still changing). The rows go with the day's rollups (`rollup_forget`) whenever past
+visits change.
 """
 
 import hashlib
@@ -16,6 +19,7 @@ from django.utils import timezone
 
 from sites.models import Site
 from visits.models import ReportDay
+from visits.stats.dimensions import ROLLED_FILTERS
 from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import GRACE
 
@@ -44,12 +48,16 @@ def report_days(
     compute: Compute,
     keep: Callable[[dict], bool] = lambda data: True,
 ) -> dict[date, dict]:
-    """The period's figures per local day: finished days of an unfiltered report from the cache
-    (computing and storing those it lacks, unless `keep(data)` says no), the rest raw."""
-    if filters:
+    """The period's figures per local day: finished days of a report unfiltered or filtered by
+    one rolled-up filter from the cache (computing and storing those it lacks, unless
+    `keep(data)` says no), the rest raw."""
+    if not cacheable(filters):
         return compute(period.start, period.end)
     # Days are the period's local days: its time zone is part of the key, and of what is done.
-    key = report_key(kind=kind, definition=[key, str(period.tz)])
+    definition = [key, str(period.tz)]
+    if filters:
+        definition.append(sorted(filters.items()))
+    key = report_key(kind=kind, definition=definition)
     finished = (timezone.now() - GRACE).astimezone(period.tz).date() - timedelta(days=1)
     last = min(period.last_day, finished)
     if last < period.first_day:
@@ -67,6 +75,12 @@ def report_days(
         today = last + timedelta(days=1)
         figures.update(compute(local_bounds(today, today, period.tz)[0], period.end))
     return figures
+
+
+def cacheable(filters: dict[str, str]) -> bool:
+    """Whether a report's finished days under these filters are kept: unfiltered, or one
+    rolled-up filter (whose values are few enough to keep each one's days)."""
+    return not filters or (len(filters) == 1 and next(iter(filters)) in ROLLED_FILTERS)
 
 
 def _cached(*, site, kind, key, days: tuple[date, date], tz, compute: Compute, keep) -> dict:

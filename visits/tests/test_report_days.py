@@ -68,19 +68,20 @@ def known_visits(berlin_site):
     # ends the visit, so /pricing is no second step (it would be in UTC).
     hit(site, 3, utc(12, 22, 50), "/")
     hit(site, 3, utc(12, 23, 5), "/pricing")
-    # 4: 21:50 and 22:05 UTC are both the 12th in Berlin: one visit of two steps.
-    hit(site, 4, utc(12, 21, 50), "/")
-    hit(site, 4, utc(12, 22, 5), "/pricing")
+    # 4: 21:50 and 22:05 UTC are both the 12th in Berlin: one visit of two steps (from France,
+    # as are 5 and 7: every other hit is from Germany).
+    hit(site, 4, utc(12, 21, 50), "/", country_code="FR")
+    hit(site, 4, utc(12, 22, 5), "/pricing", country_code="FR")
     # 5: today (the 15th), read raw on every read.
-    hit(site, 5, utc(15, 9), "/")
-    hit(site, 5, utc(15, 9, 5), "/pricing")
-    hit(site, 5, utc(15, 9, 6), "/pricing", "signup", {"plan": "pro"})
+    hit(site, 5, utc(15, 9), "/", country_code="FR")
+    hit(site, 5, utc(15, 9, 5), "/pricing", country_code="FR")
+    hit(site, 5, utc(15, 9, 6), "/pricing", "signup", {"plan": "pro"}, country_code="FR")
     # 6: variants of an experiment: a shown on the 11th and converting, b shown twice.
     hit(site, 6, utc(11, 10), "/", "view", {"exp": "a"})
     hit(site, 6, utc(11, 10, 5), "/thanks")
-    hit(site, 7, utc(12, 23, 30), "/", "view", {"exp": "b"})  # the 13th in Berlin
-    hit(site, 7, utc(12, 23, 40), "/thanks")
-    hit(site, 7, utc(13, 9), "/", "view", {"exp": "a"})  # a later event: still b
+    hit(site, 7, utc(12, 23, 30), "/", "view", {"exp": "b"}, country_code="FR")  # the 13th
+    hit(site, 7, utc(12, 23, 40), "/thanks", country_code="FR")
+    hit(site, 7, utc(13, 9), "/", "view", {"exp": "a"}, country_code="FR")  # still b
     hit(site, 8, utc(14, 9), "/thanks")  # converted before being shown: not a conversion
     hit(site, 8, utc(14, 9, 5), "/", "view", {"exp": "b"})
     return site
@@ -182,14 +183,67 @@ def test_a_missing_run_between_cached_days_is_read_in_one_pass(known_visits, sig
     assert ReportDay.objects.count() == 6
 
 
-def test_filtered_funnel_reads_raw_and_stores_nothing(known_visits, signup):
-    rows, reads = raw_reads(
-        lambda: funnel_report(
-            site=known_visits, funnel=signup, period=period(), filters={"country": "FR"}
-        )
+# One rolled-up filter is cached per value; the rest is read raw and never stored.
+CACHED_FILTERS = [{"country": "FR"}, {"country": "DE"}, {"country": "US"}, {"page": "/"}]
+RAW_FILTERS = [{"city": "Paris"}, {"country": "FR", "page": "/"}, {"prop": "exp=a"}]
+
+
+def report_reads(site, signup, checkout, filters):
+    """Every report's figures under `filters`: a funnel, two journey queries, an experiment."""
+    return [
+        funnel_figures(funnel_report(site=site, funnel=signup, period=period(), filters=filters)),
+        *(
+            journey_rows(journey_report(site=site, period=period(), filters=filters, params=p))
+            for p in (JourneyParams(), JourneyParams(entry="/", steps=2))
+        ),
+        [
+            (row.variant, row.visitors, row.conversions)
+            for row in experiment_report(
+                site=site, experiment=checkout, period=period(), filters=filters
+            ).rows
+        ],
+    ]
+
+
+@pytest.mark.parametrize("filters", CACHED_FILTERS)
+def test_filtered_reports_cached_equal_raw(known_visits, signup, checkout, filters):
+    def read():
+        return report_reads(known_visits, signup, checkout, filters)
+
+    expected = raw(read)
+    assert not ReportDay.objects.exists()
+    assert cached(read) == expected  # cold: computes and stores the finished days
+    assert ReportDay.objects.exists()
+    again, reads = raw_reads(read)
+    assert again == expected
+    # Today only: the funnel's hits, each journey query's, the experiment's exposures and goal.
+    assert len(reads) == 5
+    # The unfiltered reports keep days of their own.
+    unfiltered = report_reads(known_visits, signup, checkout, {})
+    assert cached(lambda: report_reads(known_visits, signup, checkout, {})) == unfiltered
+    assert raw(lambda: report_reads(known_visits, signup, checkout, {})) == unfiltered
+    assert cached(read) == expected
+
+
+def test_filtered_reports_count_the_filters_visits(known_visits, signup, checkout):
+    cached(lambda: report_reads(known_visits, signup, checkout, {"country": "FR"}))
+    funnel, _journeys, _from_home, experiment = cached(
+        lambda: report_reads(known_visits, signup, checkout, {"country": "FR"})
     )
-    assert funnel_figures(rows) == [(0, 0), (0, 0), (0, 0)]
-    assert reads and not ReportDay.objects.exists()
+    assert funnel == [(2, 0), (2, 0), (1, 1)]  # visitor 4 (the 12th), 5 (today)
+    assert experiment == [("a", 0, 0), ("b", 1, 1)]  # visitor 7 on the 13th
+
+
+@pytest.mark.parametrize("filters", RAW_FILTERS)
+def test_other_filtered_reports_read_raw_and_store_nothing(known_visits, signup, checkout, filters):
+    def read():
+        return report_reads(known_visits, signup, checkout, filters)
+
+    expected = raw(read)
+    again, reads = raw_reads(read)
+    assert again == expected
+    assert len(reads) == 5  # the whole period, again, in the same queries as today alone
+    assert not ReportDay.objects.exists()
 
 
 def test_editing_a_funnels_steps_never_reads_old_figures(known_visits, signup):
