@@ -25,10 +25,10 @@ from django.utils.translation import ngettext
 
 from sites.models import Funnel, FunnelStep, Site
 from visits.models import PAGEVIEW
+from visits.stats.epoch import LocalDays, epoch_ms_sql
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
 from visits.stats.report_days import FUNNEL, report_days, report_key
-from visits.stats.sessions import _EPOCH_MS as EPOCH_MS_SQL
 from visits.stats.sessions import SESSION_GAP
 
 
@@ -111,7 +111,7 @@ def ordered_hits(queryset, candidate: Q):
     )
     inner_sql, inner_params = inner.query.sql_with_params()
     connection = connections[queryset.db]
-    sql = _FUNNEL_SQL.format(inner=inner_sql, epoch_ms=EPOCH_MS_SQL[connection.vendor])
+    sql = _FUNNEL_SQL.format(inner=inner_sql, epoch_ms=epoch_ms_sql(connection.vendor))
     with connection.cursor() as cursor:
         cursor.execute(sql, inner_params)
         while rows := cursor.fetchmany(5000):
@@ -138,14 +138,14 @@ def visits_cut(rows, tz):
             yield visitor, day, [hit[1:] for hit in hits]
 
     visitor, visit, last_ms = None, [], 0
+    local_days = LocalDays(tz)
     for hash_, ms, path, event, props in rows:
         if hash_ != visitor or ms - last_ms >= gap:
             yield from close(visitor, visit)
             visitor, visit = hash_, []
         last_ms = ms
         if path is not None:
-            day = datetime.fromtimestamp(ms / 1000, tz).date()
-            visit.append((day, path, event, _props(props)))
+            visit.append((local_days.of(ms), path, event, _props(props)))
     yield from close(visitor, visit)
 
 

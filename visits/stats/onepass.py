@@ -8,7 +8,6 @@ once, only the columns the panels need, and summed in Python by the same rules a
 
 import json
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connections
@@ -25,15 +24,12 @@ from visits.stats.dimensions import (
     TAGGED_ONLY,
     TOTAL,
 )
-from visits.stats.epoch import EpochMilliseconds
+from visits.stats.epoch import EpochMilliseconds, LocalDays
 from visits.stats.properties import prop_pair
 from visits.stats.sessions import ENTRY, EXIT, sessions_from_hits
 
 # What one pass can sum: the totals, every dimension a column holds, properties, entry and exit.
 PASS_DIMENSIONS = (TOTAL, *DIMENSIONS, PROPERTY, ENTRY, EXIT)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MILLISECOND = timedelta(milliseconds=1)
-_HOUR = 3_600_000  # milliseconds
 _NO_PROPS = ("", "{}", None)
 
 
@@ -58,15 +54,10 @@ def pass_rows(
     groups: dict[str, dict[tuple, list]] = {name: defaultdict(_figures) for name in dimensions}
     totals = groups.get(TOTAL)
     hits = []
-    days: dict[int, object] = {}  # local day of each UTC hour: tz lookups are slow
+    local_days = LocalDays(tz)
     for row in _rows(queryset, columns, need_props=need_props):
         moment, visitor, event = row[0], row[1], row[2]
-        hour = moment // _HOUR
-        day = days.get(hour)
-        if day is None:
-            day = days[hour] = _local_day(hour, tz)
-        if day is False:
-            day = (_EPOCH + moment * _MILLISECOND).astimezone(tz).date()
+        day = local_days.of(moment)
         if need_hits:
             hits.append((day, visitor, moment, row[3], row[4], event))
         if event == ENGAGEMENT:
@@ -130,12 +121,3 @@ def _rows(queryset: QuerySet[Visit], columns: tuple[str, ...], *, need_props: bo
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(5000):
             yield from batch
-
-
-def _local_day(hour_number: int, tz: ZoneInfo):
-    """The local day of every moment of this UTC hour (hours since the epoch), or False when
-    the hour straddles a local midnight (time zones a quarter or half hour off UTC)."""
-    hour = _EPOCH + hour_number * _HOUR * _MILLISECOND
-    first = hour.astimezone(tz).date()
-    last = (hour + timedelta(hours=1) - _MILLISECOND / 1000).astimezone(tz).date()
-    return first if first == last else False

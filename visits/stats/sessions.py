@@ -24,20 +24,13 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import TruncHour
 
 from visits.models import ENGAGEMENT, PAGEVIEW, Visit
+from visits.stats.epoch import epoch_ms_sql
 from visits.stats.local_day import LocalDate
 
 SESSION_GAP = timedelta(minutes=30)
 ENTRY = "entry"
 EXIT = "exit"
 
-# Milliseconds since the epoch, as an integer, so the 30-minute boundary is exact.
-_EPOCH_MS = {
-    "postgresql": 'CAST(FLOOR(EXTRACT(EPOCH FROM "timestamp") * 1000) AS BIGINT)',
-    "sqlite": (
-        "CAST(strftime('%%s', \"timestamp\") AS INTEGER) * 1000"
-        " + CAST(substr(strftime('%%f', \"timestamp\"), 4, 3) AS INTEGER)"
-    ),
-}
 _SESSIONS_SQL = """
 WITH hits AS (
     SELECT "day" AS day, "split" AS split, "visitor_hash" AS visitor, {epoch_ms} AS ms,
@@ -102,7 +95,7 @@ def sessions_of(queryset: QuerySet[Visit], *, tz: ZoneInfo, split: str = "") -> 
     )
     inner_sql, inner_params = inner.query.sql_with_params()
     connection = connections[queryset.db]
-    sql = _SESSIONS_SQL.format(inner=inner_sql, epoch_ms=_EPOCH_MS[connection.vendor])
+    sql = _SESSIONS_SQL.format(inner=inner_sql, epoch_ms=epoch_ms_sql(connection.vendor))
     params = (
         *inner_params,
         int(SESSION_GAP.total_seconds() * 1000),

@@ -30,3 +30,18 @@ def test_epoch_milliseconds_floor_like_python(site):
     found = dict(stored)
     assert found == {m: (m - _EPOCH) // timedelta(milliseconds=1) for m in MOMENTS}
     assert found[MOMENTS[3]] % 1000 == 999
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Asia/Kolkata", "Australia/Eucla", "UTC"])
+def test_local_days_match_python_around_midnights(zone):
+    from zoneinfo import ZoneInfo
+
+    from visits.stats.epoch import LocalDays
+
+    tz = ZoneInfo(zone)
+    days = LocalDays(tz)
+    start = datetime(2026, 3, 27, 20, 0, tzinfo=UTC)  # Berlin's spring change inside
+    for minutes in range(0, 3 * 24 * 60, 7):
+        moment = start + timedelta(minutes=minutes, seconds=59, microseconds=999_999)
+        ms = (moment - _EPOCH) // timedelta(milliseconds=1)
+        assert days.of(ms) == moment.astimezone(tz).date(), moment
