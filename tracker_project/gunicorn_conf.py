@@ -3,7 +3,12 @@
 `tracker serve` passes them with `-c python:tracker_project.gunicorn_conf`; in a checkout,
 gunicorn.conf.py imports them. Tune with environment variables: WEB_CONCURRENCY (workers,
 default 2 per core), GUNICORN_THREADS (threads per worker running Django, default 4), PORT or
-GUNICORN_BIND (default 127.0.0.1:8000), GUNICORN_TIMEOUT (seconds, default 30).
+GUNICORN_BIND (default 127.0.0.1:8000), GUNICORN_TIMEOUT (seconds, default 30),
+GUNICORN_MAX_REQUESTS (requests before a worker is replaced, default 100000).
+
+The arbiter loads the app and the user-agent parsers' rules before it forks (`preload_app`),
+so a new or replaced worker answers its first beacons as fast as an old one. Deploy new code by
+restarting the server (a HUP replaces the workers with the code already loaded).
 
 In spool mode the arbiter also runs the spool's drainer (`tracker spool_drain`) beside the
 workers, starts it again if it dies, and stops it last on a shutdown, once it has stored what
@@ -26,8 +31,11 @@ worker_class = "tracker_project.worker.Worker"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30  # a restart lets in-flight beacons finish and commit
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))  # recycle now and then
+# A leak guard, not a cadence: a replaced worker starts with empty caches (at 10,000 a busy
+# server replaced each worker every few seconds, and the beacon's tail was those restarts).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10  # staggered
+preload_app = True
 limit_request_line = 8190
 limit_request_fields = 100
 # Heartbeat files in memory, so a slow disk never makes a worker look dead.
@@ -53,6 +61,7 @@ def _drainer_wanted() -> bool:
 # that window inherits the pipe's write end and would hold Popen (and so the drainer's restart)
 # until that worker exits: the arbiter's forks and the drainer's start never overlap.
 _spawning = threading.RLock()
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def _fork_before():
@@ -87,6 +96,11 @@ class Drainer:
         self.thread.start()
 
     def _supervise(self):
+        # The drainer starts with SIGTERM and SIGINT held (a thread's mask is what the processes
+        # it starts begin with) and takes them once it can finish its work: a stop that comes
+        # while it is still starting (systemd signals every process of the service) is answered
+        # by storing what the workers left, not by dying with it.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         command = [sys.executable, "-m", "django", "spool_drain"]
         environment = {"DJANGO_SETTINGS_MODULE": "tracker_project.settings", **os.environ}
         while not self.stopping.is_set():
@@ -110,6 +124,8 @@ class Drainer:
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)
         self.thread.join(timeout=120)
+        if process is not None and process.poll() is None:  # it never got to its handlers
+            process.kill()
 
 
 _drainer = None
@@ -118,11 +134,22 @@ _drainer = None
 def when_ready(server):
     """Start the spool's drainer once the server listens (before the workers)."""
     global _drainer
+    if server.cfg.preload_app:
+        _parsers_warm()
     if _drainer_wanted():
         # The workers forked from here only append (visits.ingest.spool.DRAINER_STARTED).
         os.environ["TRACKER_SPOOL_DRAINER_STARTED"] = "1"
         _drainer = Drainer(server.log)
         _drainer.start()
+
+
+def _parsers_warm():
+    from django.db import connections
+
+    from visits.ingest.agents import agents_warm
+
+    agents_warm()
+    connections.close_all()  # the workers must not inherit a connection of the arbiter's
 
 
 def on_exit(server):

@@ -151,6 +151,9 @@ def _drain(directory: Path, stop: threading.Event) -> int:
 def spool_drain_forever() -> int:
     """The drainer process's main: drain until SIGTERM or SIGINT, then finish and return."""
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    stop_signals = (signal.SIGTERM, signal.SIGINT)
+    for signum in stop_signals:
         signal.signal(signum, lambda *_: stop.set())
+    # The server starts its drainer with them held: one that came while it started arrives now.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
     return spool_drain_run(stop=stop)
