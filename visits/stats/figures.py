@@ -23,6 +23,7 @@ from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
 from visits.stats.daily_rows import DailyRow, daily_rows
 from visits.stats.dimensions import ROLLED_FILTERS, SESSION_DIMENSIONS, TOTAL
+from visits.stats.dropped_days import dropped_cached, dropped_rows
 from visits.stats.filters import filter_column_value, visits_matching
 from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period, local_bounds
@@ -117,6 +118,9 @@ def _raw_rows(
             timestamp__gte=start, timestamp__lt=end
         )
 
+    dropped = dropped_cached(filters)
+    if dimension in PASS_DIMENSIONS and dropped is not None:
+        return dropped_rows(dropped=dropped, dimension=dimension, days=days)
     if dimension in PASS_DIMENSIONS:
         # One read of the rows for every panel of the page, instead of one query per panel
         # walking the same rows: today's for a rolled-up view, all of them where no rollup

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
+from visits.stats.dropped_days import dropped_cached, dropped_scroll
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
 
@@ -116,9 +117,23 @@ def _averaged(deepest: QuerySet, key: str) -> dict:
         return {value: round(average) for value, average in cursor.fetchall()}
 
 
+def _from_sums(sums) -> int | None:
+    """The rounded average of [sum, count] (as the database's AVG, rounded)."""
+    return round(sums[0] / sums[1]) if sums and sums[1] else None
+
+
 def scroll_depth_averages(*, site: Site, period: Period, filters: dict) -> tuple:
     """The average scroll depth of the period's page views and of the period's before, in
     percent (None where nothing was measured), in one query."""
+    dropped = dropped_cached(filters)
+    if dropped is not None:  # a drop-off view: its days' sums
+        return tuple(
+            _from_sums(dropped_scroll(dropped=dropped, first_day=first, last_day=last).get(""))
+            for first, last in (
+                (period.first_day, period.last_day),
+                (period.previous_first_day, period.previous_last_day),
+            )
+        )
     pings = visits_matching(site=site, filters=filters).filter(
         event=ENGAGEMENT,
         timestamp__gte=min(period.previous_start, period.start),
@@ -136,6 +151,10 @@ def page_scroll_depths(
     *, site: Site, period: Period, filters: dict, paths: list[str]
 ) -> dict[str, int]:
     """The average scroll depth of each of `paths` that has one, in percent."""
+    dropped = dropped_cached(filters)
+    if dropped is not None:
+        sums = dropped_scroll(dropped=dropped, first_day=period.first_day, last_day=period.last_day)
+        return {path: _from_sums(sums[path]) for path in paths if path and path in sums}
     pings = engagement_pings(site=site, period=period, filters=filters).filter(path__in=paths)
     return _averaged(_deepest(pings), "path")
 

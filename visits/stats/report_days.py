@@ -1,11 +1,12 @@
-"""The per-day cache of the funnel, journey and experiment reports (`ReportDay`).
+"""The per-day cache of the funnel, journey and experiment reports and the drop-off dashboard
+(`ReportDay`).
 
 A visit never crosses midnight in the site's time zone and a visitor hash belongs to one day,
 so a report of a period is exactly the sum of its days' figures, filtered or not (the filters
 pick hits, visits are formed from those). Finished days are read from the cache; the days
 missing from it are computed in one raw pass per run of consecutive days and stored. A report
 filtered by one rolled-up filter is cached per value like an unfiltered one (the filter is part
-of the key); two filters, a rarer one, a property or a funnel's drop-off read raw visits, as
+of the key); two filters, a rarer one or a property read raw visits, as
 does today (still changing). The rows go with the day's rollups (`rollup_forget`) whenever past
 visits change.
 """
@@ -24,6 +25,7 @@ from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import GRACE
 
 FUNNEL, JOURNEY, EXPERIMENT = "funnel", "journey", "experiment"
+DROP_OFF = "dropped"  # the drop-off dashboard (visits.stats.dropped_days)
 # Part of every key: a change to how a report counts bumps it, and old rows are never read.
 KEY_VERSION = 1
 

@@ -1,0 +1,142 @@
+"""The drop-off dashboard's per-day cache (`visits.stats.dropped_days`): its figures equal the
+raw read's exactly, cold (first read, storing the days) and warm, with today's visits, after
+an edited funnel, and a warm read resolves the funnel for today only."""
+
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+
+from sites.funnel_services import funnel_create
+from sites.models import FunnelStep
+from sites.services import goal_create
+from visits.models import ReportDay
+from visits.stats import funnel_filter
+from visits.tests.factories import VisitFactory
+
+NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
+pytestmark = pytest.mark.django_db
+
+
+def hit(site, visitor, at, path, event="pageview", country="DE", scroll=None):
+    VisitFactory(
+        site=site,
+        visitor_hash=visitor,
+        timestamp=at,
+        url=f"https://blog.example.com{path}",
+        event=event,
+        country_code=country,
+        scroll_depth=scroll,
+    )
+
+
+def add_day(site, days_ago, *, base, minute=0):
+    """A day of visitors (hashes of their own day): some drop before /pricing, some not."""
+    start = datetime(2026, 3, 15, 8, minute, tzinfo=UTC) - timedelta(days=days_ago)
+    country = "FR" if days_ago % 2 else "DE"
+    hit(site, base + 1, start, "/", country=country)
+    hit(site, base + 1, start + timedelta(minutes=2), "/about", country=country)
+    hit(
+        site, base + 1, start + timedelta(minutes=3), "/about", "engagement", country, 40 + days_ago
+    )
+    hit(site, base + 2, start, "/", country="DE")
+    hit(site, base + 2, start + timedelta(minutes=1), "/pricing", country="DE")
+    hit(site, base + 2, start + timedelta(minutes=2), "/pricing", "signup", "DE")
+    hit(site, base + 3, start, "/", country="FR")
+    hit(site, base + 3, start + timedelta(minutes=1), "/", "engagement", "FR", 75)
+    hit(site, base + 3, start + timedelta(minutes=50), "/pricing", country="FR")  # later visit
+
+
+@pytest.fixture
+def funnel(site):
+    goal_create(site=site, name="Pricing", kind="page", value="/pricing")
+    goal_create(site=site, name="Signup", kind="event", value="signup")
+    for days_ago in range(0, 16):
+        add_day(site, days_ago, base=days_ago * 100)
+    return funnel_create(
+        site=site,
+        name="Signup",
+        steps=[
+            {"kind": "page", "value": "/"},
+            {"kind": "page", "value": "/pricing"},
+            {"kind": "event", "value": "signup"},
+        ],
+    )
+
+
+def figures(response) -> dict:
+    """Everything the drop-off dashboard shows, as comparable values."""
+    context = response.context
+    return {
+        "headline": [tuple(card[:2]) for card in context["headline"]],
+        "chart": [tuple(vars(point).values()) for point in context["points"]],
+        "goals": context["goals"],
+        "scroll": context["scroll_depth"],
+        "panels": {panel["dimension"]: panel["rows"] for panel in context["panels"]},
+        "chips": context["filters"],
+    }
+
+
+def read(client, site, query, *, raw=False):
+    """The dashboard's figures, through the cache or (raw) as every day read raw."""
+    off = [
+        mock.patch(f"visits.stats.{module}.dropped_cached", return_value=None)
+        for module in ("figures", "performance")
+    ]
+    with time_machine.travel(NOW, tick=False):
+        for patch in off if raw else ():
+            patch.start()
+        try:
+            response = client.get(f"/sites/{site.pk}/stats/?{query}")
+        finally:
+            for patch in off if raw else ():
+                patch.stop()
+    assert response.status_code == 200
+    return figures(response)
+
+
+@pytest.mark.parametrize("extra", ["", "&country=FR"])
+def test_cached_equal_raw_cold_warm_and_with_today(owner_client, site, funnel, extra):
+    query = f"period=7d&dropped={funnel.pk}.2{extra}"
+    raw = read(owner_client, site, query, raw=True)
+    assert not ReportDay.objects.filter(kind="dropped").exists()
+    assert read(owner_client, site, query) == raw  # cold: computes and stores the days
+    # Every finished day of the period and the one before, today excluded.
+    assert ReportDay.objects.filter(kind="dropped").count() == 13
+    assert read(owner_client, site, query) == raw  # warm
+    assert raw["headline"][0][1] > 0 and raw["scroll"]["value"] is not None
+    add_day(site, 0, base=5000, minute=30)  # more of today's visits
+    again = read(owner_client, site, query, raw=True)
+    assert again != raw
+    assert read(owner_client, site, query) == again
+
+
+def test_an_edited_funnel_reads_no_stale_days(owner_client, site, funnel):
+    query = f"period=7d&dropped={funnel.pk}.2"
+    before = read(owner_client, site, query)
+    FunnelStep.objects.filter(funnel=funnel, position=2).update(value="/about")
+    raw = read(owner_client, site, query, raw=True)
+    assert raw != before
+    assert read(owner_client, site, query) == raw
+    assert read(owner_client, site, query) == raw
+
+
+def test_a_warm_read_resolves_the_funnel_for_today_only(owner_client, site, funnel):
+    query = f"period=30d&dropped={funnel.pk}.2"
+    read(owner_client, site, query)
+    today = datetime(2026, 3, 15, tzinfo=UTC)
+    with mock.patch.object(
+        funnel_filter, "steps_depths", wraps=funnel_filter.steps_depths
+    ) as depths:
+        read(owner_client, site, query)
+    assert depths.call_count == 1
+    assert depths.call_args.kwargs["start"] == today  # today alone: no cached day read raw
+    ReportDay.objects.filter(kind="dropped").delete()
+    with mock.patch.object(
+        funnel_filter, "steps_depths", wraps=funnel_filter.steps_depths
+    ) as depths:
+        read(owner_client, site, query)
+    # Cold: the missing days of the period in one run, then today, then the period before.
+    starts = sorted(call.kwargs["start"] for call in depths.call_args_list)
+    assert starts == [today - timedelta(days=59), today - timedelta(days=29), today]
