@@ -259,9 +259,9 @@ class RevenueRollup(models.Model):
 
 
 class ReportDay(models.Model):
-    """One site's figures of one report (a funnel, a journey query or an experiment) for one
-    finished day, unfiltered or under one rolled-up filter: summable counts that a period's
-    report adds up.
+    """One site's figures of one report (a funnel, a journey query, an experiment or a
+    funnel's drop-off dashboard) for one finished day, unfiltered or under one rolled-up
+    filter: summable counts that a period's report adds up.
 
     A visit never crosses local midnight and a visitor hash belongs to one day, so a period's
     figures are exactly the sum of its days'. `key` is a digest of everything that changes the
