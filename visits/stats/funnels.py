@@ -12,7 +12,6 @@ steps; one pass in Python cuts the visits and walks them, matching `*` patterns 
 properties exactly.
 """
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +27,7 @@ from visits.models import PAGEVIEW
 from visits.stats.epoch import LocalDays, epoch_ms_sql
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
+from visits.stats.properties import props_parsed
 from visits.stats.report_days import FUNNEL, report_days, report_key
 from visits.stats.sessions import SESSION_GAP
 
@@ -145,7 +145,7 @@ def visits_cut(rows, tz):
             visitor, visit = hash_, []
         last_ms = ms
         if path is not None:
-            visit.append((local_days.of(ms), path, event, _props(props)))
+            visit.append((local_days.of(ms), path, event, props_parsed(props)))
     yield from close(visitor, visit)
 
 
@@ -156,13 +156,6 @@ def _deepest_per_visitor(rows, matchers, tz) -> dict[tuple, int]:
         reached = steps_reached(hits, matchers)
         deepest[(day, visitor)] = max(deepest.get((day, visitor), 0), reached)
     return deepest
-
-
-def _props(props):
-    # Raw rows hold JSON as text on SQLite (and as text or decoded on PostgreSQL).
-    if isinstance(props, str):
-        return json.loads(props) if props not in ("", "{}") else {}
-    return props or {}
 
 
 def _percent(part: int, whole: int) -> float:

@@ -25,12 +25,11 @@ from visits.stats.dimensions import (
     TOTAL,
 )
 from visits.stats.epoch import EpochMilliseconds, LocalDays
-from visits.stats.properties import prop_pair
+from visits.stats.properties import NO_PROPS, prop_pair
 from visits.stats.sessions import ENTRY, EXIT, sessions_from_hits
 
 # What one pass can sum: the totals, every dimension a column holds, properties, entry and exit.
 PASS_DIMENSIONS = (TOTAL, *DIMENSIONS, PROPERTY, ENTRY, EXIT)
-_NO_PROPS = ("", "{}", None)
 
 
 def pass_rows(
@@ -82,7 +81,7 @@ def pass_rows(
             figures = groups[name][(day, value, row[label_at] if label_at else "")]
             figures[0].add(visitor)
             figures[slot] += 1
-        if need_props and row[5] not in _NO_PROPS:
+        if need_props and row[5] not in NO_PROPS:
             for key, value in json.loads(row[5]).items():
                 figures = groups[PROPERTY][(day, prop_pair(key, str(value)), "")]
                 figures[0].add(visitor)

@@ -1,5 +1,6 @@
 """Event properties in reports: each "key=value" pair filtered, broken down and rolled up."""
 
+import json
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,16 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from visits.stats.local_day import LocalDate
+
+# What a raw row's properties read as when there are none (text on SQLite and when cast).
+NO_PROPS = ("", "{}", None)
+
+
+def props_parsed(props) -> dict:
+    """A raw row's properties as a dict, whether they came as JSON text or decoded."""
+    if isinstance(props, str):
+        return json.loads(props) if props not in NO_PROPS else {}
+    return props or {}
 
 
 def prop_pair(key: str, value: str) -> str:
