@@ -1,5 +1,7 @@
 import pytest
 
+from sites.funnel_services import funnel_create
+
 BROWSER_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0.0.0 Safari/537.36"
@@ -21,3 +23,17 @@ def send(client, beacon_url):
         return getattr(client, method)(path or beacon_url, data, **extra)
 
     return _send
+
+
+@pytest.fixture
+def signup_funnel(site):
+    """Three steps: the home page, the pricing page, a signup event."""
+    return funnel_create(
+        site=site,
+        name="Signup",
+        steps=[
+            {"kind": "page", "value": "/"},
+            {"kind": "page", "value": "/pricing"},
+            {"kind": "event", "value": "signup"},
+        ],
+    )

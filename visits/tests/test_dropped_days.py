@@ -8,7 +8,6 @@ from unittest import mock
 import pytest
 import time_machine
 
-from sites.funnel_services import funnel_create
 from sites.models import FunnelStep
 from sites.services import goal_create
 from visits.models import ReportDay
@@ -49,20 +48,12 @@ def add_day(site, days_ago, *, base, minute=0):
 
 
 @pytest.fixture
-def funnel(site):
+def funnel(site, signup_funnel):
     goal_create(site=site, name="Pricing", kind="page", value="/pricing")
     goal_create(site=site, name="Signup", kind="event", value="signup")
     for days_ago in range(0, 16):
         add_day(site, days_ago, base=days_ago * 100)
-    return funnel_create(
-        site=site,
-        name="Signup",
-        steps=[
-            {"kind": "page", "value": "/"},
-            {"kind": "page", "value": "/pricing"},
-            {"kind": "event", "value": "signup"},
-        ],
-    )
+    return signup_funnel
 
 
 def figures(response) -> dict:

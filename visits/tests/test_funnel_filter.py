@@ -34,16 +34,8 @@ def visit(site, visitor, start, paths, country="DE"):
 
 
 @pytest.fixture
-def funnel(site):
-    return funnel_create(
-        site=site,
-        name="Signup",
-        steps=[
-            {"kind": "page", "value": "/"},
-            {"kind": "page", "value": "/pricing"},
-            {"kind": "event", "value": "signup"},
-        ],
-    )
+def funnel(signup_funnel):
+    return signup_funnel
 
 
 @pytest.fixture

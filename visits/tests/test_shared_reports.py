@@ -16,19 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signup_funnel(site):
-    return funnel_create(
-        site=site,
-        name="Signup",
-        steps=[
-            {"kind": "page", "value": "/"},
-            {"kind": "page", "value": "/pricing"},
-            {"kind": "event", "value": "signup"},
-        ],
-    )
-
-
-@pytest.fixture
 def known_visits(site):
     """Yesterday: a French visitor goes all the way, a German one stops at /pricing, another
     French one leaves from /."""
