@@ -61,7 +61,6 @@ def _drainer_wanted() -> bool:
 # that window inherits the pipe's write end and would hold Popen (and so the drainer's restart)
 # until that worker exits: the arbiter's forks and the drainer's start never overlap.
 _spawning = threading.RLock()
-STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def _fork_before():
@@ -80,6 +79,9 @@ def _fork_after_in_child():
 os.register_at_fork(
     before=_fork_before, after_in_parent=_fork_after_in_parent, after_in_child=_fork_after_in_child
 )
+
+
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}  # what `tracker spool_drain` stops on
 
 
 class Drainer:
@@ -124,6 +126,7 @@ class Drainer:
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)
         self.thread.join(timeout=120)
+        process = self.process  # the last one started, if one started while it was stopped
         if process is not None and process.poll() is None:  # it never got to its handlers
             process.kill()
 

@@ -118,10 +118,10 @@ def _raw_rows(
             timestamp__gte=start, timestamp__lt=end
         )
 
-    dropped = dropped_cached(filters)
-    if dimension in PASS_DIMENSIONS and dropped is not None:
-        return dropped_rows(dropped=dropped, dimension=dimension, days=days)
     if dimension in PASS_DIMENSIONS:
+        dropped = dropped_cached(filters)
+        if dropped is not None:  # a drop-off view: its days' stored rows
+            return dropped_rows(dropped=dropped, dimension=dimension, days=days)
         # One read of the rows for every panel of the page, instead of one query per panel
         # walking the same rows: today's for a rolled-up view, all of them where no rollup
         # holds the view (then also for a panel read alone). The queryset is built only when
