@@ -53,6 +53,16 @@ def _fresh_beacon_site_cache():
     beacon_site_forget()
 
 
+@pytest.fixture(autouse=True)
+def _no_spool_left_running():
+    # A test's beacon may start the process spool's flusher; left running, it stores into the
+    # databases of the tests that follow.
+    from visits.ingest.spool_process import spool_forget
+
+    yield
+    spool_forget()
+
+
 @pytest.fixture(scope="session")
 def city_database_file(tmp_path_factory):
     return build_city_database(tmp_path_factory.mktemp("geoip-src") / "GeoLite2-City.mmdb")

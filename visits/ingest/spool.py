@@ -241,13 +241,7 @@ class Spool:
         """Stop the thread and let go of the files. Thread mode stores everything spooled so
         far and removes the files (graceful shutdown); a drained spool closes them for the
         drainer. If the database can't be reached, the files stay for recovery."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=FLUSH_SECONDS * 5)
-        with self._lock:
-            files = [*self._retired, *([self._file] if self._file is not None else [])]
-            self._file, self._retired = None, []
-        for spool_file in files:
+        for spool_file in self._let_go():
             try:
                 if not self.drained:
                     file_ingest(spool_file.path)
@@ -256,6 +250,21 @@ class Spool:
                 logger.exception("Spool not flushed at shutdown; its file will be recovered")
             finally:
                 os.close(spool_file.fd)
+
+    def abandon(self) -> None:
+        """Stop the thread and let go of the files without storing them: they stay behind for
+        recovery, as a killed process's would."""
+        for spool_file in self._let_go():
+            os.close(spool_file.fd)
+
+    def _let_go(self) -> list[SpoolFile]:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=FLUSH_SECONDS * 5)
+        with self._lock:
+            files = [*self._retired, *([self._file] if self._file is not None else [])]
+            self._file, self._retired = None, []
+        return files
 
 
 def _end_torn_line(fd: int) -> None:

@@ -57,3 +57,14 @@ def spool_close() -> None:
     """Let go of this process's spool (gunicorn's worker_exit hook calls it)."""
     if _process_spool is not None:
         _process_spool.close()
+
+
+def spool_forget() -> None:
+    """Stop this process's spool without storing its files (they stay for recovery) and forget
+    it, so the next visit makes a new one. Its thread writes through its own connection: left
+    running after its database is gone (a test's), it would write into the next one."""
+    global _process_spool
+    with _process_lock:
+        spool, _process_spool = _process_spool, None
+    if spool is not None:
+        spool.abandon()

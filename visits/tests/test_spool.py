@@ -276,3 +276,19 @@ def test_a_line_spooled_before_sources_and_channels_gets_them(site, tmp_path):
         "Google",
         "Paid Search",
     )
+
+
+def test_a_forgotten_process_spool_stops_its_thread_and_leaves_its_file(site, settings, tmp_path):
+    from visits.ingest.spool_process import process_spool, spool_forget
+
+    settings.BEACON_SPOOL_DIR, settings.BEACON_SPOOL_DRAINER = tmp_path, "thread"
+    spool = process_spool()
+    spool.append(row(site, 1))
+    assert spool._thread.is_alive()
+    spool_forget()
+    assert not spool._thread.is_alive()
+    assert spool.path is None and len(list(tmp_path.glob("spool-*.jsonl"))) == 1
+    assert process_spool() is not spool
+    spool_forget()
+    assert spool_recover_orphans(directory=tmp_path) <= 1  # stored once, if the thread had not
+    assert Visit.objects.count() == 1
