@@ -23,13 +23,13 @@ from sites.models import Site
 from visits.models import ENGAGEMENT, PAGEVIEW, DailyRollup, FilteredRollup, Visit
 from visits.stats.daily_rows import DailyRow, daily_rows
 from visits.stats.dimensions import ROLLED_FILTERS, SESSION_DIMENSIONS, TOTAL
-from visits.stats.dropped_days import dropped_cached, dropped_rows
 from visits.stats.filters import filter_column_value, visits_matching
 from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import filter_key, rollup_ensure
 from visits.stats.sessions import sessions_shared_for, shared_value
 from visits.stats.totals import ROLLUP_FIGURES, Totals, sum_rows
+from visits.stats.view_days import view_cached, view_rows
 
 LIVE_WINDOW = timedelta(minutes=5)
 
@@ -119,9 +119,9 @@ def _raw_rows(
         )
 
     if dimension in PASS_DIMENSIONS:
-        dropped = dropped_cached(filters)
-        if dropped is not None:  # a drop-off view: its days' stored rows
-            return dropped_rows(dropped=dropped, dimension=dimension, days=days)
+        view = view_cached(site=site, period=period, filters=filters)
+        if view is not None:  # a view no rollup holds: its days' stored rows
+            return view_rows(view=view, dimension=dimension, days=days)
         # One read of the rows for every panel of the page, instead of one query per panel
         # walking the same rows: today's for a rolled-up view, all of them where no rollup
         # holds the view (then also for a panel read alone). The queryset is built only when

@@ -4,7 +4,7 @@ that step of a funnel, within one visit, and went no further that day.
 Which visitors those are depends on the days read, so the dashboard resolves the parameter into
 a `DroppedFilter`: the parameter's own text, which links and chips keep, with the funnel, the
 step and the other filters. Its visitors over the period and the one before are found only when
-a raw read asks for them; the figures the per-day cache holds (`visits.stats.dropped_days`)
+a raw read asks for them; the figures the per-day cache holds (`visits.stats.view_days`)
 resolve the funnel only for the days they compute. A visitor hash belongs to one day, so the
 same hashes serve each day's figures.
 """

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
-from visits.stats.dropped_days import dropped_cached, dropped_scroll
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
+from visits.stats.view_days import view_cached, view_scroll
 
 
 @dataclass(frozen=True)
@@ -125,10 +125,10 @@ def _from_sums(sums) -> int | None:
 def scroll_depth_averages(*, site: Site, period: Period, filters: dict) -> tuple:
     """The average scroll depth of the period's page views and of the period's before, in
     percent (None where nothing was measured), in one query."""
-    dropped = dropped_cached(filters)
-    if dropped is not None:  # a drop-off view: its days' sums
+    view = view_cached(site=site, period=period, filters=filters)
+    if view is not None:  # a view no rollup holds: its days' sums
         return tuple(
-            _from_sums(dropped_scroll(dropped=dropped, first_day=first, last_day=last).get(""))
+            _from_sums(view_scroll(view=view, first_day=first, last_day=last).get(""))
             for first, last in (
                 (period.first_day, period.last_day),
                 (period.previous_first_day, period.previous_last_day),
@@ -151,9 +151,9 @@ def page_scroll_depths(
     *, site: Site, period: Period, filters: dict, paths: list[str]
 ) -> dict[str, int]:
     """The average scroll depth of each of `paths` that has one, in percent."""
-    dropped = dropped_cached(filters)
-    if dropped is not None:
-        sums = dropped_scroll(dropped=dropped, first_day=period.first_day, last_day=period.last_day)
+    view = view_cached(site=site, period=period, filters=filters)
+    if view is not None:
+        sums = view_scroll(view=view, first_day=period.first_day, last_day=period.last_day)
         return {path: _from_sums(sums[path]) for path in paths if path and path in sums}
     pings = engagement_pings(site=site, period=period, filters=filters).filter(path__in=paths)
     return _averaged(_deepest(pings), "path")

@@ -1,5 +1,5 @@
-"""The per-day cache of the funnel, journey and experiment reports and the drop-off dashboard
-(`ReportDay`).
+"""The per-day cache of the funnel, journey and experiment reports and of the dashboard's views
+no rollup holds (`ReportDay`; the views' own rules are in `visits.stats.view_days`).
 
 A visit never crosses midnight in the site's time zone and a visitor hash belongs to one day,
 so a report of a period is exactly the sum of its days' figures, filtered or not (the filters
@@ -21,11 +21,18 @@ from django.utils import timezone
 from sites.models import Site
 from visits.models import ReportDay
 from visits.stats.dimensions import ROLLED_FILTERS
+from visits.stats.filters import DROPPED
 from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import GRACE
 
 FUNNEL, JOURNEY, EXPERIMENT = "funnel", "journey", "experiment"
-DROP_OFF = "dropped"  # the drop-off dashboard (visits.stats.dropped_days)
+DROP_OFF = "dropped"  # the drop-off dashboard (visits.stats.view_days)
+VIEW = "view"  # a dashboard view no rollup holds (visits.stats.view_days)
+GOAL_PATH = "goalpath"  # a page goal with `*`, under any filters (visits.stats.goals)
+REVENUE = "revenue"  # revenue goals under filters (visits.stats.revenue)
+# Kinds keyed by any filters keep at most this many days per site, the oldest stored going
+# first: a shared link's visitors can ask for any filters.
+KEPT_DAYS = 20_000
 # Part of every key: a change to how a report counts bumps it, and old rows are never read.
 KEY_VERSION = 1
 
@@ -49,10 +56,11 @@ def report_days(
     filters: dict[str, str],
     compute: Compute,
     keep: Callable[[dict], bool] = lambda data: True,
+    limit: int | None = None,
 ) -> dict[date, dict]:
     """The period's figures per local day: finished days of a report unfiltered or filtered by
     one rolled-up filter from the cache (computing and storing those it lacks, unless
-    `keep(data)` says no), the rest raw."""
+    `keep(data)` says no; the site's oldest days of the kind beyond `limit` go), the rest raw."""
     if not cacheable(filters):
         return compute(period.start, period.end)
     # Days are the period's local days: its time zone is part of the key, and of what is done.
@@ -72,11 +80,20 @@ def report_days(
         tz=period.tz,
         compute=compute,
         keep=keep,
+        limit=limit,
     )
     if last < period.last_day:
         today = last + timedelta(days=1)
         figures.update(compute(local_bounds(today, today, period.tz)[0], period.end))
     return figures
+
+
+def filters_key(filters: dict) -> list | None:
+    """Filters as part of a key, for the kinds kept under any filters; None for a drop-off
+    filter, which stands for visitors its funnel finds (only `view_days` keys those)."""
+    if DROPPED in filters:
+        return None
+    return sorted(filters.items())
 
 
 def cacheable(filters: dict[str, str]) -> bool:
@@ -85,7 +102,7 @@ def cacheable(filters: dict[str, str]) -> bool:
     return not filters or (len(filters) == 1 and next(iter(filters)) in ROLLED_FILTERS)
 
 
-def _cached(*, site, kind, key, days: tuple[date, date], tz, compute: Compute, keep) -> dict:
+def _cached(*, site, kind, key, days: tuple[date, date], tz, compute: Compute, keep, limit) -> dict:
     first, last = days
     rows = ReportDay.objects.filter(site=site, kind=kind, key=key, day__gte=first, day__lte=last)
     figures = dict(rows.values_list("day", "data"))
@@ -101,7 +118,17 @@ def _cached(*, site, kind, key, days: tuple[date, date], tz, compute: Compute, k
                 new.append(ReportDay(site=site, kind=kind, key=key, day=day, data=data))
     # Two readers may store the same day at once: the copies are equal, the second is skipped.
     ReportDay.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    if new and limit is not None:
+        _trim(site=site, kind=kind, limit=limit)
     return {day: data for day, data in figures.items() if data}
+
+
+def _trim(*, site, kind: str, limit: int) -> None:
+    """Drop the site's oldest stored days of `kind` beyond the newest `limit`."""
+    kept = ReportDay.objects.filter(site=site, kind=kind)
+    oldest_kept = kept.order_by("-pk").values_list("pk", flat=True)[limit - 1 : limit]
+    if oldest_kept:
+        kept.filter(pk__lt=oldest_kept[0]).delete()
 
 
 def _missing_runs(first: date, last: date, present: set[date]):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sites.services import site_update
 from visits.demo import demo_visits_create
-from visits.models import DailyRollup, FilteredRollup, Visit
+from visits.models import DailyRollup, FilteredRollup, ReportDay, Visit
 from visits.stats import figures as stats
 from visits.stats.breakdowns import visit_breakdown
 from visits.stats.dimensions import BREAKDOWNS, DIMENSIONS, ROLLED_FILTERS
@@ -80,9 +80,10 @@ def test_rollups_and_raw_visits_agree(owner, monkeypatch, timezone):
 
 
 def test_filtered_views_agree_on_every_path(owner, monkeypatch):
-    """Every rolled-up filter, direct referrers, a rarer filter and two filters give the same
-    figures from rollups, from one pass over raw visits and from one query per panel, down to
-    visits formed from the matching hits only."""
+    """Every rolled-up filter, direct referrers, rarer filters, a property and two filters give
+    the same figures from rollups or the views' per-day cache (cold and warm), from one pass
+    over raw visits and from one query per panel, down to visits formed from the matching hits
+    only."""
     from sites.services import site_create
 
     site = site_create(
@@ -93,7 +94,10 @@ def test_filtered_views_agree_on_every_path(owner, monkeypatch):
     views += [
         {"referrer": DIRECT},
         {"city": common_value(site, "city")},
+        {"region": common_value(site, "region")},
+        {"prop": "plan=pro"},
         {"country": common_value(site, "country"), "page": "/"},
+        {"country": common_value(site, "country"), "device": "mobile", "channel": "Direct"},
     ]
     keys = ("30d", "12mo")
 
@@ -102,15 +106,19 @@ def test_filtered_views_agree_on_every_path(owner, monkeypatch):
 
     from_rollups = all_figures()
     assert FilteredRollup.objects.filter(site=site, filter="page").exists()
+    assert ReportDay.objects.filter(site=site, kind="view").exists()
+    warm = all_figures()
     monkeypatch.setattr(stats, "rollup_ensure", lambda **kwargs: date.min)
+    monkeypatch.setattr(stats, "view_cached", lambda **kwargs: None)
     from_one_pass = all_figures()
     monkeypatch.setattr(stats, "PASS_DIMENSIONS", ())
     from_queries = all_figures()
-    for filters, rolled, passed, queried in zip(
-        views, from_rollups, from_one_pass, from_queries, strict=True
+    for filters, rolled, warmed, passed, queried in zip(
+        views, from_rollups, warm, from_one_pass, from_queries, strict=True
     ):
-        assert rolled == passed == queried, filters
-        assert rolled["30d"]["totals"][0].pageviews > 0, filters
+        assert rolled == warmed == passed == queried, filters
+        totals = rolled["30d"]["totals"][0]
+        assert totals.pageviews + totals.events > 0, filters
     page = from_rollups[ROLLED_FILTERS.index("page")]["30d"]
     # Visits of one page are formed from that page's hits: they enter and leave there.
     assert {row.value for row in page["entry"]} == {views[ROLLED_FILTERS.index("page")]["page"]}

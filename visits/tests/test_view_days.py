@@ -1,17 +1,20 @@
-"""The drop-off dashboard's per-day cache (`visits.stats.dropped_days`): its figures equal the
-raw read's exactly, cold (first read, storing the days) and warm, with today's visits, after
-an edited funnel, and a warm read resolves the funnel for today only."""
+"""The per-day cache of the views no rollup holds (`visits.stats.view_days`): two filters, a
+rarer filter, a property and a funnel's drop-off give exactly the raw read's figures, cold (first
+read, storing the days) and warm, with today's visits; a warm read reads today's visits only
+(and resolves a drop-off's funnel for today only); an edited funnel reads no old day."""
 
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sites.models import FunnelStep
 from sites.services import goal_create
-from visits.models import ReportDay
-from visits.stats import funnel_filter
+from visits.models import ReportDay, Visit
+from visits.stats import funnel_filter, view_days
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
@@ -26,6 +29,9 @@ def hit(site, visitor, at, path, event="pageview", country="DE", scroll=None):
         url=f"https://blog.example.com{path}",
         event=event,
         country_code=country,
+        city="Berlin" if country == "DE" else "Paris",
+        browser="Firefox" if visitor % 2 else "Chrome",
+        props={"plan": "pro"} if event == "signup" else {},
         scroll_depth=scroll,
     )
 
@@ -69,13 +75,14 @@ def figures(response) -> dict:
     }
 
 
-def read(client, site, query, *, raw=False):
-    """The dashboard's figures, through the cache or (raw) as every day read raw."""
+def read(client, site, query, *, raw=False, queries=None):
+    """The dashboard's figures, through the cache or (raw) as every day read raw; `queries`
+    (a list) gets the SQL of the queries that touched raw visits."""
     off = [
-        mock.patch(f"visits.stats.{module}.dropped_cached", return_value=None)
+        mock.patch(f"visits.stats.{module}.view_cached", return_value=None)
         for module in ("figures", "performance")
     ]
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as captured:
         for patch in off if raw else ():
             patch.start()
         try:
@@ -84,6 +91,8 @@ def read(client, site, query, *, raw=False):
             for patch in off if raw else ():
                 patch.stop()
     assert response.status_code == 200
+    if queries is not None:
+        queries += [q["sql"] for q in captured if f'"{Visit._meta.db_table}"' in q["sql"]]
     return figures(response)
 
 
@@ -131,3 +140,54 @@ def test_a_warm_read_resolves_the_funnel_for_today_only(owner_client, site, funn
     # Cold: the missing days of the period in one run, then today, then the period before.
     starts = sorted(call.kwargs["start"] for call in depths.call_args_list)
     assert starts == [today - timedelta(days=59), today - timedelta(days=29), today]
+
+
+VIEWS = [
+    "country=DE&page=/pricing",
+    "city=Paris",
+    "prop=plan%3Dpro",
+    "country=FR&browser=Firefox&page=/",
+    "country=FR&referrer=direct",
+]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_views_no_rollup_holds_are_cached_and_equal_raw(owner_client, site, funnel, view):
+    query = f"period=7d&{view}"
+    raw = read(owner_client, site, query, raw=True)
+    assert raw["headline"][0][1] > 0, view
+    assert not ReportDay.objects.filter(kind="view").exists()
+    assert read(owner_client, site, query) == raw  # cold: computes and stores the days
+    # Every finished day of the period and the one before, today excluded.
+    assert ReportDay.objects.filter(kind="view").count() == 13
+    warm_reads = []
+    assert read(owner_client, site, query, queries=warm_reads) == raw
+    # Today's hits alone (and whether the site has any visit, one row).
+    reads = [sql for sql in warm_reads if not sql.endswith("LIMIT 1")]
+    assert reads and all("2026-03-15" in sql for sql in reads), reads
+    add_day(site, 0, base=5000, minute=30)  # more of today's visits
+    again = read(owner_client, site, query, raw=True)
+    assert again != raw
+    assert read(owner_client, site, query) == again
+
+
+def test_each_view_keeps_its_own_days(owner_client, site, funnel):
+    first = read(owner_client, site, "period=7d&country=DE&page=/pricing")
+    other = read(owner_client, site, "period=7d&country=FR&page=/pricing")
+    assert first != other
+    assert ReportDay.objects.filter(kind="view").count() == 26
+    assert read(owner_client, site, "period=7d&country=FR&page=/pricing") == other
+    assert read(owner_client, site, "period=7d&country=DE&page=/pricing") == first
+
+
+def test_a_site_keeps_its_newest_view_days_only(owner_client, site, funnel, monkeypatch):
+    monkeypatch.setattr(view_days, "KEPT_DAYS", 20)
+    read(owner_client, site, "period=7d&country=DE&page=/pricing")
+    newest = read(owner_client, site, "period=7d&country=FR&page=/pricing")
+    assert ReportDay.objects.filter(kind="view").count() == 20
+    kept = ReportDay.objects.filter(kind="view").order_by("pk")
+    # The first view's oldest days went; the second view's 13 are all kept.
+    assert len({row.key for row in kept}) == 2
+    assert read(owner_client, site, "period=7d&country=FR&page=/pricing") == newest
+    raw = read(owner_client, site, "period=7d&country=DE&page=/pricing", raw=True)
+    assert read(owner_client, site, "period=7d&country=DE&page=/pricing") == raw

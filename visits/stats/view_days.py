@@ -1,0 +1,147 @@
+"""The per-day cache of the views no rollup holds: two filters at once, a rarer filter (region,
+city, campaign tags), a property, or a funnel's drop-off (`dropped=<funnel>.<step>`). Each
+finished local day's figures of such a view are kept in `ReportDay` (kind "view", or "dropped"
+for a drop-off view), so a view read again costs what it shows, not what the site has stored.
+
+A visit never crosses local midnight and a visitor hash belongs to one day, so the view's
+figures for a period are the sum of its days'. A day holds every one-pass panel's rows (the
+headline, chart, panels and exact goals read them) and the scroll depths of its page views.
+Missing days are computed in one pass per run of consecutive days (a drop-off view resolves
+its funnel for those days only); today is read raw. The key holds every filter (and a funnel's
+steps), so an edited funnel never reads old days. A site keeps at most `KEPT_DAYS` days of each
+kind.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max
+
+from sites.models import Site
+from visits.models import ENGAGEMENT
+from visits.stats.daily_rows import DailyRow
+from visits.stats.filters import DROPPED, visits_matching
+from visits.stats.funnels import funnel_definition
+from visits.stats.local_day import LocalDate
+from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
+from visits.stats.periods import Period
+from visits.stats.report_days import (
+    DROP_OFF,
+    KEPT_DAYS,
+    VIEW,
+    cacheable,
+    report_days,
+    report_key,
+)
+from visits.stats.sessions import shared_value
+
+_FIGURES = ("visitors", "pageviews", "events", "sessions", "bounces", "duration")
+DAY_ROWS = 20_000  # a day with more rows than this (a property with many values) stays raw
+
+
+@dataclass(eq=False)
+class CachedView:
+    """A view the cache serves: a site's visits under some filters, days in a time zone."""
+
+    site: Site
+    tz: ZoneInfo
+    filters: dict
+
+    @property
+    def kind(self) -> str:
+        return DROP_OFF if DROPPED in self.filters else VIEW
+
+    @property
+    def definition(self) -> list:
+        filters = sorted((name, str(value)) for name, value in self.filters.items())
+        definition = [filters, list(PASS_DIMENSIONS)]
+        dropped = self.filters.get(DROPPED)
+        if dropped is not None:
+            definition += [funnel_definition(dropped.steps), dropped.position]
+        return definition
+
+
+def view_cached(*, site: Site, period: Period, filters: dict) -> CachedView | None:
+    """The cached view these filters make, or None: unfiltered and one rolled-up filter stand
+    on rollups, and an unresolved drop-off filter stands for nobody."""
+    if cacheable(filters):
+        return None
+    dropped = filters.get(DROPPED)
+    if dropped is not None and not hasattr(dropped, "steps"):
+        return None
+    return CachedView(site, period.tz, filters)
+
+
+def view_days(*, view: CachedView, first_day: date, last_day: date) -> dict[date, dict]:
+    """The view's figures per local day of first_day..last_day, shared by a page's readers."""
+    key = ("view", view.site.pk, view.kind, repr(view.definition), str(view.tz))
+    key += (first_day, last_day)
+    shared = shared_value(key, lambda: _days(view, first_day, last_day))
+    return shared if shared is not None else _days(view, first_day, last_day)
+
+
+def view_rows(*, view: CachedView, dimension: str, days: tuple[date, date]) -> list[DailyRow]:
+    """One dimension's rows per day of `days` (first and last)."""
+    rows = []
+    for day, data in sorted(view_days(view=view, first_day=days[0], last_day=days[1]).items()):
+        for value, label, *figures in data.get("rows", {}).get(dimension, ()):
+            rows.append(DailyRow(day, value, label, *figures))
+    return rows
+
+
+def view_scroll(*, view: CachedView, first_day: date, last_day: date) -> dict[str, list[int]]:
+    """Path ("" for every page) -> [sum of page views' deepest scroll, page views]."""
+    summed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for data in view_days(view=view, first_day=first_day, last_day=last_day).values():
+        for path, (total, views) in data.get("scroll", {}).items():
+            summed[path][0] += total
+            summed[path][1] += views
+    return summed
+
+
+def _days(view: CachedView, first_day: date, last_day: date) -> dict[date, dict]:
+    period = Period("custom", "", first_day, last_day, first_day, last_day, view.tz)
+    return report_days(
+        site=view.site,
+        kind=view.kind,
+        key=report_key(kind=view.kind, definition=view.definition),
+        period=period,
+        filters={},  # in the key already
+        compute=lambda start, end: _computed(view, start, end),
+        keep=lambda data: sum(map(len, data.get("rows", {}).values())) <= DAY_ROWS,
+        limit=KEPT_DAYS,
+    )
+
+
+def _computed(view: CachedView, start, end) -> dict[date, dict]:
+    """Every day's figures between start and end (a drop-off's funnel resolved for those days)."""
+    filters = view.filters
+    dropped = filters.get(DROPPED)
+    if dropped is not None:
+        filters = {**filters, DROPPED: dropped.narrowed(dropped.visitors_between(start, end))}
+    visits = visits_matching(site=view.site, filters=filters).filter(
+        timestamp__gte=start, timestamp__lt=end
+    )
+    days: dict[date, dict] = defaultdict(lambda: {"rows": defaultdict(list), "scroll": {}})
+    for dimension, rows in pass_rows(visits, tz=view.tz, dimensions=PASS_DIMENSIONS).items():
+        for row in rows:
+            figures = [getattr(row, name) for name in _FIGURES]
+            days[row.day]["rows"][dimension].append([row.value, row.label, *figures])
+    deepest = (
+        visits.filter(event=ENGAGEMENT, scroll_depth__isnull=False)
+        .annotate(day=LocalDate("timestamp", tzinfo=view.tz))
+        .order_by()
+        .values_list("day", "visitor_hash", "path")
+        .annotate(deepest=Max("scroll_depth"))
+    )
+    for day, _visitor, path, depth in deepest:
+        day = day if isinstance(day, date) else date.fromisoformat(day)
+        scroll = days[day]["scroll"]
+        for key in ("", path):
+            total, views = scroll.get(key, (0, 0))
+            scroll[key] = [total + depth, views + 1]
+    return {
+        day: {"rows": dict(data["rows"]), "scroll": data["scroll"]} for day, data in days.items()
+    }
