@@ -10,6 +10,8 @@ from visits.stats.dimensions import TOTAL
 from visits.stats.figures import figure_rows
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
+from visits.stats.report_days import GOAL_PATH, KEPT_DAYS, report_days, report_key
+from visits.stats.view_days import filters_between, filters_key
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def visit_goals(
     """Visitors who reached each goal of the site, how often, and the conversion rate.
 
     Event goals and exact pages are read like their breakdowns (rollups where they serve);
-    a path with `*` matches raw visits.
+    a path with `*` matches raw visits, its finished days kept per filters (`ReportDay`).
     """
     rows_by_dimension: dict[str, list[DailyRow]] = {}
     result = []
@@ -48,12 +50,7 @@ def visit_goals(
                 )
             matched = [row for row in rows_by_dimension[dimension] if row.value == goal.value]
         else:
-            visits = visits_matching(site=site, filters=filters).filter(
-                timestamp__gte=period.start,
-                timestamp__lt=period.end,
-                path__regex=goal_pattern(goal.value),
-            )
-            matched = daily_rows(visits, tz=period.tz, dimension=TOTAL, by_day=False)
+            matched = _wildcard_rows(site=site, period=period, filters=filters, value=goal.value)
         visitors = sum(row.visitors for row in matched)
         completions = sum(row.events if goal.kind == "event" else row.pageviews for row in matched)
         rate = round(100 * visitors / total_visitors, 1) if total_visitors else 0.0
@@ -70,3 +67,30 @@ def visit_goals(
             )
         )
     return result
+
+
+def _wildcard_rows(*, site: Site, period: Period, filters: dict, value: str) -> list[DailyRow]:
+    """The period's rows per day of the hits on the paths `value` matches: finished days from
+    the per-day cache (a visitor belongs to one day, so days add up), today raw."""
+
+    def compute(start, end) -> dict:
+        visits = visits_matching(site=site, filters=filters_between(filters, start, end)).filter(
+            timestamp__gte=start, timestamp__lt=end, path__regex=goal_pattern(value)
+        )
+        rows = daily_rows(visits, tz=period.tz, dimension=TOTAL, by_day=True)
+        return {row.day: {"figures": [row.visitors, row.pageviews, row.events]} for row in rows}
+
+    key = filters_key(filters)
+    if key is None:  # a drop-off filter standing for nobody
+        days = compute(period.start, period.end)
+    else:
+        days = report_days(
+            site=site,
+            kind=GOAL_PATH,
+            key=report_key(kind=GOAL_PATH, definition=[value, key]),
+            period=period,
+            filters={},  # in the key already
+            compute=compute,
+            limit=KEPT_DAYS,
+        )
+    return [DailyRow(day, "", "", *data["figures"]) for day, data in days.items()]

@@ -21,7 +21,6 @@ from django.utils import timezone
 from sites.models import Site
 from visits.models import ReportDay
 from visits.stats.dimensions import ROLLED_FILTERS
-from visits.stats.filters import DROPPED
 from visits.stats.periods import Period, local_bounds
 from visits.stats.rollups import GRACE
 
@@ -86,14 +85,6 @@ def report_days(
         today = last + timedelta(days=1)
         figures.update(compute(local_bounds(today, today, period.tz)[0], period.end))
     return figures
-
-
-def filters_key(filters: dict) -> list | None:
-    """Filters as part of a key, for the kinds kept under any filters; None for a drop-off
-    filter, which stands for visitors its funnel finds (only `view_days` keys those)."""
-    if DROPPED in filters:
-        return None
-    return sorted(filters.items())
 
 
 def cacheable(filters: dict[str, str]) -> bool:

@@ -17,8 +17,10 @@ from visits.models import RevenueRollup
 from visits.stats.dimensions import TOTAL
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period, local_bounds
+from visits.stats.report_days import KEPT_DAYS, REVENUE, report_days, report_key
 from visits.stats.revenue_rows import REVENUE_DIMENSIONS, RevenueRow, revenue_rows
 from visits.stats.rollups import rollup_ensure
+from visits.stats.view_days import filters_between, filters_key
 
 CENTS = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -89,13 +91,54 @@ def _period_rows(
             )
             rows = [RevenueRow(*values) for values in rolled]
             raw_from = finished + timedelta(days=1)
+    elif (key := filters_key(filters)) is not None:
+        return _kept_rows(site=site, period=period, filters=filters, events=events, key=key)
     if raw_from <= period.last_day:
         start, end = local_bounds(raw_from, period.last_day, period.tz)
-        visits = visits_matching(site=site, filters=filters).filter(
-            timestamp__gte=start, timestamp__lt=end
+        rows += _raw_rows(
+            site=site, filters=filters, events=events, start=start, end=end, tz=period.tz
         )
-        rows += revenue_rows(visits, tz=period.tz, events=events)
     return rows
+
+
+def _raw_rows(*, site, filters, events, start, end, tz) -> list[RevenueRow]:
+    visits = visits_matching(site=site, filters=filters).filter(
+        timestamp__gte=start, timestamp__lt=end
+    )
+    return revenue_rows(visits, tz=tz, events=events)
+
+
+def _kept_rows(*, site, period, filters, events, key) -> list[RevenueRow]:
+    """A filtered view's revenue: finished days from the per-day cache, today raw."""
+
+    def compute(start, end) -> dict:
+        days: dict = defaultdict(lambda: {"rows": []})
+        for row in _raw_rows(
+            site=site,
+            filters=filters_between(filters, start, end),
+            events=events,
+            start=start,
+            end=end,
+            tz=period.tz,
+        ):
+            values = [row.event, row.currency, row.dimension, row.value, row.label]
+            days[row.day]["rows"].append([*values, str(row.amount), row.events])
+        return dict(days)
+
+    days = report_days(
+        site=site,
+        kind=REVENUE,
+        key=report_key(kind=REVENUE, definition=[sorted(events), key]),
+        period=period,
+        filters={},  # in the key already
+        compute=compute,
+        limit=KEPT_DAYS,
+    )
+    return [
+        RevenueRow(day, *values, Decimal(amount), count)
+        for day, data in days.items()
+        for *values, amount, count in data["rows"]
+    ]
 
 
 def _figures(goal: Goal, rows: list[RevenueRow]) -> GoalRevenue:

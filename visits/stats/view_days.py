@@ -55,12 +55,33 @@ class CachedView:
 
     @property
     def definition(self) -> list:
-        filters = sorted((name, str(value)) for name, value in self.filters.items())
-        definition = [filters, list(PASS_DIMENSIONS)]
-        dropped = self.filters.get(DROPPED)
-        if dropped is not None:
-            definition += [funnel_definition(dropped.steps), dropped.position]
-        return definition
+        return [*filters_key(self.filters), list(PASS_DIMENSIONS)]
+
+
+def filters_key(filters: dict) -> list | None:
+    """Filters as part of a cache key: each as text, and a drop-off's funnel steps and step
+    (None for a drop-off filter not resolved, which stands for nobody)."""
+    key = [sorted((name, str(value)) for name, value in filters.items())]
+    dropped = filters.get(DROPPED)
+    if dropped is not None:
+        if not hasattr(dropped, "steps"):
+            return None
+        key += [funnel_definition(dropped.steps), dropped.position]
+    return key
+
+
+def filters_between(filters: dict, start, end) -> dict:
+    """The filters for the hits between start and end: a drop-off's funnel resolved for
+    those alone."""
+    dropped = filters.get(DROPPED)
+    if dropped is None:
+        return filters
+    # The page's panels, goals and revenue ask about the same days: resolved once for them.
+    key = ("dropped between", dropped.site.pk, repr(filters_key(filters)), start, end)
+    visitors = shared_value(key, lambda: dropped.visitors_between(start, end))
+    if visitors is None:
+        visitors = dropped.visitors_between(start, end)
+    return {**filters, DROPPED: dropped.narrowed(visitors)}
 
 
 def view_cached(*, site: Site, period: Period, filters: dict) -> CachedView | None:
@@ -117,10 +138,7 @@ def _days(view: CachedView, first_day: date, last_day: date) -> dict[date, dict]
 
 def _computed(view: CachedView, start, end) -> dict[date, dict]:
     """Every day's figures between start and end (a drop-off's funnel resolved for those days)."""
-    filters = view.filters
-    dropped = filters.get(DROPPED)
-    if dropped is not None:
-        filters = {**filters, DROPPED: dropped.narrowed(dropped.visitors_between(start, end))}
+    filters = filters_between(view.filters, start, end)
     visits = visits_matching(site=view.site, filters=filters).filter(
         timestamp__gte=start, timestamp__lt=end
     )

@@ -4,6 +4,7 @@ read, storing the days) and warm, with today's visits; a warm read reads today's
 (and resolves a drop-off's funnel for today only); an edited funnel reads no old day."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -32,6 +33,8 @@ def hit(site, visitor, at, path, event="pageview", country="DE", scroll=None):
         city="Berlin" if country == "DE" else "Paris",
         browser="Firefox" if visitor % 2 else "Chrome",
         props={"plan": "pro"} if event == "signup" else {},
+        revenue_amount=Decimal("12.50") if event == "signup" else None,
+        revenue_currency="EUR" if event == "signup" else "",
         scroll_depth=scroll,
     )
 
@@ -56,7 +59,8 @@ def add_day(site, days_ago, *, base, minute=0):
 @pytest.fixture
 def funnel(site, signup_funnel):
     goal_create(site=site, name="Pricing", kind="page", value="/pricing")
-    goal_create(site=site, name="Signup", kind="event", value="signup")
+    goal_create(site=site, name="Signup", kind="event", value="signup", currency="EUR")
+    goal_create(site=site, name="Any pricing page", kind="page", value="/pri*")
     for days_ago in range(0, 16):
         add_day(site, days_ago, base=days_ago * 100)
     return signup_funnel
@@ -69,6 +73,7 @@ def figures(response) -> dict:
         "headline": [tuple(card[:2]) for card in context["headline"]],
         "chart": [tuple(vars(point).values()) for point in context["points"]],
         "goals": context["goals"],
+        "revenue": context["revenue"],
         "scroll": context["scroll_depth"],
         "panels": {panel["dimension"]: panel["rows"] for panel in context["panels"]},
         "chips": context["filters"],
@@ -157,6 +162,10 @@ def test_views_no_rollup_holds_are_cached_and_equal_raw(owner_client, site, funn
     raw = read(owner_client, site, query, raw=True)
     assert raw["headline"][0][1] > 0, view
     assert not ReportDay.objects.filter(kind="view").exists()
+    # Nobody reached /pricing in the others (a view of the page / has no other page's hits).
+    with_goals = view in ("country=DE&page=/pricing", "city=Paris", "prop=plan%3Dpro")
+    reached = {goal.name: goal.visitors for goal in raw["goals"]}["Any pricing page"]
+    assert not with_goals or reached > 0, view
     assert read(owner_client, site, query) == raw  # cold: computes and stores the days
     # Every finished day of the period and the one before, today excluded.
     assert ReportDay.objects.filter(kind="view").count() == 13
