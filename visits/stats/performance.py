@@ -11,17 +11,23 @@ so it is always a value a visitor really had."""
 import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import date
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
-from visits.stats.view_days import view_cached, view_scroll
+from visits.stats.report_days import KEPT_DAYS, SCROLL, report_days, report_key
+from visits.stats.sessions import shared_value
+from visits.stats.view_days import (
+    filters_key,
+    scroll_by_day,
+    view_cached,
+    view_scroll,
+)
 
 
 @dataclass(frozen=True)
@@ -93,30 +99,6 @@ def _average(values) -> int | None:
     return round(sum(values) / len(values)) if values else None
 
 
-def _deepest(pings: QuerySet[Visit], *keys: str) -> QuerySet:
-    """The deepest scroll of each page and visitor, grouped also by `keys`."""
-    return (
-        pings.filter(scroll_depth__isnull=False)
-        .order_by()
-        .values(*keys, "visitor_hash", "path")
-        .annotate(deepest=Max("scroll_depth"))
-    )
-
-
-def _averaged(deepest: QuerySet, key: str) -> dict:
-    """The average of `deepest` per value of `key`, rounded, in one query."""
-    connection = connections[deepest.db]
-    column = connection.ops.quote_name(key)
-    try:
-        sql, params = deepest.query.sql_with_params()
-    except EmptyResultSet:  # for example no paths asked for
-        return {}
-    with connection.cursor() as cursor:
-        outer = f"SELECT {column}, AVG(deepest) FROM ({sql}) views GROUP BY {column}"  # noqa: S608 (a column of ours, values bound)
-        cursor.execute(outer, params)
-        return {value: round(average) for value, average in cursor.fetchall()}
-
-
 def _from_sums(sums) -> int | None:
     """The rounded average of [sum, count] (as the database's AVG, rounded)."""
     return round(sums[0] / sums[1]) if sums and sums[1] else None
@@ -125,38 +107,61 @@ def _from_sums(sums) -> int | None:
 def scroll_depth_averages(*, site: Site, period: Period, filters: dict) -> tuple:
     """The average scroll depth of the period's page views and of the period's before, in
     percent (None where nothing was measured), in one query."""
-    view = view_cached(site=site, period=period, filters=filters)
-    if view is not None:  # a view no rollup holds: its days' sums
-        return tuple(
-            _from_sums(view_scroll(view=view, first_day=first, last_day=last).get(""))
-            for first, last in (
-                (period.first_day, period.last_day),
-                (period.previous_first_day, period.previous_last_day),
-            )
+    return tuple(
+        _from_sums(scroll_sums(site=site, tz=period.tz, filters=filters, days=days).get(""))
+        for days in (
+            (period.first_day, period.last_day),
+            (period.previous_first_day, period.previous_last_day),
         )
-    pings = visits_matching(site=site, filters=filters).filter(
-        event=ENGAGEMENT,
-        timestamp__gte=min(period.previous_start, period.start),
-        timestamp__lt=max(period.previous_end, period.end),
     )
-    within = Q(timestamp__gte=period.start, timestamp__lt=period.end)
-    pings = pings.annotate(
-        current=Case(When(within, then=Value(1)), default=Value(0), output_field=IntegerField())
-    )
-    averages = _averaged(_deepest(pings, "current"), "current")
-    return averages.get(1), averages.get(0)
 
 
 def page_scroll_depths(
     *, site: Site, period: Period, filters: dict, paths: list[str]
 ) -> dict[str, int]:
     """The average scroll depth of each of `paths` that has one, in percent."""
+    days = (period.first_day, period.last_day)
+    sums = scroll_sums(site=site, tz=period.tz, filters=filters, days=days)
+    return {path: _from_sums(sums[path]) for path in paths if path and path in sums}
+
+
+def scroll_sums(*, site: Site, tz, filters: dict, days: tuple[date, date]) -> dict:
+    """Path ("" for every page) -> [sum of page views' deepest scroll, page views] over `days`
+    (first and last): finished days from the per-day cache (a visitor belongs to one day, so
+    days add up), today raw."""
+    period = Period("custom", "", *days, *days, tz)
     view = view_cached(site=site, period=period, filters=filters)
-    if view is not None:
-        sums = view_scroll(view=view, first_day=period.first_day, last_day=period.last_day)
-        return {path: _from_sums(sums[path]) for path in paths if path and path in sums}
-    pings = engagement_pings(site=site, period=period, filters=filters).filter(path__in=paths)
-    return _averaged(_deepest(pings), "path")
+    if view is not None:  # a view no rollup holds: scroll depths are part of its days
+        return view_scroll(view=view, first_day=days[0], last_day=days[1])
+
+    def compute(start, end) -> dict:
+        pings = visits_matching(site=site, filters=filters).filter(
+            timestamp__gte=start, timestamp__lt=end
+        )
+        return {day: {"scroll": scroll} for day, scroll in scroll_by_day(pings, tz=tz).items()}
+
+    key = ("scroll", site.pk, repr(filters_key(filters)), str(tz), *days)
+    stored = shared_value(key, lambda: _scroll_days(site, period, filters, compute))
+    if stored is None:
+        stored = _scroll_days(site, period, filters, compute)
+    summed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for data in stored.values():
+        for path, (total, views) in data["scroll"].items():
+            summed[path][0] += total
+            summed[path][1] += views
+    return summed
+
+
+def _scroll_days(site, period, filters, compute) -> dict:
+    return report_days(
+        site=site,
+        kind=SCROLL,
+        key=report_key(kind=SCROLL, definition=filters_key(filters)),
+        period=period,
+        filters={},  # in the key already
+        compute=compute,
+        limit=KEPT_DAYS,
+    )
 
 
 def scroll_depth_card(*, site: Site, period: Period, filters: dict, panels: list[dict]) -> dict:

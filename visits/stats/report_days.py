@@ -29,6 +29,7 @@ DROP_OFF = "dropped"  # the drop-off dashboard (visits.stats.view_days)
 VIEW = "view"  # a dashboard view no rollup holds (visits.stats.view_days)
 GOAL_PATH = "goalpath"  # a page goal with `*`, under any filters (visits.stats.goals)
 REVENUE = "revenue"  # revenue goals under filters (visits.stats.revenue)
+SCROLL = "scroll"  # scroll depths of views rollups hold (visits.stats.performance)
 # Kinds keyed by any filters keep at most this many days per site, the oldest stored going
 # first: a shared link's visitors can ask for any filters.
 KEPT_DAYS = 20_000

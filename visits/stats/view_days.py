@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from sites.models import Site
-from visits.models import ENGAGEMENT
+from visits.models import ENGAGEMENT, Visit
 from visits.stats.daily_rows import DailyRow
 from visits.stats.filters import DROPPED, visits_matching
 from visits.stats.funnels import funnel_definition
@@ -147,19 +147,28 @@ def _computed(view: CachedView, start, end) -> dict[date, dict]:
         for row in rows:
             figures = [getattr(row, name) for name in _FIGURES]
             days[row.day]["rows"][dimension].append([row.value, row.label, *figures])
+    for day, scroll in scroll_by_day(visits, tz=view.tz).items():
+        days[day]["scroll"] = scroll
+    return {
+        day: {"rows": dict(data["rows"]), "scroll": data["scroll"]} for day, data in days.items()
+    }
+
+
+def scroll_by_day(visits: QuerySet[Visit], *, tz: ZoneInfo) -> dict[date, dict[str, list[int]]]:
+    """Per local day, path ("" for every page) -> [sum of page views' deepest scroll, page
+    views]: a page view is a page and visitor, at the deepest of its pings."""
+    days: dict[date, dict[str, list[int]]] = defaultdict(dict)
     deepest = (
         visits.filter(event=ENGAGEMENT, scroll_depth__isnull=False)
-        .annotate(day=LocalDate("timestamp", tzinfo=view.tz))
+        .annotate(day=LocalDate("timestamp", tzinfo=tz))
         .order_by()
         .values_list("day", "visitor_hash", "path")
         .annotate(deepest=Max("scroll_depth"))
     )
     for day, _visitor, path, depth in deepest:
         day = day if isinstance(day, date) else date.fromisoformat(day)
-        scroll = days[day]["scroll"]
+        scroll = days[day]
         for key in ("", path):
             total, views = scroll.get(key, (0, 0))
             scroll[key] = [total + depth, views + 1]
-    return {
-        day: {"rows": dict(data["rows"]), "scroll": data["scroll"]} for day, data in days.items()
-    }
+    return days

@@ -200,3 +200,30 @@ def test_a_site_keeps_its_newest_view_days_only(owner_client, site, funnel, monk
     assert read(owner_client, site, "period=7d&country=FR&page=/pricing") == newest
     raw = read(owner_client, site, "period=7d&country=DE&page=/pricing", raw=True)
     assert read(owner_client, site, "period=7d&country=DE&page=/pricing") == raw
+
+
+@pytest.mark.parametrize(
+    ("extra", "current", "previous", "about"),
+    [
+        # /about at 40 + days ago (FR on odd days, DE on even ones), / at 75 (FR) every day.
+        ("", 59, 62, 43),  # (40..46 + 7 x 75) / 14 = 59; (47..53 + 7 x 75) / 14 = 62.5
+        ("&country=DE", 43, 50, 43),  # 40, 42, 44, 46; 48, 50, 52
+    ],
+)
+def test_scroll_depths_keep_their_finished_days(
+    owner_client, site, funnel, extra, current, previous, about
+):
+    query = f"period=7d{extra}"
+    for _ in ("cold", "warm"):
+        reads = []
+        shown = read(owner_client, site, query, queries=reads)
+        assert shown["scroll"] == {"value": current, "change": current - previous}
+        pages = {row.value: row.scroll_depth for row, _ in shown["panels"]["page"]}
+        assert pages["/about"] == about
+    assert ReportDay.objects.filter(kind="scroll").count() == 13
+    # Warm: only today's pings are read.
+    pings = [sql for sql in reads if '"scroll_depth"' in sql]
+    assert pings and all("2026-03-15" in sql for sql in pings), pings
+    hit(site, 9999, NOW - timedelta(minutes=5), "/about", "engagement", "DE", 100)
+    again = read(owner_client, site, query)
+    assert again["scroll"]["value"] > current
