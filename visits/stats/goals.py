@@ -10,7 +10,7 @@ from visits.stats.dimensions import TOTAL
 from visits.stats.figures import figure_rows
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
-from visits.stats.report_days import GOAL_PATH, KEPT_DAYS, report_days, report_key
+from visits.stats.report_days import GOAL_PATH, kept_days
 from visits.stats.view_days import filters_between, filters_key
 
 
@@ -84,13 +84,7 @@ def _wildcard_rows(*, site: Site, period: Period, filters: dict, value: str) -> 
     if key is None:  # a drop-off filter standing for nobody
         days = compute(period.start, period.end)
     else:
-        days = report_days(
-            site=site,
-            kind=GOAL_PATH,
-            key=report_key(kind=GOAL_PATH, definition=[value, key]),
-            period=period,
-            filters={},  # in the key already
-            compute=compute,
-            limit=KEPT_DAYS,
+        days = kept_days(
+            site=site, kind=GOAL_PATH, definition=[value, key], period=period, compute=compute
         )
     return [DailyRow(day, "", "", *data["figures"]) for day, data in days.items()]

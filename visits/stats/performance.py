@@ -20,7 +20,7 @@ from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
-from visits.stats.report_days import KEPT_DAYS, SCROLL, report_days, report_key
+from visits.stats.report_days import SCROLL, kept_days
 from visits.stats.sessions import shared_value
 from visits.stats.view_days import (
     filters_key,
@@ -153,15 +153,8 @@ def scroll_sums(*, site: Site, tz, filters: dict, days: tuple[date, date]) -> di
 
 
 def _scroll_days(site, period, filters, compute) -> dict:
-    return report_days(
-        site=site,
-        kind=SCROLL,
-        key=report_key(kind=SCROLL, definition=filters_key(filters)),
-        period=period,
-        filters={},  # in the key already
-        compute=compute,
-        limit=KEPT_DAYS,
-    )
+    definition = filters_key(filters)
+    return kept_days(site=site, kind=SCROLL, definition=definition, period=period, compute=compute)
 
 
 def scroll_depth_card(*, site: Site, period: Period, filters: dict, panels: list[dict]) -> dict:

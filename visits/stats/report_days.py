@@ -88,6 +88,29 @@ def report_days(
     return figures
 
 
+def kept_days(
+    *,
+    site: Site,
+    kind: str,
+    definition,
+    period: Period,
+    compute: Compute,
+    keep: Callable[[dict], bool] = lambda data: True,
+) -> dict[date, dict]:
+    """`report_days` for the kinds kept under any filters: the filters are part of
+    `definition`, and the site keeps at most `KEPT_DAYS` days of the kind."""
+    return report_days(
+        site=site,
+        kind=kind,
+        key=report_key(kind=kind, definition=definition),
+        period=period,
+        filters={},
+        compute=compute,
+        keep=keep,
+        limit=KEPT_DAYS,
+    )
+
+
 def cacheable(filters: dict[str, str]) -> bool:
     """Whether a report's finished days under these filters are kept: unfiltered, or one
     rolled-up filter (whose values are few enough to keep each one's days)."""

@@ -17,7 +17,7 @@ from visits.models import RevenueRollup
 from visits.stats.dimensions import TOTAL
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period, local_bounds
-from visits.stats.report_days import KEPT_DAYS, REVENUE, report_days, report_key
+from visits.stats.report_days import REVENUE, kept_days
 from visits.stats.revenue_rows import REVENUE_DIMENSIONS, RevenueRow, revenue_rows
 from visits.stats.rollups import rollup_ensure
 from visits.stats.view_days import filters_between, filters_key
@@ -125,15 +125,8 @@ def _kept_rows(*, site, period, filters, events, key) -> list[RevenueRow]:
             days[row.day]["rows"].append([*values, str(row.amount), row.events])
         return dict(days)
 
-    days = report_days(
-        site=site,
-        kind=REVENUE,
-        key=report_key(kind=REVENUE, definition=[sorted(events), key]),
-        period=period,
-        filters={},  # in the key already
-        compute=compute,
-        limit=KEPT_DAYS,
-    )
+    definition = [sorted(events), key]
+    days = kept_days(site=site, kind=REVENUE, definition=definition, period=period, compute=compute)
     return [
         RevenueRow(day, *values, Decimal(amount), count)
         for day, data in days.items()

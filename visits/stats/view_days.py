@@ -27,14 +27,7 @@ from visits.stats.funnels import funnel_definition
 from visits.stats.local_day import LocalDate
 from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period
-from visits.stats.report_days import (
-    DROP_OFF,
-    KEPT_DAYS,
-    VIEW,
-    cacheable,
-    report_days,
-    report_key,
-)
+from visits.stats.report_days import DROP_OFF, VIEW, cacheable, kept_days
 from visits.stats.sessions import shared_value
 
 _FIGURES = ("visitors", "pageviews", "events", "sessions", "bounces", "duration")
@@ -124,15 +117,13 @@ def view_scroll(*, view: CachedView, first_day: date, last_day: date) -> dict[st
 
 def _days(view: CachedView, first_day: date, last_day: date) -> dict[date, dict]:
     period = Period("custom", "", first_day, last_day, first_day, last_day, view.tz)
-    return report_days(
+    return kept_days(
         site=view.site,
         kind=view.kind,
-        key=report_key(kind=view.kind, definition=view.definition),
+        definition=view.definition,
         period=period,
-        filters={},  # in the key already
         compute=lambda start, end: _computed(view, start, end),
         keep=lambda data: sum(map(len, data.get("rows", {}).values())) <= DAY_ROWS,
-        limit=KEPT_DAYS,
     )
 
 

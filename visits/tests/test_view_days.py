@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from sites.models import FunnelStep
 from sites.services import goal_create
 from visits.models import ReportDay, Visit
-from visits.stats import funnel_filter, view_days
+from visits.stats import funnel_filter
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
@@ -190,7 +190,7 @@ def test_each_view_keeps_its_own_days(owner_client, site, funnel):
 
 
 def test_a_site_keeps_its_newest_view_days_only(owner_client, site, funnel, monkeypatch):
-    monkeypatch.setattr(view_days, "KEPT_DAYS", 20)
+    monkeypatch.setattr("visits.stats.report_days.KEPT_DAYS", 20)
     read(owner_client, site, "period=7d&country=DE&page=/pricing")
     newest = read(owner_client, site, "period=7d&country=FR&page=/pricing")
     assert ReportDay.objects.filter(kind="view").count() == 20
