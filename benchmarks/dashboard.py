@@ -262,7 +262,8 @@ def run_child(args) -> int:
             )
             for site in sites
         ]
-        ratio = f"x{statistics.median(cold[-1]) / statistics.median(cold[0]):.2f}"
+        ratio = statistics.median(cold[-1]) / statistics.median(cold[0])
+        ratio = f"x{ratio:.2f}" if len(sites) > 1 else ""
         print(f"{query + ' cold':<30} " + " ".join(map(spread, cold)) + f"   {ratio}")
     for kind, page in REPORT_PAGES.items():
         for query in REPORTS:
