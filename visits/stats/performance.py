@@ -21,9 +21,10 @@ from visits.models import ENGAGEMENT, Visit
 from visits.stats.filters import visits_matching
 from visits.stats.periods import Period
 from visits.stats.report_days import SCROLL, kept_days
-from visits.stats.sessions import shared_value
+from visits.stats.sessions import shared_or_made
 from visits.stats.view_days import (
     filters_key,
+    scroll_added,
     scroll_by_day,
     view_cached,
     view_scroll,
@@ -106,7 +107,7 @@ def _from_sums(sums) -> int | None:
 
 def scroll_depth_averages(*, site: Site, period: Period, filters: dict) -> tuple:
     """The average scroll depth of the period's page views and of the period's before, in
-    percent (None where nothing was measured), in one query."""
+    percent (None where nothing was measured), from the days' stored sums and today's pings."""
     return tuple(
         _from_sums(scroll_sums(site=site, tz=period.tz, filters=filters, days=days).get(""))
         for days in (
@@ -141,15 +142,7 @@ def scroll_sums(*, site: Site, tz, filters: dict, days: tuple[date, date]) -> di
         return {day: {"scroll": scroll} for day, scroll in scroll_by_day(pings, tz=tz).items()}
 
     key = ("scroll", site.pk, repr(filters_key(filters)), str(tz), *days)
-    stored = shared_value(key, lambda: _scroll_days(site, period, filters, compute))
-    if stored is None:
-        stored = _scroll_days(site, period, filters, compute)
-    summed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for data in stored.values():
-        for path, (total, views) in data["scroll"].items():
-            summed[path][0] += total
-            summed[path][1] += views
-    return summed
+    return scroll_added(shared_or_made(key, lambda: _scroll_days(site, period, filters, compute)))
 
 
 def _scroll_days(site, period, filters, compute) -> dict:

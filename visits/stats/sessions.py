@@ -175,6 +175,12 @@ def sessions_shared_for(key: Hashable, queryset: QuerySet[Visit], *, tz: ZoneInf
     return shared_value(("sessions", key), lambda: sessions_of(queryset, tz=tz))
 
 
+def shared_or_made(key: Hashable, make):
+    """`make()`, computed once per `key` within `sessions_shared()`, and every time outside it."""
+    shared = shared_value(key, make)
+    return make() if shared is None else shared
+
+
 def shared_value(key: Hashable, make):
     """`make()`, computed once per `key` within `sessions_shared()`; None outside it."""
     shared = _shared.get()

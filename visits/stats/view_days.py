@@ -28,7 +28,7 @@ from visits.stats.local_day import LocalDate
 from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
 from visits.stats.periods import Period
 from visits.stats.report_days import DROP_OFF, VIEW, cacheable, kept_days
-from visits.stats.sessions import shared_value
+from visits.stats.sessions import shared_or_made
 
 _FIGURES = ("visitors", "pageviews", "events", "sessions", "bounces", "duration")
 DAY_ROWS = 20_000  # a day with more rows than this (a property with many values) stays raw
@@ -71,19 +71,14 @@ def filters_between(filters: dict, start, end) -> dict:
         return filters
     # The page's panels, goals and revenue ask about the same days: resolved once for them.
     key = ("dropped between", dropped.site.pk, repr(filters_key(filters)), start, end)
-    visitors = shared_value(key, lambda: dropped.visitors_between(start, end))
-    if visitors is None:
-        visitors = dropped.visitors_between(start, end)
+    visitors = shared_or_made(key, lambda: dropped.visitors_between(start, end))
     return {**filters, DROPPED: dropped.narrowed(visitors)}
 
 
 def view_cached(*, site: Site, period: Period, filters: dict) -> CachedView | None:
     """The cached view these filters make, or None: unfiltered and one rolled-up filter stand
     on rollups, and an unresolved drop-off filter stands for nobody."""
-    if cacheable(filters):
-        return None
-    dropped = filters.get(DROPPED)
-    if dropped is not None and not hasattr(dropped, "steps"):
+    if cacheable(filters) or filters_key(filters) is None:
         return None
     return CachedView(site, period.tz, filters)
 
@@ -92,8 +87,7 @@ def view_days(*, view: CachedView, first_day: date, last_day: date) -> dict[date
     """The view's figures per local day of first_day..last_day, shared by a page's readers."""
     key = ("view", view.site.pk, view.kind, repr(view.definition), str(view.tz))
     key += (first_day, last_day)
-    shared = shared_value(key, lambda: _days(view, first_day, last_day))
-    return shared if shared is not None else _days(view, first_day, last_day)
+    return shared_or_made(key, lambda: _days(view, first_day, last_day))
 
 
 def view_rows(*, view: CachedView, dimension: str, days: tuple[date, date]) -> list[DailyRow]:
@@ -107,12 +101,7 @@ def view_rows(*, view: CachedView, dimension: str, days: tuple[date, date]) -> l
 
 def view_scroll(*, view: CachedView, first_day: date, last_day: date) -> dict[str, list[int]]:
     """Path ("" for every page) -> [sum of page views' deepest scroll, page views]."""
-    summed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for data in view_days(view=view, first_day=first_day, last_day=last_day).values():
-        for path, (total, views) in data.get("scroll", {}).items():
-            summed[path][0] += total
-            summed[path][1] += views
-    return summed
+    return scroll_added(view_days(view=view, first_day=first_day, last_day=last_day))
 
 
 def _days(view: CachedView, first_day: date, last_day: date) -> dict[date, dict]:
@@ -163,3 +152,13 @@ def scroll_by_day(visits: QuerySet[Visit], *, tz: ZoneInfo) -> dict[date, dict[s
             total, views = scroll.get(key, (0, 0))
             scroll[key] = [total + depth, views + 1]
     return days
+
+
+def scroll_added(days: dict[date, dict]) -> dict[str, list[int]]:
+    """The days' scroll depths (each day's data under "scroll") added up per path."""
+    summed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for data in days.values():
+        for path, (total, views) in data.get("scroll", {}).items():
+            summed[path][0] += total
+            summed[path][1] += views
+    return summed
