@@ -3,13 +3,13 @@ transaction per read, without the rows of erased spans or deleted sites; the fil
 that died recovered; and which files belong to this database at all."""
 
 import fcntl
-import json
 import logging
 import os
 import re
 from datetime import datetime
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.db import transaction
 
@@ -70,7 +70,7 @@ def _line_rows(line: bytes, path: Path) -> list[dict]:
     resumed = line.rfind(b'{"site_id":')
     for start in (0, resumed) if resumed > 0 else (0,):
         try:
-            return [line_decode(json.loads(line[start:]))]
+            return [line_decode(orjson.loads(line[start:]))]
         except (ValueError, TypeError, KeyError, AttributeError):
             continue
     logger.error("Skipping an unreadable spool line in %s", path.name)

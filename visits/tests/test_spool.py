@@ -60,6 +60,21 @@ def test_spooled_rows_are_stored_exactly_once(site, tmp_path):
     )
 
 
+def test_a_spooled_line_is_the_json_the_standard_library_writes(site, tmp_path):
+    # Files outlive a server (an upgrade drains what the old one wrote): the line format is
+    # compact JSON with ISO 8601 times and UTF-8 text, whichever encoder writes it.
+    spool = Spool(tmp_path, background=False)
+    visit = {**row(site, 3), "city": "Zürich", "props": props_json({"plan": "prö"})}
+    spool.append(visit)
+    written = spool.path.read_bytes()
+    expected = {**visit, "timestamp": visit["timestamp"].isoformat()}
+    assert (
+        written == (json.dumps(expected, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+    )
+    assert spool.flush() == 1
+    assert Visit.objects.get().city == "Zürich"
+
+
 def test_a_half_written_line_waits_for_the_rest(site, tmp_path):
     spool = Spool(tmp_path, background=False)
     spool.append(row(site, 1))
