@@ -1,5 +1,6 @@
 """The headline figures of a period against the one before, as dashboard and digest show them."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from visits.stats.totals import Totals
@@ -26,14 +27,14 @@ IN_POINTS = (_("Bounce rate"),)
 
 
 def duration_label(seconds: int) -> str:
-    """'0s', '45s', '9m 18s', '1h 5m'."""
+    """'0s', '45s', '9m 18s', '1h 5m' in English; the units follow the active language."""
     minutes, seconds = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
-        return f"{hours}h {minutes}m"
+        return gettext("%(hours)dh %(minutes)dm") % {"hours": hours, "minutes": minutes}
     if minutes:
-        return f"{minutes}m {seconds}s"
-    return f"{seconds}s"
+        return gettext("%(minutes)dm %(seconds)ds") % {"minutes": minutes, "seconds": seconds}
+    return gettext("%(seconds)ds") % {"seconds": seconds}
 
 
 def headline_figures(totals: Totals, previous: Totals) -> list[tuple[str, object, int | None]]:

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from visits.stats.dimensions import FILTER_LABELS, PANELS
-from visits.stats.headline import LOWER_IS_BETTER, headline_figures
+from visits.stats.headline import LOWER_IS_BETTER, duration_label, headline_figures
 from visits.stats.periods import PERIODS, PeriodError, period_from_params
 from visits.stats.words import in_sentence
 
@@ -80,6 +80,24 @@ def test_the_headline_still_knows_its_rates_in_another_language():
         labels = [str(label) for label, *_rest in headline_figures(Totals(), Totals())]
         assert "Taux de rebond" in labels
         assert [label for label in labels if label in LOWER_IS_BETTER] == ["Taux de rebond"]
+
+
+@pytest.mark.parametrize(
+    ("language", "seconds", "minutes", "hours"),
+    [
+        ("en", "45s", "9m 18s", "1h 5m"),
+        ("de", "45 Sek.", "9 Min. 18 Sek.", "1 Std. 5 Min."),
+        ("fr", "45 s", "9 min 18 s", "1 h 5 min"),
+        ("es", "45 s", "9 min 18 s", "1 h 5 min"),
+    ],
+)
+def test_durations_are_written_with_the_languages_units(language, seconds, minutes, hours):
+    with translation.override(language):
+        assert [duration_label(45), duration_label(558), duration_label(3900)] == [
+            seconds,
+            minutes,
+            hours,
+        ]
 
 
 def test_titles_keep_german_nouns_capitalised_and_lower_the_others():
