@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pycountry
 
+from visits.stats.labels import country_name
 from visits.stats.topojson import Point, Ring, topology_polygons
 
 GEOMETRY = Path(__file__).parent / "data" / "countries-110m.json"
@@ -158,7 +159,9 @@ def map_countries(rows: Iterable[tuple[object, str]]) -> dict:
     for code, shape in geometry.countries:
         row, link = visited.get(code, (None, ""))
         if row is None:
-            countries.append({"path": shape.path, "name": shape.name})
+            # Named in the page's language, as the visited ones are by their panel's rows.
+            name = country_name(code, english=shape.name) if code else shape.name
+            countries.append({"path": shape.path, "name": name})
             continue
         countries.append(
             {

@@ -152,6 +152,21 @@ def test_the_dashboard_map_links_shades_and_titles_countries(owner_client, visit
 
 
 @pytest.mark.django_db
+def test_the_map_names_every_country_in_the_pages_language(owner_client, visits):
+    with time_machine.travel(NOW, tick=False):
+        body = owner_client.get(
+            f"/sites/{visits.pk}/stats/?period=7d", headers={"accept-language": "de"}
+        ).content.decode()
+    drawn = _map(body)
+    paths = {shape.name: shape.path for _, shape in world_map().countries}
+    assert "<title>Deutschland: 1.234 Besucher</title>" in drawn  # visited: its row's name
+    assert f'<path d="{paths["Brazil"]}"><title>Brasilien</title></path>' in drawn
+    assert f'<path d="{paths["Spain"]}"><title>Spanien</title></path>' in drawn
+    # Places without an ISO code keep the map's own name.
+    assert "<title>Kosovo</title>" in drawn
+
+
+@pytest.mark.django_db
 def test_the_inline_map_stays_small(owner_client, visits):
     with time_machine.travel(NOW, tick=False):
         body = owner_client.get(f"/sites/{visits.pk}/stats/?period=7d").content.decode()
