@@ -159,9 +159,9 @@ def map_countries(rows: Iterable[tuple[object, str]]) -> dict:
     for code, shape in geometry.countries:
         row, link = visited.get(code, (None, ""))
         if row is None:
-            # Named in the page's language, as the visited ones are by their panel's rows.
-            name = country_name(code, english=shape.name) if code else shape.name
-            countries.append({"path": shape.path, "name": name})
+            # Named in the page's language, as the visited ones are by their panel's rows (a
+            # shape without an ISO code keeps its own name).
+            countries.append({"path": shape.path, "name": country_name(code, english=shape.name)})
             continue
         countries.append(
             {
