@@ -36,65 +36,108 @@ def pass_rows(
     queryset: QuerySet[Visit], *, tz: ZoneInfo, dimensions: tuple[str, ...] = PASS_DIMENSIONS
 ) -> dict[str, list[DailyRow]]:
     """Rows per day of each of `dimensions` (totals with visit figures), from one query."""
+    return split_pass_rows(queryset, tz=tz, dimensions=dimensions)[""]
+
+
+def split_pass_rows(
+    queryset: QuerySet[Visit],
+    *,
+    tz: ZoneInfo,
+    dimensions: tuple[str, ...] = PASS_DIMENSIONS,
+    splits: tuple[str, ...] = ("",),
+) -> dict[str, dict[str, list[DailyRow]]]:
+    """`pass_rows` for each of `splits` (a filter's name, or "" for none) from the same query:
+    a split's rows are summed per value of its filter too, exactly as if the queryset were
+    filtered by each value in turn, and carry it as `filter_value` (as `daily_rows` does)."""
     wanted = [name for name in dimensions if name in DIMENSIONS]
     need_props = PROPERTY in dimensions
     need_hits = bool({TOTAL, ENTRY, EXIT} & set(dimensions))
-    fields = sorted(({DIMENSIONS[name] for name in wanted} | {"country"}) - {"path"})
+    split_fields = {DIMENSIONS[name] for name in splits if name}
+    fields = sorted(({DIMENSIONS[name] for name in wanted} | {"country"} | split_fields) - {"path"})
     columns = ("moment", "visitor_hash", "event", "id", "path", "props_text", *fields)
     index = {field: position for position, field in enumerate(columns)}
+    # (position in each split's groups, column, label column, what leaves a hit out)
     rules = [
         (
-            name,
+            position,
             index[DIMENSIONS[name]],
             index[LABEL_FIELDS[name]] if name in LABEL_FIELDS else None,
+            _SKIPS.get(name, _TAGGED if name in TAGGED_ONLY else None),
         )
-        for name in wanted
+        for position, name in enumerate(wanted)
     ]
-    groups: dict[str, dict[tuple, list]] = {name: defaultdict(_figures) for name in dimensions}
-    totals = groups.get(TOTAL)
-    hits = []
+    # Per split: its column (None for none), its groups keyed by (day, value of the split) then
+    # (dimension's position, value, label), and its hits for forming visits.
+    states = [
+        (index[DIMENSIONS[split]] if split else None, defaultdict(_groups), []) for split in splits
+    ]
+    totals, props_at = (len(wanted), "", ""), len(wanted) + 1
     local_days = LocalDays(tz)
     for row in _rows(queryset, columns, need_props=need_props):
         moment, visitor, event = row[0], row[1], row[2]
         day = local_days.of(moment)
         if need_hits:
-            hits.append((day, visitor, moment, row[3], row[4], event))
+            for split_at, _, hits in states:
+                part = "" if split_at is None else row[split_at]
+                hits.append((day, visitor, moment, row[3], row[4], event, part))
         if event == ENGAGEMENT:
             continue
         pageview = event == PAGEVIEW
         slot = 1 if pageview else 2
-        # Summed inline: a call per dimension and hit was a third of the time.
-        if totals is not None:
-            figures = totals[(day, "", "")]
-            figures[0].add(visitor)
-            figures[slot] += 1
-        for name, at, label_at in rules:
+        # The keys this hit counts under, made once for every split.
+        keys = [totals]
+        for position, at, label_at, skip in rules:
             value = row[at]
-            if name == "event":
+            if skip is _EVENTS:
                 if pageview:
                     continue
-            elif name in REFERRER_DIMENSIONS:
+            elif skip is _REFERRERS:
                 if value == INTERNAL:
                     continue
-            elif name in TAGGED_ONLY and value == "":
+            elif skip is _TAGGED and value == "":
                 continue
-            figures = groups[name][(day, value, row[label_at] if label_at else "")]
-            figures[0].add(visitor)
-            figures[slot] += 1
+            keys.append((position, value, row[label_at] if label_at else ""))
         if need_props and row[5] not in NO_PROPS:
-            for key, value in json.loads(row[5]).items():
-                figures = groups[PROPERTY][(day, prop_pair(key, str(value)), "")]
+            keys += [
+                (props_at, prop_pair(key, str(value)), "")
+                for key, value in json.loads(row[5]).items()
+            ]
+        # Summed inline: a call per dimension and hit was a third of the time.
+        for split_at, groups, _ in states:
+            day_groups = groups[(day, "" if split_at is None else row[split_at])]
+            for key in keys:
+                figures = day_groups[key]
                 figures[0].add(visitor)
                 figures[slot] += 1
-    result = {
-        name: [
-            DailyRow(day, value, label, len(figures[0]), figures[1], figures[2])
-            for (day, value, label), figures in grouped.items()
-        ]
-        for name, grouped in groups.items()
-        if name not in (ENTRY, EXIT)
+    return {
+        split: _split_rows(groups, hits, dimensions=dimensions, wanted=wanted)
+        for split, (_, groups, hits) in zip(splits, states, strict=True)
     }
-    if need_hits:
+
+
+def _split_rows(groups: dict, hits: list, *, dimensions, wanted) -> dict[str, list[DailyRow]]:
+    """One split's summed groups as rows, with the visits its hits form."""
+    names = dict(enumerate(wanted))
+    names[len(wanted)], names[len(wanted) + 1] = TOTAL, PROPERTY
+    result: dict[str, list[DailyRow]] = {
+        name: [] for name in dimensions if name not in (ENTRY, EXIT)
+    }
+    for (day, part), day_groups in groups.items():
+        for (position, value, label), figures in day_groups.items():
+            rows = result.get(names[position])
+            if rows is not None:
+                rows.append(
+                    DailyRow(
+                        day,
+                        value,
+                        label,
+                        len(figures[0]),
+                        figures[1],
+                        figures[2],
+                        filter_value=part,
+                    )
+                )
+    if {TOTAL, ENTRY, EXIT} & set(dimensions):
         sessions = sessions_from_hits(hits)
         for name in (ENTRY, EXIT):
             if name in dimensions:
@@ -104,8 +147,17 @@ def pass_rows(
     return result
 
 
+# What leaves a hit out of a dimension's rows (as `daily_rows` leaves it out).
+_EVENTS, _REFERRERS, _TAGGED = "pageviews", "links within the site", "untagged"
+_SKIPS = {"event": _EVENTS, **dict.fromkeys(REFERRER_DIMENSIONS, _REFERRERS)}
+
+
 def _figures() -> list:
     return [set(), 0, 0]  # visitors, pageviews, other events
+
+
+def _groups() -> defaultdict:
+    return defaultdict(_figures)
 
 
 def _rows(queryset: QuerySet[Visit], columns: tuple[str, ...], *, need_props: bool):

@@ -2,7 +2,7 @@
 every row elsewhere. The ORM's `bulk_create` builds and compiles an object per row, which was
 most of the time a month of filtered rollups took to build."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connections, models, router
 
@@ -14,7 +14,18 @@ BATCH = 5000
 def rollup_rows_insert(*, model: type[models.Model], rows: Iterable[Mapping[str, object]]) -> int:
     """Insert rows (column -> value, every column but the key) into `model`'s table."""
     columns = [field.column for field in model._meta.concrete_fields if not field.primary_key]
-    values = [tuple(row[column] for column in columns) for row in rows]
+    return rollup_values_insert(
+        model=model,
+        columns=columns,
+        values=[tuple(row[column] for column in columns) for row in rows],
+    )
+
+
+def rollup_values_insert(
+    *, model: type[models.Model], columns: Sequence[str], values: Sequence[tuple]
+) -> int:
+    """Insert rows given as tuples of `columns` into `model`'s table (the other columns take
+    their database defaults)."""
     if not values:
         return 0
     connection = connections[router.db_for_write(model)]

@@ -8,10 +8,10 @@ drops the affected days.
 
 import hashlib
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 from sites.models import Site
 from visits.ingest.bulk import statistics_refresh
@@ -22,23 +22,31 @@ from visits.models import (
     RevenueRollup,
     Visit,
 )
-from visits.stats.daily_rows import DailyRow, daily_rows
-from visits.stats.dimensions import (
-    DERIVED,
-    DIMENSIONS,
-    ROLLED_FILTERS,
-    TOTAL,
-)
+from visits.stats.daily_rows import DailyRow
+from visits.stats.dimensions import ROLLED_FILTERS, TOTAL
+from visits.stats.onepass import split_pass_rows
 from visits.stats.periods import local_bounds
 from visits.stats.revenue_rows import revenue_rows
-from visits.stats.rollup_write import rollup_rows_insert
-from visits.stats.sessions import sessions_of
+from visits.stats.rollup_write import rollup_rows_insert, rollup_values_insert
 
 GRACE = timedelta(minutes=5)
-# Filtered rollups are built this many days at a time, so a year's worth never sits in memory.
-FILTERED_CHUNK_DAYS = 31
+# Rollups are built from this many days' visits at a time, read once into memory (a busy
+# week of a site with ten million visits a year is about a gigabyte).
+CHUNK_DAYS = 7
 STATISTICS_AFTER = 50_000  # rollup rows
 ROLLUP_MODELS = (DailyRollup, FilteredRollup, RevenueRollup)
+# The columns a daily row fills in both kinds of rollup.
+FIGURES = (
+    "day",
+    "value",
+    "label",
+    "visitors",
+    "pageviews",
+    "events",
+    "sessions",
+    "bounces",
+    "duration",
+)
 
 
 def last_finished_day(*, site: Site, now: datetime) -> date:
@@ -52,25 +60,6 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
     # One builder per site at a time, so two requests never both insert the same days.
     Site.objects.select_for_update().filter(pk=site.pk).first()
     tz = ZoneInfo(site.timezone)
-    start, end = local_bounds(first_day, last_day, tz)
-    visits = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
-    rollups = []
-    # Formed once: the totals, entry pages and exit pages all read the same visits.
-    sessions = sessions_of(visits, tz=tz)
-    for dimension in (TOTAL, *DIMENSIONS, *DERIVED):
-        rows = daily_rows(visits, tz=tz, dimension=dimension, with_sessions=True, sessions=sessions)
-        if dimension == TOTAL:
-            # A totals row for every day, even an empty one, marks the day as done.
-            seen = {row.day for row in rows}
-            day_count = (last_day - first_day).days + 1
-            rows += [
-                DailyRow(first_day + timedelta(days=n), "", "", 0, 0, 0)
-                for n in range(day_count)
-                if first_day + timedelta(days=n) not in seen
-            ]
-        rollups += [
-            {"site_id": site.pk, "dimension": dimension, **_figures_of(row)} for row in rows
-        ]
     day_count = (last_day - first_day).days + 1
     # Only the rollups: the days' visits are unchanged, so their reports' cache still holds.
     _rollups_drop(
@@ -78,68 +67,80 @@ def rollup_build(*, site: Site, first_day: date, last_day: date) -> int:
         days={first_day + timedelta(days=n) for n in range(day_count)},
         models=ROLLUP_MODELS,
     )
-    written = rollup_rows_insert(model=DailyRollup, rows=rollups)
+    written = 0
+    for offset in range(0, day_count, CHUNK_DAYS):
+        chunk_first = first_day + timedelta(days=offset)
+        chunk_last = min(last_day, chunk_first + timedelta(days=CHUNK_DAYS - 1))
+        written += _chunk_build(site=site, first_day=chunk_first, last_day=chunk_last, tz=tz)
+    start, end = local_bounds(first_day, last_day, tz)
+    visits = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
     written += rollup_rows_insert(
         model=RevenueRollup,
         rows=({"site_id": site.pk, **vars(row)} for row in revenue_rows(visits, tz=tz)),
     )
-    for offset in range(0, day_count, FILTERED_CHUNK_DAYS):
-        chunk_first = first_day + timedelta(days=offset)
-        chunk_last = min(last_day, chunk_first + timedelta(days=FILTERED_CHUNK_DAYS - 1))
-        start, end = local_bounds(chunk_first, chunk_last, tz)
-        chunk = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
-        if chunk.exists():  # a site's quiet months cost one query, not a hundred
-            written += _filtered_build(site=site, visits=chunk, tz=tz)
     if written >= STATISTICS_AFTER:  # a backfill, not a day: the planner must see the new rows
         statistics_refresh(models=[DailyRollup, FilteredRollup, RevenueRollup])
     return written
 
 
-def _figures_of(row) -> dict:
-    """What a daily row and both kinds of rollup share."""
-    return {
-        "day": row.day,
-        "value": row.value,
-        "label": row.label,
-        "visitors": row.visitors,
-        "pageviews": row.pageviews,
-        "events": row.events,
-        "sessions": row.sessions,
-        "bounces": row.bounces,
-        "duration": row.duration,
-    }
-
-
-def _filtered_build(*, site: Site, visits: QuerySet[Visit], tz: ZoneInfo) -> int:
-    """The rollups of every value of every rolled-up filter, for the same visits."""
-    written = 0
-    for name in ROLLED_FILTERS:
-        sessions = sessions_of(visits, tz=tz, split=DIMENSIONS[name])
-        rollups = []
-        for dimension in (TOTAL, *DIMENSIONS, *DERIVED):
-            rows = daily_rows(
-                visits,
-                tz=tz,
-                dimension=dimension,
-                with_sessions=True,
-                sessions=sessions,
-                split=name,
+def _chunk_build(*, site: Site, first_day: date, last_day: date, tz: ZoneInfo) -> int:
+    """The daily and filtered rollups of a few days, from one read of their visits."""
+    start, end = local_bounds(first_day, last_day, tz)
+    visits = Visit.objects.filter(site=site, timestamp__gte=start, timestamp__lt=end)
+    passes = split_pass_rows(visits, tz=tz, splits=("", *ROLLED_FILTERS))
+    unsplit = passes.pop("")
+    # A totals row for every day, even an empty one, marks the day as done.
+    seen = {row.day for row in unsplit[TOTAL]}
+    unsplit[TOTAL] += [
+        DailyRow(first_day + timedelta(days=n), "", "", 0, 0, 0)
+        for n in range((last_day - first_day).days + 1)
+        if first_day + timedelta(days=n) not in seen
+    ]
+    site_id = site.pk
+    written = rollup_values_insert(
+        model=DailyRollup,
+        columns=("site_id", "dimension", *FIGURES),
+        values=[
+            (site_id, dimension, *_figures_of(row))
+            for dimension, rows in unsplit.items()
+            for row in rows
+        ],
+    )
+    return written + rollup_values_insert(
+        model=FilteredRollup,
+        columns=("site_id", "filter", "filter_key", "filter_value", "dimension", *FIGURES),
+        values=[
+            (
+                site_id,
+                name,
+                filter_key(row.filter_value),
+                row.filter_value,
+                dimension,
+                *_figures_of(row),
             )
-            rollups += [
-                {
-                    "site_id": site.pk,
-                    "filter": name,
-                    "filter_key": filter_key(row.filter_value),
-                    "filter_value": row.filter_value,
-                    "dimension": dimension,
-                    **_figures_of(row),
-                }
-                for row in rows
-            ]
-        written += rollup_rows_insert(model=FilteredRollup, rows=rollups)
-    return written
+            for name, dimensions in passes.items()
+            for dimension, rows in dimensions.items()
+            for row in rows
+        ],
+    )
 
 
+def _figures_of(row: DailyRow) -> tuple:
+    """What a daily row and both kinds of rollup share: the values of `FIGURES`."""
+    return (
+        row.day,
+        row.value,
+        row.label,
+        row.visitors,
+        row.pageviews,
+        row.events,
+        row.sessions,
+        row.bounces,
+        row.duration,
+    )
+
+
+@lru_cache(maxsize=65536)  # a page's rows of one build share its digest
 def filter_key(value: str) -> int:
     """The digest a filtered rollup is found by: 64 bits of BLAKE2b of its filter value."""
     digest = hashlib.blake2b(value.encode(), digest_size=8).digest()

@@ -64,7 +64,7 @@ HAVING SUM(CASE WHEN event <> %s THEN 1 ELSE 0 END) > 0
 """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     day: date
     visitor: int
@@ -192,39 +192,42 @@ def shared_value(key: Hashable, make):
 
 
 def sessions_from_hits(hits) -> list[Session]:
-    """The visits formed by hits already read: (day, visitor, ms, id, path, event) tuples, with
-    `ms` whole milliseconds since the epoch. The same rules as `sessions_of`, in Python, for a
-    caller that reads the hits anyway."""
+    """The visits formed by hits already read: (day, visitor, ms, id, path, event, split) tuples,
+    with `ms` whole milliseconds since the epoch and `split` as in `sessions_of`. The same rules
+    as `sessions_of`, in Python, for a caller that reads the hits anyway."""
     by_visitor: dict[tuple, list] = defaultdict(list)
     for hit in hits:
-        by_visitor[(hit[0], hit[1])].append(hit)
+        by_visitor[(hit[0], hit[1], hit[6])].append(hit)
     gap = int(SESSION_GAP.total_seconds() * 1000)
     sessions = []
-    for (day, visitor), visitor_hits in by_visitor.items():
+    for key, visitor_hits in by_visitor.items():
         visitor_hits.sort(key=lambda hit: (hit[2], hit[3]))
         run: list = []
         for hit in visitor_hits:
             if run and hit[2] - run[-1][2] >= gap:
-                sessions += _session_of(day, visitor, run)
+                sessions += _session_of(key, run)
                 run = []
             run.append(hit)
-        sessions += _session_of(day, visitor, run)
+        sessions += _session_of(key, run)
     return sessions
 
 
-def _session_of(day: date, visitor: int, run: list) -> list[Session]:
+def _session_of(key: tuple, run: list) -> list[Session]:
     events = [hit[5] for hit in run]
-    if all(event == ENGAGEMENT for event in events):
+    pageviews, pings = events.count(PAGEVIEW), events.count(ENGAGEMENT)
+    if pings == len(events):
         return []  # engagement pings alone make no visit
+    day, visitor, split = key
     return [
         Session(
             day=day,
             visitor=visitor,
             seconds=(run[-1][2] - run[0][2]) // 1000,
-            pageviews=events.count(PAGEVIEW),
-            events=sum(event not in (PAGEVIEW, ENGAGEMENT) for event in events),
+            pageviews=pageviews,
+            events=len(events) - pageviews - pings,
             entry=run[0][4],
             exit=run[-1][4],
+            split=split,
         )
     ]
 

@@ -144,6 +144,34 @@ def test_one_pass_gives_each_query_s_rows(owner, timezone):
             assert passed[dimension] or dimension in ("term", "content"), dimension
 
 
+def test_one_pass_split_by_each_filter_gives_each_query_s_rows(owner):
+    """Rollups are built from one read per few days, summed per value of every rolled-up filter:
+    each split's rows are the rows one query per filter and dimension gives."""
+    from sites.services import site_create
+    from visits.stats.daily_rows import daily_rows
+    from visits.stats.onepass import PASS_DIMENSIONS, split_pass_rows
+
+    site = site_create(
+        owner=owner, name="Demo", base_url="https://demo.example", timezone="America/New_York"
+    )
+    demo_visits_create(site=site, visits=1200, days=6, now=NOW, seed=11)
+    tz = ZoneInfo(site.timezone)
+    visits = Visit.objects.filter(site=site)
+    passes = split_pass_rows(visits, tz=tz, splits=("", *ROLLED_FILTERS))
+    assert set(passes) == {"", *ROLLED_FILTERS}
+    for split, rows in passes.items():
+        for dimension in PASS_DIMENSIONS:
+            queried = daily_rows(
+                visits, tz=tz, dimension=dimension, with_sessions=True, split=split
+            )
+            assert sorted(rows[dimension], key=repr) == sorted(queried, key=repr), (
+                split,
+                dimension,
+            )
+        # Split rows carry their filter's value; the visits of one value are its hits' own.
+        assert len({row.filter_value for row in rows[""]}) > (1 if split else 0), split
+
+
 def test_changing_the_timezone_rebuilds_rollups(site):
     Visit.objects.create(
         site=site, url="https://blog.example.com/", timestamp=datetime(2026, 3, 10, 2, tzinfo=UTC)
