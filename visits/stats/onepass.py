@@ -26,7 +26,7 @@ from visits.stats.dimensions import (
 )
 from visits.stats.epoch import EpochMilliseconds, LocalDays
 from visits.stats.properties import NO_PROPS, prop_pair
-from visits.stats.sessions import ENTRY, EXIT, sessions_from_hits
+from visits.stats.sessions import ENTRY, EXIT, split_sessions_from_hits
 
 # What one pass can sum: the totals, every dimension a column holds, properties, entry and exit.
 PASS_DIMENSIONS = (TOTAL, *DIMENSIONS, PROPERTY, ENTRY, EXIT)
@@ -66,20 +66,19 @@ def split_pass_rows(
         )
         for position, name in enumerate(wanted)
     ]
-    # Per split: its column (None for none), its groups keyed by (day, value of the split) then
-    # (dimension's position, value, label), and its hits for forming visits.
+    # Per split: its column (None for none) and its groups keyed by (day, value of the split)
+    # then (dimension's position, value, label).
     states = [
-        (index[DIMENSIONS[split]] if split else None, defaultdict(_groups), []) for split in splits
+        (index[DIMENSIONS[split]] if split else None, defaultdict(_groups)) for split in splits
     ]
+    hits: list = []  # (day, row) for forming visits, one list for every split
     totals, props_at = (len(wanted), "", ""), len(wanted) + 1
     local_days = LocalDays(tz)
     for row in _rows(queryset, columns, need_props=need_props):
         moment, visitor, event = row[0], row[1], row[2]
         day = local_days.of(moment)
         if need_hits:
-            for split_at, _, hits in states:
-                part = "" if split_at is None else row[split_at]
-                hits.append((day, visitor, moment, row[3], row[4], event, part))
+            hits.append((day, row))
         if event == ENGAGEMENT:
             continue
         pageview = event == PAGEVIEW
@@ -103,20 +102,24 @@ def split_pass_rows(
                 for key, value in json.loads(row[5]).items()
             ]
         # Summed inline: a call per dimension and hit was a third of the time.
-        for split_at, groups, _ in states:
+        for split_at, groups in states:
             day_groups = groups[(day, "" if split_at is None else row[split_at])]
             for key in keys:
                 figures = day_groups[key]
                 figures[0].add(visitor)
                 figures[slot] += 1
+    columns_of_splits = tuple(split_at for split_at, _ in states)
+    sessions = split_sessions_from_hits(hits, columns=columns_of_splits) if need_hits else None
     return {
-        split: _split_rows(groups, hits, dimensions=dimensions, wanted=wanted)
-        for split, (_, groups, hits) in zip(splits, states, strict=True)
+        split: _split_rows(
+            groups, sessions[number] if need_hits else [], dimensions=dimensions, wanted=wanted
+        )
+        for number, (split, (_, groups)) in enumerate(zip(splits, states, strict=True))
     }
 
 
-def _split_rows(groups: dict, hits: list, *, dimensions, wanted) -> dict[str, list[DailyRow]]:
-    """One split's summed groups as rows, with the visits its hits form."""
+def _split_rows(groups: dict, sessions: list, *, dimensions, wanted) -> dict[str, list[DailyRow]]:
+    """One split's summed groups as rows, with its visits."""
     names = dict(enumerate(wanted))
     names[len(wanted)], names[len(wanted) + 1] = TOTAL, PROPERTY
     result: dict[str, list[DailyRow]] = {
@@ -138,7 +141,6 @@ def _split_rows(groups: dict, hits: list, *, dimensions, wanted) -> dict[str, li
                     )
                 )
     if {TOTAL, ENTRY, EXIT} & set(dimensions):
-        sessions = sessions_from_hits(hits)
         for name in (ENTRY, EXIT):
             if name in dimensions:
                 result[name] = session_rows(sessions, dimension=name, by_day=True)

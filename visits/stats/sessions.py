@@ -191,45 +191,64 @@ def shared_value(key: Hashable, make):
     return shared[key]
 
 
-def sessions_from_hits(hits) -> list[Session]:
-    """The visits formed by hits already read: (day, visitor, ms, id, path, event, split) tuples,
-    with `ms` whole milliseconds since the epoch and `split` as in `sessions_of`. The same rules
-    as `sessions_of`, in Python, for a caller that reads the hits anyway."""
+def split_sessions_from_hits(hits, *, columns: tuple) -> list[list[Session]]:
+    """The visits formed by hits already read, once per way of splitting them (the same rules as
+    `sessions_of`, in Python, for a caller that reads the hits anyway).
+
+    `hits` are (day, row) pairs, each row starting with the moment in whole milliseconds since
+    the epoch, the visitor, the event, the id and the path (as `onepass` reads them); `columns`
+    names, per split, the row position of the value that splits the hits (as `sessions_of`'s
+    `split`), or None for none."""
     by_visitor: dict[tuple, list] = defaultdict(list)
     for hit in hits:
-        by_visitor[(hit[0], hit[1], hit[6])].append(hit)
-    gap = int(SESSION_GAP.total_seconds() * 1000)
-    sessions = []
-    for key, visitor_hits in by_visitor.items():
-        visitor_hits.sort(key=lambda hit: (hit[2], hit[3]))
-        run: list = []
-        for hit in visitor_hits:
-            if run and hit[2] - run[-1][2] >= gap:
-                sessions += _session_of(key, run)
-                run = []
-            run.append(hit)
-        sessions += _session_of(key, run)
-    return sessions
+        by_visitor[(hit[0], hit[1][1])].append(hit[1])
+    result: list[list[Session]] = [[] for _ in columns]
+    for (day, visitor), rows in by_visitor.items():
+        rows.sort(key=_hit_order)
+        whole = None  # the visits of all the visitor's hits, made once for every split
+        for sessions, at in zip(result, columns, strict=True):
+            part = "" if at is None else rows[0][at]
+            if at is None or all(row[at] == part for row in rows):
+                if whole is None:
+                    whole = [figures for run in _runs(rows) if (figures := _run_figures(run))]
+                sessions += [Session(day, visitor, *figures, part) for figures in whole]
+                continue
+            parts: dict = defaultdict(list)
+            for row in rows:
+                parts[row[at]].append(row)
+            for part, part_rows in parts.items():
+                for run in _runs(part_rows):
+                    if figures := _run_figures(run):
+                        sessions.append(Session(day, visitor, *figures, part))
+    return result
 
 
-def _session_of(key: tuple, run: list) -> list[Session]:
-    events = [hit[5] for hit in run]
+def _hit_order(row: tuple) -> tuple:
+    return row[0], row[3]
+
+
+def _runs(rows: list) -> Iterator[list]:
+    """One visitor's hits (in order) cut where they are SESSION_GAP or more apart."""
+    run: list = []
+    for row in rows:
+        if run and row[0] - run[-1][0] >= _GAP_MS:
+            yield run
+            run = []
+        run.append(row)
+    yield run
+
+
+def _run_figures(run: list) -> tuple | None:
+    """(seconds, pageviews, events, entry, exit) of a run of hits; None if it makes no visit."""
+    events = [row[2] for row in run]
     pageviews, pings = events.count(PAGEVIEW), events.count(ENGAGEMENT)
     if pings == len(events):
-        return []  # engagement pings alone make no visit
-    day, visitor, split = key
-    return [
-        Session(
-            day=day,
-            visitor=visitor,
-            seconds=(run[-1][2] - run[0][2]) // 1000,
-            pageviews=pageviews,
-            events=len(events) - pageviews - pings,
-            entry=run[0][4],
-            exit=run[-1][4],
-            split=split,
-        )
-    ]
+        return None  # engagement pings alone make no visit
+    seconds = (run[-1][0] - run[0][0]) // 1000
+    return seconds, pageviews, len(events) - pageviews - pings, run[0][4], run[-1][4]
+
+
+_GAP_MS = int(SESSION_GAP.total_seconds() * 1000)
 
 
 def hourly_sessions(queryset: QuerySet[Visit], *, tz: ZoneInfo) -> dict[datetime, tuple]:
