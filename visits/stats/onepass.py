@@ -67,8 +67,8 @@ def split_pass_rows(
         )
         for position, name in enumerate(wanted)
     ]
-    # Per split: its column (None for none) and its groups keyed by (day, value of the split)
-    # then (dimension's position, value, label).
+    # Per split: its column (None for none) and its groups (see `_groups`) keyed by (day, value
+    # of the split).
     states = [
         (index[DIMENSIONS[split]] if split else None, defaultdict(_groups)) for split in splits
     ]
