@@ -243,3 +243,28 @@ def shop_amounts(site, period):
         timestamp__gte=period.start,
         timestamp__lt=period.end,
     ).values_list("revenue_amount", flat=True)
+
+
+def test_buyers_found_in_several_lookups_keep_where_they_came_from(site, monkeypatch):
+    """Buyers' arrivals are looked up a chunk of visitors at a time: none is lost between."""
+    from django.db import connection
+
+    from visits.stats import revenue_rows
+
+    goal_create(site=site, name="Orders", kind="event", value="purchase", currency="EUR")
+    sources = ["https://www.google.com/", "https://news.ycombinator.com/", "https://t.co/x"]
+    for visitor in range(1, 8):
+        when = NOW.replace(hour=8 + visitor)
+        arrive(site, when, visitor, referrer=sources[visitor % 3])
+        buy(site, when.replace(minute=5), visitor, "10.00")
+    limit = connection.features.max_query_params or 20_000
+    monkeypatch.setattr(revenue_rows, "_LOOKUP_ROOM", limit - 2)  # two visitors per lookup
+    period = period_resolve(key="day", tz_name="UTC", now=NOW)
+    (goal,) = goal_revenue(site=site, period=period, filters={"country": "DE"}, now=NOW)
+    rows = goal.breakdowns["referrer_source"]
+    by_source = {row.value: (str(row.amount), row.events) for row in rows}
+    assert by_source == {
+        "Hacker News": ("30.00", 3),  # visitors 1, 4 and 7
+        "Google": ("20.00", 2),
+        "Twitter": ("20.00", 2),
+    }
