@@ -5,6 +5,8 @@ import math
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import accumulate, islice
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -160,7 +162,9 @@ def _revenue(event: str, props: dict) -> dict:
 def _demo_rows(*, site: Site, total: int, days: int, now: datetime, seed: int):
     """Visits in sessions: an entry from a referrer, then a few pages followed within minutes.
     Made as the rows the bulk writer takes (a model instance per visit was a third of the time),
-    every column the demo leaves alone at the model's default."""
+    every column the demo leaves alone at the model's default. Written day by day in time
+    order, as a beacon writes them: a table in arrival order reads a period from its own part
+    of the heap, where shuffled rows made every period's read touch the whole table."""
     defaults = visit_row(Visit(site=site, timestamp=now))
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     slots, weights = _slots(days=days, now=now, tz=ZoneInfo(site.timezone))
@@ -173,61 +177,83 @@ def _demo_rows(*, site: Site, total: int, days: int, now: datetime, seed: int):
             strict=True,
         )
     )
-    made = 0
-    while made < total:
-        for slot in rng.choices(slots, weights=weights, k=1000):
-            visitor = rng.randrange(visitor_count)
-            place, agent, entry_referrer = profiles[visitor]
-            campaign = _choices(rng, CAMPAIGNS, 1)[0][0]
-            screen = SCREENS[agent[3]][visitor % len(SCREENS[agent[3]])]
-            # Never in the future: the current hour is only filled up to now.
-            span = min(3600.0, (now - slot).total_seconds())
-            at = slot + timedelta(seconds=rng.random() * span)
-            referrer = entry_referrer[0]
-            length = rng.choices(SESSION_LENGTHS, weights=SESSION_WEIGHTS)[0]
-            pages = [(page[0], PAGEVIEW, {}) for page in _choices(rng, PAGES, length)]
-            if rng.random() < EVENT_SHARE:
-                name, choices, _ = _choices(rng, EVENTS, 1)[0]
-                props = {
-                    key: value.replace("{base}", site.base_url)
-                    for key, value in rng.choice(choices).items()
-                }
-                pages.append((pages[-1][0], name, props))
-            if rng.random() < ENGAGED_SHARE:
-                pages.append((pages[-1][0], ENGAGEMENT, {}))
-            for path, event, props in pages:
-                if made == total:
-                    return
-                if at > now:
+    for day_slots, cumulative, quota in _days(slots, weights, total):
+        rows: list[dict] = []
+        while len(rows) < quota:
+            for slot in rng.choices(day_slots, cum_weights=cumulative, k=100):
+                visitor = rng.randrange(visitor_count)
+                session = _session(rng, site, defaults, slot, visitor, profiles[visitor], now)
+                rows.extend(islice(session, quota - len(rows)))
+                if len(rows) == quota:
                     break
-                url = site.base_url + path
-                yield {
-                    **defaults,
-                    "timestamp": at,
-                    "url": url,
-                    "path": path,
-                    "referrer": referrer,
-                    **referrer_fields(
-                        referrer=referrer,
-                        page_url=url,
-                        site_domains=site.domains,
-                        campaign=campaign,
-                    ),
-                    "event": event,
-                    "browser": agent[0],
-                    "browser_version": agent[1],
-                    "os": agent[2],
-                    "device": agent[3],
-                    "country_code": place[0],
-                    "country": place[1],
-                    "region": place[2],
-                    "city": place[3],
-                    "screen": screen,
-                    "props": props_json(props),
-                    **_revenue(event, props),
-                    **campaign,
-                    "visitor_hash": _visitor_hash(site.pk, visitor, at.toordinal()),
-                }
-                made += 1
-                referrer, campaign = url, {}  # tags arrive with the entry page only
-                at += timedelta(seconds=rng.randrange(15, 240))
+        rows.sort(key=itemgetter("timestamp"))
+        yield from rows
+
+
+def _days(slots: list[datetime], weights: list[float], total: int):
+    """Per local day: its hours, their cumulative weights, and its share of `total` visits
+    (the shares' remainders go to the days they were largest for, so they sum to `total`)."""
+    by_day: dict = {}
+    for slot, weight in zip(slots, weights, strict=True):
+        by_day.setdefault(slot.date(), []).append((slot, weight))
+    overall = sum(weights)
+    exact = {day: total * sum(w for _, w in hours) / overall for day, hours in by_day.items()}
+    quotas = {day: int(share) for day, share in exact.items()}
+    short = total - sum(quotas.values())
+    for day in sorted(exact, key=lambda day: quotas[day] - exact[day])[:short]:
+        quotas[day] += 1
+    for day, hours in by_day.items():
+        cumulative = list(accumulate(weight for _, weight in hours))
+        yield [slot for slot, _ in hours], cumulative, quotas[day]
+
+
+def _session(rng, site, defaults: dict, slot: datetime, visitor: int, profile, now: datetime):
+    """One visitor's session from `slot` on: its hits as rows, none after now."""
+    place, agent, entry_referrer = profile
+    campaign = _choices(rng, CAMPAIGNS, 1)[0][0]
+    screen = SCREENS[agent[3]][visitor % len(SCREENS[agent[3]])]
+    # Never in the future: the current hour is only filled up to now.
+    span = min(3600.0, (now - slot).total_seconds())
+    at = slot + timedelta(seconds=rng.random() * span)
+    referrer = entry_referrer[0]
+    length = rng.choices(SESSION_LENGTHS, weights=SESSION_WEIGHTS)[0]
+    pages = [(page[0], PAGEVIEW, {}) for page in _choices(rng, PAGES, length)]
+    if rng.random() < EVENT_SHARE:
+        name, choices, _ = _choices(rng, EVENTS, 1)[0]
+        props = {
+            key: value.replace("{base}", site.base_url)
+            for key, value in rng.choice(choices).items()
+        }
+        pages.append((pages[-1][0], name, props))
+    if rng.random() < ENGAGED_SHARE:
+        pages.append((pages[-1][0], ENGAGEMENT, {}))
+    for path, event, props in pages:
+        if at > now:
+            return
+        url = site.base_url + path
+        yield {
+            **defaults,
+            "timestamp": at,
+            "url": url,
+            "path": path,
+            "referrer": referrer,
+            **referrer_fields(
+                referrer=referrer, page_url=url, site_domains=site.domains, campaign=campaign
+            ),
+            "event": event,
+            "browser": agent[0],
+            "browser_version": agent[1],
+            "os": agent[2],
+            "device": agent[3],
+            "country_code": place[0],
+            "country": place[1],
+            "region": place[2],
+            "city": place[3],
+            "screen": screen,
+            "props": props_json(props),
+            **_revenue(event, props),
+            **campaign,
+            "visitor_hash": _visitor_hash(site.pk, visitor, at.toordinal()),
+        }
+        referrer, campaign = url, {}  # tags arrive with the entry page only
+        at += timedelta(seconds=rng.randrange(15, 240))

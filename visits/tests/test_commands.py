@@ -5,6 +5,7 @@ import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from itertools import pairwise
 
 import pytest
 import time_machine
@@ -160,6 +161,20 @@ def test_seed_demo_writes_no_visit_after_now(site, minute):
         call_command("seed_demo", "--site", str(site.pk), "--visits", "2000", "--days", "2")
     assert Visit.objects.filter(site=site).count() == 2000
     assert not Visit.objects.filter(site=site, timestamp__gt=now).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_writes_visits_in_the_order_they_happened(site):
+    """As a beacon writes them: a period's visits lie together, not across the whole table."""
+    with time_machine.travel(datetime(2026, 3, 10, 14, tzinfo=UTC), tick=False):
+        call_command("seed_demo", "--site", str(site.pk), "--visits", "3000", "--days", "10")
+    written = list(Visit.objects.filter(site=site).order_by("id").values_list("timestamp"))
+    moments = [moment for (moment,) in written]
+    # Only a session running past midnight is written with the day it began.
+    back = sum(earlier > later for earlier, later in pairwise(moments))
+    assert len(moments) == 3000 and back < 30
+    days = [moment.date() for moment in moments]
+    assert len(set(days)) == 10 and days[0] == min(days) and days[-1] == max(days)
 
 
 @pytest.mark.django_db
