@@ -8,7 +8,9 @@ once, only the columns the panels need, and summed in Python by the same rules a
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from itertools import chain
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from django.db import connections
@@ -40,6 +42,15 @@ def pass_rows(
     return split_pass_rows(queryset, tz=tz, dimensions=dimensions)[""]
 
 
+def pass_rows_and_scroll(
+    queryset: QuerySet[Visit], *, tz: ZoneInfo, dimensions: tuple[str, ...] = PASS_DIMENSIONS
+) -> tuple[dict[str, list[DailyRow]], dict[tuple, int]]:
+    """`pass_rows`, and each page view's deepest scroll from the same query: (local day,
+    visitor, path) -> the deepest scroll depth of its engagement pings."""
+    split, deepest = _pass(queryset, tz=tz, dimensions=dimensions, splits=("",), scroll=True)
+    return split[""], deepest
+
+
 def split_pass_rows(
     queryset: QuerySet[Visit],
     *,
@@ -50,12 +61,18 @@ def split_pass_rows(
     """`pass_rows` for each of `splits` (a filter's name, or "" for none) from the same query:
     a split's rows are summed per value of its filter too, exactly as if the queryset were
     filtered by each value in turn, and carry it as `filter_value` (as `daily_rows` does)."""
+    return _pass(queryset, tz=tz, dimensions=dimensions, splits=splits, scroll=False)[0]
+
+
+def _pass(queryset, *, tz: ZoneInfo, dimensions, splits, scroll: bool) -> tuple[dict, dict]:
     wanted = [name for name in dimensions if name in DIMENSIONS]
     need_props = PROPERTY in dimensions
     need_hits = bool({TOTAL, ENTRY, EXIT} & set(dimensions))
     split_fields = {DIMENSIONS[name] for name in splits if name}
     fields = sorted(({DIMENSIONS[name] for name in wanted} | {"country"} | split_fields) - {"path"})
     columns = ("moment", "visitor_hash", "event", "id", "path", "props_text", *fields)
+    columns += ("scroll_depth",) if scroll else ()
+    deepest: dict[tuple, int] = {}  # (day, visitor, path) -> depth, when `scroll`
     index = {field: position for position, field in enumerate(columns)}
     # (position in each split's groups, column, label column, what leaves a hit out)
     rules = [
@@ -66,6 +83,15 @@ def split_pass_rows(
             _SKIPS.get(name, _TAGGED if name in TAGGED_ONLY else None),
         )
         for position, name in enumerate(wanted)
+    ]
+    # A visitor's place and device repeat on each of their hits, a page and where it came from
+    # on many: each part's keys are made once per distinct combination of its columns.
+    parts = [
+        (_picker(part), part, {})
+        for part in (
+            [rule for rule, name in zip(rules, wanted, strict=True) if DIMENSIONS[name] in side]
+            for side in (_VISITOR_FIELDS, set(DIMENSIONS.values()) - _VISITOR_FIELDS)
+        )
     ]
     # Per split: its column (None for none) and its groups (see `_groups`) keyed by (day, value
     # of the split).
@@ -84,23 +110,22 @@ def split_pass_rows(
         if need_hits:
             hits.append((day, row))
         if event == ENGAGEMENT:
+            if scroll and (depth := row[-1]) is not None:
+                key = (day, visitor, row[4])
+                if depth > deepest.get(key, -1):
+                    deepest[key] = depth
             continue
         pageview = event == PAGEVIEW
         slot = 1 if pageview else 2
-        # The keys this hit counts under, made once for every split.
+        # The keys this hit counts under, made once for every split and, per part, once for
+        # every distinct combination of the part's values.
         keys = [0]
-        for position, at, label_at, skip in rules:
-            value = row[at]
-            if skip is _EVENTS:
-                if pageview:
-                    continue
-            elif skip is _REFERRERS:
-                if value == INTERNAL:
-                    continue
-            elif skip is _TAGGED and value == "":
-                continue
-            key = (position, value, row[label_at] if label_at else "")
-            keys.append(numbers.setdefault(key, len(numbers)))
+        for pick, part, made in parts:
+            signature = pick(row)
+            found = made.get(signature)
+            if found is None:
+                found = made[signature] = _keys_of(row, part, pageview, numbers)
+            keys += found
         if need_props and row[5] not in NO_PROPS:
             keys += [
                 numbers.setdefault((props_at, prop_pair(key, str(value)), ""), len(numbers))
@@ -123,7 +148,7 @@ def split_pass_rows(
             wanted=wanted,
         )
         for number, (split, (_, groups)) in enumerate(zip(splits, states, strict=True))
-    }
+    }, deepest
 
 
 def _split_rows(
@@ -167,6 +192,33 @@ def _split_rows(
 # What leaves a hit out of a dimension's rows (as `daily_rows` leaves it out).
 _EVENTS, _REFERRERS, _TAGGED = "pageviews", "links within the site", "untagged"
 _SKIPS = {"event": _EVENTS, **dict.fromkeys(REFERRER_DIMENSIONS, _REFERRERS)}
+_VISITOR_FIELDS = {"country_code", "region", "city", "browser", "os", "device", "screen"}
+_EVENT_AT = 2  # the event's column, which decides whether the event dimension counts a hit
+
+
+def _picker(rules: list) -> Callable:
+    """What tells apart the hits `rules` make different keys for: the columns they read."""
+    columns = {at for _, at, _, _ in rules} | {label for _, _, label, _ in rules if label}
+    columns |= {_EVENT_AT for *_, skip in rules if skip is _EVENTS}
+    return itemgetter(*sorted(columns)) if columns else lambda row: ()
+
+
+def _keys_of(row: tuple, rules: list, pageview: bool, numbers: dict) -> list[int]:
+    """The numbers of the keys `rules` count the hit under, new keys numbered as they come."""
+    keys = []
+    for position, at, label_at, skip in rules:
+        value = row[at]
+        if skip is _EVENTS:
+            if pageview:
+                continue
+        elif skip is _REFERRERS:
+            if value == INTERNAL:
+                continue
+        elif skip is _TAGGED and value == "":
+            continue
+        key = (position, value, row[label_at] if label_at else "")
+        keys.append(numbers.setdefault(key, len(numbers)))
+    return keys
 
 
 def _groups() -> tuple:

@@ -13,6 +13,7 @@ kind.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -25,7 +26,7 @@ from visits.stats.daily_rows import DailyRow
 from visits.stats.filters import DROPPED, visits_matching
 from visits.stats.funnels import funnel_definition
 from visits.stats.local_day import LocalDate
-from visits.stats.onepass import PASS_DIMENSIONS, pass_rows
+from visits.stats.onepass import PASS_DIMENSIONS, pass_rows_and_scroll
 from visits.stats.periods import Period
 from visits.stats.report_days import DROP_OFF, VIEW, cacheable, kept_days
 from visits.stats.sessions import shared_or_made
@@ -123,11 +124,13 @@ def _computed(view: CachedView, start, end) -> dict[date, dict]:
         timestamp__gte=start, timestamp__lt=end
     )
     days: dict[date, dict] = defaultdict(lambda: {"rows": defaultdict(list), "scroll": {}})
-    for dimension, rows in pass_rows(visits, tz=view.tz, dimensions=PASS_DIMENSIONS).items():
+    # The scroll depths come from the panels' read too: one walk of the period's hits.
+    by_dimension, deepest = pass_rows_and_scroll(visits, tz=view.tz, dimensions=PASS_DIMENSIONS)
+    for dimension, rows in by_dimension.items():
         for row in rows:
             figures = [getattr(row, name) for name in _FIGURES]
             days[row.day]["rows"][dimension].append([row.value, row.label, *figures])
-    for day, scroll in scroll_by_day(visits, tz=view.tz).items():
+    for day, scroll in scroll_per_day(deepest.items()).items():
         days[day]["scroll"] = scroll
     return {
         day: {"rows": dict(data["rows"]), "scroll": data["scroll"]} for day, data in days.items()
@@ -137,7 +140,6 @@ def _computed(view: CachedView, start, end) -> dict[date, dict]:
 def scroll_by_day(visits: QuerySet[Visit], *, tz: ZoneInfo) -> dict[date, dict[str, list[int]]]:
     """Per local day, path ("" for every page) -> [sum of page views' deepest scroll, page
     views]: a page view is a page and visitor, at the deepest of its pings."""
-    days: dict[date, dict[str, list[int]]] = defaultdict(dict)
     deepest = (
         visits.filter(event=ENGAGEMENT, scroll_depth__isnull=False)
         .annotate(day=LocalDate("timestamp", tzinfo=tz))
@@ -145,8 +147,17 @@ def scroll_by_day(visits: QuerySet[Visit], *, tz: ZoneInfo) -> dict[date, dict[s
         .values_list("day", "visitor_hash", "path")
         .annotate(deepest=Max("scroll_depth"))
     )
-    for day, _visitor, path, depth in deepest:
-        day = day if isinstance(day, date) else date.fromisoformat(day)
+    return scroll_per_day(
+        ((day if isinstance(day, date) else date.fromisoformat(day), visitor, path), depth)
+        for day, visitor, path, depth in deepest
+    )
+
+
+def scroll_per_day(deepest: Iterable[tuple[tuple, int]]) -> dict[date, dict[str, list[int]]]:
+    """Page views' deepest scrolls, ((day, visitor, path), depth) each, as `scroll_by_day`
+    gives them: per day, path ("" for every page) -> [sum of the depths, page views]."""
+    days: dict[date, dict[str, list[int]]] = defaultdict(dict)
+    for (day, _visitor, path), depth in deepest:
         scroll = days[day]
         for key in ("", path):
             total, views = scroll.get(key, (0, 0))

@@ -227,3 +227,28 @@ def test_scroll_depths_keep_their_finished_days(
     hit(site, 9999, NOW - timedelta(minutes=5), "/about", "engagement", "DE", 100)
     again = read(owner_client, site, query)
     assert again["scroll"]["value"] > current
+
+
+@pytest.mark.parametrize("tz_name", ["UTC", "America/New_York"])
+def test_the_panels_pass_finds_the_scroll_depths_the_pings_query_finds(site, tz_name):
+    """The deepest ping of each page view, read with the panels, as the query of pings alone
+    reads it: several pings per page view, pings without a depth, days in the site's zone."""
+    import random
+    from zoneinfo import ZoneInfo
+
+    from visits.stats.onepass import pass_rows_and_scroll
+    from visits.stats.view_days import scroll_by_day, scroll_per_day
+
+    chance = random.Random(5)
+    for visitor in range(40):
+        at = NOW - timedelta(days=chance.randrange(4), hours=chance.randrange(24))
+        path = chance.choice(["/", "/about", "/pricing"])
+        hit(site, visitor, at, path)
+        for ping in range(chance.randrange(4)):
+            depth = chance.choice([None, 10, 55, 90, 100])
+            hit(site, visitor, at + timedelta(minutes=ping + 1), path, "engagement", scroll=depth)
+    visits = Visit.objects.filter(site=site)
+    tz = ZoneInfo(tz_name)
+    _, deepest = pass_rows_and_scroll(visits, tz=tz)
+    expected = scroll_by_day(visits, tz=tz)
+    assert scroll_per_day(deepest.items()) == expected and len(expected) >= 3
