@@ -119,7 +119,9 @@ def _raw_rows(
         )
 
     if dimension in PASS_DIMENSIONS:
-        view = view_cached(site=site, period=period, filters=filters)
+        # The comparison period before this one shows its totals alone.
+        comparison = dimension == TOTAL and days[0] < period.first_day
+        view = view_cached(site=site, period=period, filters=filters, totals_only=comparison)
         if view is not None:  # a view no rollup holds: its days' stored rows
             return view_rows(view=view, dimension=dimension, days=days)
         # One read of the rows for every panel of the page, instead of one query per panel

@@ -98,7 +98,8 @@ def _pass(queryset, *, tz: ZoneInfo, dimensions, splits, scroll: bool) -> tuple[
     states = [
         (index[DIMENSIONS[split]] if split else None, defaultdict(_groups)) for split in splits
     ]
-    hits: list = []  # (day, row) for forming visits, one list for every split
+    # Each (day, visitor)'s hits, for forming visits: one list for every split.
+    by_visitor: dict[tuple, list] = defaultdict(list)
     totals, props_at = (len(wanted), "", ""), len(wanted) + 1
     # Each distinct (position, value, label) key gets a number once: the sums count numbers,
     # which hash for nothing, where a tuple would be hashed again for every split.
@@ -108,7 +109,7 @@ def _pass(queryset, *, tz: ZoneInfo, dimensions, splits, scroll: bool) -> tuple[
         moment, visitor, event = row[0], row[1], row[2]
         day = local_days.of(moment)
         if need_hits:
-            hits.append((day, row))
+            by_visitor[day, visitor].append(row)
         if event == ENGAGEMENT:
             if scroll and (depth := row[-1]) is not None:
                 key = (day, visitor, row[4])
@@ -136,8 +137,8 @@ def _pass(queryset, *, tz: ZoneInfo, dimensions, splits, scroll: bool) -> tuple[
             group = groups[(day, "" if split_at is None else row[split_at])]
             group[0][visitor].update(keys)
             group[slot].append(keys)
-    columns_of_splits = tuple(split_at for split_at, _ in states)
-    sessions = split_sessions_from_hits(hits, columns=columns_of_splits) if need_hits else None
+    split_columns = tuple(split_at for split_at, _ in states)
+    sessions = split_sessions_from_hits(by_visitor, columns=split_columns) if need_hits else None
     keys_numbered = list(numbers)
     return {
         split: _split_rows(

@@ -109,10 +109,14 @@ def scroll_depth_averages(*, site: Site, period: Period, filters: dict) -> tuple
     """The average scroll depth of the period's page views and of the period's before, in
     percent (None where nothing was measured), from the days' stored sums and today's pings."""
     return tuple(
-        _from_sums(scroll_sums(site=site, tz=period.tz, filters=filters, days=days).get(""))
-        for days in (
-            (period.first_day, period.last_day),
-            (period.previous_first_day, period.previous_last_day),
+        _from_sums(
+            scroll_sums(
+                site=site, tz=period.tz, filters=filters, days=days, totals_only=comparison
+            ).get("")
+        )
+        for days, comparison in (
+            ((period.first_day, period.last_day), False),
+            ((period.previous_first_day, period.previous_last_day), True),
         )
     )
 
@@ -126,12 +130,14 @@ def page_scroll_depths(
     return {path: _from_sums(sums[path]) for path in paths if path and path in sums}
 
 
-def scroll_sums(*, site: Site, tz, filters: dict, days: tuple[date, date]) -> dict:
+def scroll_sums(
+    *, site: Site, tz, filters: dict, days: tuple[date, date], totals_only: bool = False
+) -> dict:
     """Path ("" for every page) -> [sum of page views' deepest scroll, page views] over `days`
     (first and last): finished days from the per-day cache (a visitor belongs to one day, so
-    days add up), today raw."""
+    days add up), today raw. `totals_only` for a comparison period (see `view_cached`)."""
     period = Period("custom", "", *days, *days, tz)
-    view = view_cached(site=site, period=period, filters=filters)
+    view = view_cached(site=site, period=period, filters=filters, totals_only=totals_only)
     if view is not None:  # a view no rollup holds: scroll depths are part of its days
         return view_scroll(view=view, first_day=days[0], last_day=days[1])
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from django.db import connections
@@ -191,20 +192,18 @@ def shared_value(key: Hashable, make):
     return shared[key]
 
 
-def split_sessions_from_hits(hits, *, columns: tuple) -> list[list[Session]]:
+def split_sessions_from_hits(by_visitor: dict, *, columns: tuple) -> list[list[Session]]:
     """The visits formed by hits already read, once per way of splitting them (the same rules as
     `sessions_of`, in Python, for a caller that reads the hits anyway).
 
-    `hits` are (day, row) pairs, each row starting with the moment in whole milliseconds since
-    the epoch, the visitor, the event, the id and the path (as `onepass` reads them); `columns`
-    names, per split, the row position of the value that splits the hits (as `sessions_of`'s
-    `split`), or None for none."""
-    by_visitor: dict[tuple, list] = defaultdict(list)
-    for hit in hits:
-        by_visitor[(hit[0], hit[1][1])].append(hit[1])
+    `by_visitor` holds each (local day, visitor)'s hits, each row starting with the moment in
+    whole milliseconds since the epoch, the visitor, the event, the id and the path (as
+    `onepass` reads them); `columns` names, per split, the row position of the value that
+    splits the hits (as `sessions_of`'s `split`), or None for none."""
     result: list[list[Session]] = [[] for _ in columns]
     for (day, visitor), rows in by_visitor.items():
-        rows.sort(key=_hit_order)
+        if len(rows) > 1:
+            rows.sort(key=_hit_order)
         whole = None  # the visits of all the visitor's hits, made once for every split
         for sessions, at in zip(result, columns, strict=True):
             part = "" if at is None else rows[0][at]
@@ -223,8 +222,7 @@ def split_sessions_from_hits(hits, *, columns: tuple) -> list[list[Session]]:
     return result
 
 
-def _hit_order(row: tuple) -> tuple:
-    return row[0], row[3]
+_hit_order = itemgetter(0, 3)  # the moment, then the id
 
 
 def _runs(rows: list) -> Iterator[list]:

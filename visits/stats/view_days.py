@@ -6,8 +6,10 @@ for a drop-off view), so a view read again costs what it shows, not what the sit
 A visit never crosses local midnight and a visitor hash belongs to one day, so the view's
 figures for a period are the sum of its days'. A day holds every one-pass panel's rows (the
 headline, chart, panels and exact goals read them) and the scroll depths of its page views.
-Missing days are computed in one pass per run of consecutive days (a drop-off view resolves
-its funnel for those days only); today is read raw. The key holds every filter (and a funnel's
+Missing days are computed in one pass per run of consecutive days, the scroll depths in the
+same read (a drop-off view resolves its funnel for those days only); today is read raw. The
+period before the one shown (the headline's comparison) keeps days of its totals and scroll
+depths alone, under a key of their own. The key holds every filter (and a funnel's
 steps), so an edited funnel never reads old days. A site keeps at most `KEPT_DAYS` days of each
 kind.
 """
@@ -23,6 +25,7 @@ from django.db.models import Max, QuerySet
 from sites.models import Site
 from visits.models import ENGAGEMENT, Visit
 from visits.stats.daily_rows import DailyRow
+from visits.stats.dimensions import TOTAL
 from visits.stats.filters import DROPPED, visits_matching
 from visits.stats.funnels import funnel_definition
 from visits.stats.local_day import LocalDate
@@ -42,6 +45,8 @@ class CachedView:
     site: Site
     tz: ZoneInfo
     filters: dict
+    # What its days hold: every panel, or only the totals (the headline's comparison period).
+    dimensions: tuple[str, ...] = PASS_DIMENSIONS
 
     @property
     def kind(self) -> str:
@@ -49,7 +54,7 @@ class CachedView:
 
     @property
     def definition(self) -> list:
-        return [*filters_key(self.filters), list(PASS_DIMENSIONS)]
+        return [*filters_key(self.filters), list(self.dimensions)]
 
 
 def filters_key(filters: dict) -> list | None:
@@ -76,12 +81,16 @@ def filters_between(filters: dict, start, end) -> dict:
     return {**filters, DROPPED: dropped.narrowed(visitors)}
 
 
-def view_cached(*, site: Site, period: Period, filters: dict) -> CachedView | None:
+def view_cached(
+    *, site: Site, period: Period, filters: dict, totals_only: bool = False
+) -> CachedView | None:
     """The cached view these filters make, or None: unfiltered and one rolled-up filter stand
-    on rollups, and an unresolved drop-off filter stands for nobody."""
+    on rollups, and an unresolved drop-off filter stands for nobody. With `totals_only`, days
+    holding the totals and scroll depths alone: the comparison period shows nothing else, and
+    summing every panel there would double a first read's work for nothing."""
     if cacheable(filters) or filters_key(filters) is None:
         return None
-    return CachedView(site, period.tz, filters)
+    return CachedView(site, period.tz, filters, (TOTAL,) if totals_only else PASS_DIMENSIONS)
 
 
 def view_days(*, view: CachedView, first_day: date, last_day: date) -> dict[date, dict]:
@@ -125,7 +134,7 @@ def _computed(view: CachedView, start, end) -> dict[date, dict]:
     )
     days: dict[date, dict] = defaultdict(lambda: {"rows": defaultdict(list), "scroll": {}})
     # The scroll depths come from the panels' read too: one walk of the period's hits.
-    by_dimension, deepest = pass_rows_and_scroll(visits, tz=view.tz, dimensions=PASS_DIMENSIONS)
+    by_dimension, deepest = pass_rows_and_scroll(visits, tz=view.tz, dimensions=view.dimensions)
     for dimension, rows in by_dimension.items():
         for row in rows:
             figures = [getattr(row, name) for name in _FIGURES]

@@ -16,6 +16,7 @@ from sites.models import FunnelStep
 from sites.services import goal_create
 from visits.models import ReportDay, Visit
 from visits.stats import funnel_filter
+from visits.stats.dimensions import TOTAL
 from visits.tests.factories import VisitFactory
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
@@ -192,11 +193,13 @@ def test_each_view_keeps_its_own_days(owner_client, site, funnel):
 def test_a_site_keeps_its_newest_view_days_only(owner_client, site, funnel, monkeypatch):
     monkeypatch.setattr("visits.stats.report_days.KEPT_DAYS", 20)
     read(owner_client, site, "period=7d&country=DE&page=/pricing")
+    first_keys = set(ReportDay.objects.filter(kind="view").values_list("key", flat=True))
     newest = read(owner_client, site, "period=7d&country=FR&page=/pricing")
     assert ReportDay.objects.filter(kind="view").count() == 20
-    kept = ReportDay.objects.filter(kind="view").order_by("pk")
-    # The first view's oldest days went; the second view's 13 are all kept.
-    assert len({row.key for row in kept}) == 2
+    kept = ReportDay.objects.filter(kind="view")
+    # The first view's oldest days went; the second view's 13 (its period's 6 finished days
+    # with every panel, the 7 before them with their totals) are all kept.
+    assert kept.exclude(key__in=first_keys).count() == 13
     assert read(owner_client, site, "period=7d&country=FR&page=/pricing") == newest
     raw = read(owner_client, site, "period=7d&country=DE&page=/pricing", raw=True)
     assert read(owner_client, site, "period=7d&country=DE&page=/pricing") == raw
@@ -252,3 +255,40 @@ def test_the_panels_pass_finds_the_scroll_depths_the_pings_query_finds(site, tz_
     _, deepest = pass_rows_and_scroll(visits, tz=tz)
     expected = scroll_by_day(visits, tz=tz)
     assert scroll_per_day(deepest.items()) == expected and len(expected) >= 3
+
+
+def test_the_comparison_period_keeps_its_totals_alone_and_serves_no_panel(
+    owner_client, site, funnel
+):
+    """A first read sums every panel for the period but only the totals (and scroll depths)
+    for the one before it, which the headline compares against: its changes equal the raw
+    read's, and those days, read later as a period of their own, still give every panel."""
+    query = "period=7d&country=DE&page=/"
+    raw_cards = read_cards(owner_client, site, query, raw=True)
+    assert read_cards(owner_client, site, query) == raw_cards
+    assert any(card[2] not in (None, 0) for card in raw_cards)  # changes worth comparing
+    stored = {day.day: set(day.data["rows"]) for day in ReportDay.objects.filter(kind="view")}
+    before = [day for day in stored if day < datetime(2026, 3, 9).date()]
+    assert before and all(stored[day] == {TOTAL} for day in before)
+    assert any(len(rows) > 5 for rows in stored.values())  # the period's days: every panel
+    earlier = "period=custom&from=2026-03-02&to=2026-03-08&country=DE&page=/"
+    assert read(owner_client, site, earlier) == read(owner_client, site, earlier, raw=True)
+
+
+def read_cards(client, site, query, *, raw=False):
+    """The headline's cards, changes included, from the cache or raw (see `read`)."""
+    off = [
+        mock.patch(f"visits.stats.{module}.view_cached", return_value=None)
+        for module in ("figures", "performance")
+    ]
+    with time_machine.travel(NOW, tick=False):
+        for patch in off if raw else ():
+            patch.start()
+        try:
+            response = client.get(f"/sites/{site.pk}/stats/?{query}")
+        finally:
+            for patch in off if raw else ():
+                patch.stop()
+    return [tuple(card) for card in response.context["headline"]] + [
+        tuple(response.context["scroll_depth"].values())
+    ]
