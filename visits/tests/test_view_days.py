@@ -84,11 +84,20 @@ def figures(response) -> dict:
 def read(client, site, query, *, raw=False, queries=None):
     """The dashboard's figures, through the cache or (raw) as every day read raw; `queries`
     (a list) gets the SQL of the queries that touched raw visits."""
+    with CaptureQueriesContext(connection) as captured:
+        response = dashboard(client, site, query, raw=raw)
+    if queries is not None:
+        queries += [q["sql"] for q in captured if f'"{Visit._meta.db_table}"' in q["sql"]]
+    return figures(response)
+
+
+def dashboard(client, site, query, *, raw=False):
+    """The dashboard's response at NOW, through the cache or as every day read raw."""
     off = [
         mock.patch(f"visits.stats.{module}.view_cached", return_value=None)
         for module in ("figures", "performance")
     ]
-    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as captured:
+    with time_machine.travel(NOW, tick=False):
         for patch in off if raw else ():
             patch.start()
         try:
@@ -97,9 +106,7 @@ def read(client, site, query, *, raw=False, queries=None):
             for patch in off if raw else ():
                 patch.stop()
     assert response.status_code == 200
-    if queries is not None:
-        queries += [q["sql"] for q in captured if f'"{Visit._meta.db_table}"' in q["sql"]]
-    return figures(response)
+    return response
 
 
 @pytest.mark.parametrize("extra", ["", "&country=FR"])
@@ -276,19 +283,7 @@ def test_the_comparison_period_keeps_its_totals_alone_and_serves_no_panel(
 
 
 def read_cards(client, site, query, *, raw=False):
-    """The headline's cards, changes included, from the cache or raw (see `read`)."""
-    off = [
-        mock.patch(f"visits.stats.{module}.view_cached", return_value=None)
-        for module in ("figures", "performance")
-    ]
-    with time_machine.travel(NOW, tick=False):
-        for patch in off if raw else ():
-            patch.start()
-        try:
-            response = client.get(f"/sites/{site.pk}/stats/?{query}")
-        finally:
-            for patch in off if raw else ():
-                patch.stop()
-    return [tuple(card) for card in response.context["headline"]] + [
-        tuple(response.context["scroll_depth"].values())
-    ]
+    """The headline's cards, changes included, and the scroll depth card (see `read`)."""
+    response = dashboard(client, site, query, raw=raw)
+    cards = [tuple(card) for card in response.context["headline"]]
+    return [*cards, tuple(response.context["scroll_depth"].values())]
