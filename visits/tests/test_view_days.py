@@ -250,13 +250,18 @@ def test_the_panels_pass_finds_the_scroll_depths_the_pings_query_finds(site, tz_
     from visits.stats.view_days import scroll_by_day, scroll_per_day
 
     chance = random.Random(5)
-    for visitor in range(40):
-        at = NOW - timedelta(days=chance.randrange(4), hours=chance.randrange(24))
-        path = chance.choice(["/", "/about", "/pricing"])
-        hit(site, visitor, at, path)
-        for ping in range(chance.randrange(4)):
-            depth = chance.choice([None, 10, 55, 90, 100])
-            hit(site, visitor, at + timedelta(minutes=ping + 1), path, "engagement", scroll=depth)
+    for visitor in range(30):
+        # A visitor on several days, several pages a day, some pages seen twice.
+        for day in chance.sample(range(4), chance.randrange(1, 3)):
+            at = NOW - timedelta(days=day, hours=chance.randrange(12))
+            for view in range(chance.randrange(1, 4)):
+                path = chance.choice(["/", "/about", "/pricing"])
+                seen = at + timedelta(minutes=10 * view)
+                hit(site, visitor, seen, path)
+                for ping in range(chance.randrange(4)):
+                    depth = chance.choice([None, 10, 55, 90, 100])
+                    moment = seen + timedelta(minutes=ping + 1)
+                    hit(site, visitor, moment, path, "engagement", scroll=depth)
     visits = Visit.objects.filter(site=site)
     tz = ZoneInfo(tz_name)
     _, deepest = pass_rows_and_scroll(visits, tz=tz)
