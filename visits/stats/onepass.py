@@ -194,13 +194,12 @@ def _split_rows(
 _EVENTS, _REFERRERS, _TAGGED = "pageviews", "links within the site", "untagged"
 _SKIPS = {"event": _EVENTS, **dict.fromkeys(REFERRER_DIMENSIONS, _REFERRERS)}
 _VISITOR_FIELDS = {"country_code", "region", "city", "browser", "os", "device", "screen"}
-_EVENT_AT = 2  # the event's column, which decides whether the event dimension counts a hit
 
 
 def _picker(rules: list) -> Callable:
-    """What tells apart the hits `rules` make different keys for: the columns they read."""
+    """What tells apart the hits `rules` make different keys for: the columns they read (the
+    event rule's column holds the event, which is all its pageview test reads)."""
     columns = {at for _, at, _, _ in rules} | {label for _, _, label, _ in rules if label}
-    columns |= {_EVENT_AT for *_, skip in rules if skip is _EVENTS}
     return itemgetter(*sorted(columns)) if columns else lambda row: ()
 
 
