@@ -238,12 +238,6 @@ def _runs(rows: list) -> Iterator[list]:
 
 def _run_figures(run: list) -> tuple | None:
     """(seconds, pageviews, events, entry, exit) of a run of hits; None if it makes no visit."""
-    if len(run) == 1:  # most of a filtered view's visits: one hit, no time on the site
-        (row,) = run
-        if row[2] == ENGAGEMENT:
-            return None
-        pageview = row[2] == PAGEVIEW
-        return 0, int(pageview), int(not pageview), row[4], row[4]
     events = [row[2] for row in run]
     pageviews, pings = events.count(PAGEVIEW), events.count(ENGAGEMENT)
     if pings == len(events):
